@@ -1,0 +1,1 @@
+// Filled by the core test suite below.

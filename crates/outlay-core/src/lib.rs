@@ -1,0 +1,25 @@
+//! Outlay's pure core: the permission catalog, roles, grants, decisions and the domain rules
+//! of members and expenses. Nothing here does IO, spawns tasks or reads the clock: the caller
+//! passes `now` in, so every time-bound rule is testable at its exact boundary.
+
+pub mod authorize;
+pub mod catalog;
+pub mod decision;
+pub mod demo;
+pub mod expense;
+pub mod grant;
+pub mod ids;
+pub mod invariants;
+pub mod money;
+pub mod org;
+pub mod principal;
+pub mod role;
+pub mod validate;
+
+pub use catalog::{Action, PermSet, Permission, PermissionInfo, Resource, Scope};
+pub use decision::{Decision, DenialKind, Reason};
+pub use grant::{Grant, GrantSpec, Timestamp};
+pub use ids::{GrantId, MemberId, OrgId, TeamId};
+pub use org::{OrgChart, Relation};
+pub use principal::{Principal, ResolvedGrant};
+pub use role::{Role, RoleBook, BUILTIN_ROLES};
