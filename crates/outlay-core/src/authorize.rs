@@ -198,5 +198,35 @@ pub fn create_expense(actor: &Principal, now: Timestamp) -> Result<Permit, Reaso
     company_permit(actor, now, Action::ExpenseCreate)
 }
 
+/// The actions the actor may take on a member now: what a page shows buttons for. The
+/// last-owner rule needs the company's owner count and is checked when the action is taken.
+pub fn member_actions(
+    actor: &Principal,
+    now: Timestamp,
+    target: &Principal,
+    relation: Relation,
+) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if actor.archived {
+        return out;
+    }
+    let can = |a: Action| actor.check(now, a, Scope::All).is_ok();
+    let owner_controlled = target.grants.iter().any(|g| g.role.is_owner_controlled());
+    let owner_ok = !owner_controlled || actor.is_owner(now);
+    if relation == Relation::Own || can(Action::RoleView) {
+        out.push("view_permissions");
+    }
+    if can(Action::RoleAssign) && owner_ok {
+        out.push("edit_grants");
+    }
+    if can(Action::MemberManage) {
+        out.push("set_manager");
+    }
+    if can(Action::MemberArchive) && owner_ok && !target.archived {
+        out.push("archive");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

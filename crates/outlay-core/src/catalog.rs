@@ -380,7 +380,7 @@ impl PermSet {
     /// The permissions here that `other` does not cover (same or wider scope).
     pub fn beyond(self, other: PermSet) -> Vec<Permission> {
         self.iter()
-            .filter(|p| !other.reach(p.action).is_some_and(|r| r >= p.reach()))
+            .filter(|p| other.reach(p.action).is_none_or(|r| r < p.reach()))
             .collect()
     }
 

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `outlay` binary: see `outlay --help`.
+
+fn main() -> std::process::ExitCode {
+    outlay::cli::main()
+}

@@ -1,0 +1,153 @@
+//! People, sessions and invitations. A person logs in once and acts in each company through
+//! their membership there. Only SHA-256 hashes of bearer and invitation tokens are stored.
+
+use crate::{Conn, Result};
+use outlay_core::{MemberId, OrgId, Timestamp};
+use sqlx::FromRow;
+
+#[derive(Clone, Debug, FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: Option<String>,
+}
+
+pub async fn person_by_email(conn: &mut Conn, email: &str) -> Result<Option<PersonRow>> {
+    Ok(
+        sqlx::query_as("SELECT id, email, name, password_hash FROM persons WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn person(conn: &mut Conn, id: i64) -> Result<Option<PersonRow>> {
+    Ok(
+        sqlx::query_as("SELECT id, email, name, password_hash FROM persons WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn create_person(
+    conn: &mut Conn,
+    email: &str,
+    name: &str,
+    password_hash: Option<&str>,
+    now: Timestamp,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO persons (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(password_hash)
+    .bind(now.0)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+pub async fn set_password(conn: &mut Conn, person: i64, password_hash: &str) -> Result<()> {
+    sqlx::query("UPDATE persons SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(person)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn create_session(
+    conn: &mut Conn,
+    person: i64,
+    token_hash: &str,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<()> {
+    sqlx::query("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(person)
+        .bind(now.0)
+        .bind(expires_at.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The person behind a live (not expired, not revoked) session.
+pub async fn session_person(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<Option<PersonRow>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.email, p.name, p.password_hash FROM sessions s JOIN persons p ON p.id = s.person_id \
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now.0)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+pub async fn revoke_session(conn: &mut Conn, token_hash: &str, now: Timestamp) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct InvitationRow {
+    pub org_id: i64,
+    pub member_id: i64,
+    pub person_id: i64,
+    pub expires_at: i64,
+    pub accepted_at: Option<i64>,
+}
+
+pub async fn create_invitation(
+    conn: &mut Conn,
+    org: OrgId,
+    member: MemberId,
+    token_hash: &str,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO invitations (token_hash, org_id, member_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(org.0)
+    .bind(member.0)
+    .bind(now.0)
+    .bind(expires_at.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn invitation(conn: &mut Conn, token_hash: &str) -> Result<Option<InvitationRow>> {
+    Ok(sqlx::query_as(
+        "SELECT i.org_id, i.member_id, m.person_id, i.expires_at, i.accepted_at \
+         FROM invitations i JOIN members m ON m.id = i.member_id AND m.org_id = i.org_id \
+         WHERE i.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+pub async fn accept_invitation(conn: &mut Conn, token_hash: &str, now: Timestamp) -> Result<()> {
+    sqlx::query("UPDATE invitations SET accepted_at = $2 WHERE token_hash = $1")
+        .bind(token_hash)
+        .bind(now.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

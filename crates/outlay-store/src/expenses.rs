@@ -1,0 +1,270 @@
+//! Expenses. Lists push the caller's scope into SQL and carry each row's relation to the
+//! caller, so the core can say which actions each row allows without another query.
+
+use crate::scope;
+use crate::{Conn, Result};
+use outlay_core::authorize::Permit;
+use outlay_core::expense::{ExpenseInput, ExpenseStatus};
+use outlay_core::{MemberId, OrgId, Relation, Scope, Timestamp};
+use sqlx::FromRow;
+
+#[derive(Clone, Debug, FromRow)]
+pub struct ExpenseRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub owner_id: i64,
+    pub owner_name: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub merchant: String,
+    pub spent_on: String,
+    pub category: String,
+    pub note: Option<String>,
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<i64>,
+    pub reject_reason: Option<String>,
+    pub relation: String,
+}
+
+impl ExpenseRow {
+    pub fn status(&self) -> ExpenseStatus {
+        // The CHECK constraint keeps the column to the four known values.
+        ExpenseStatus::parse(&self.status).unwrap_or(ExpenseStatus::Draft)
+    }
+
+    pub fn relation(&self) -> Relation {
+        scope::parse_relation(&self.relation)
+    }
+
+    pub fn facts(&self) -> outlay_core::authorize::ExpenseFacts {
+        outlay_core::authorize::ExpenseFacts {
+            owner: MemberId(self.owner_id),
+            status: self.status(),
+        }
+    }
+
+    pub fn input(&self) -> ExpenseInput {
+        ExpenseInput {
+            money: outlay_core::money::Money {
+                amount_minor: self.amount_minor,
+                currency: self.currency.clone(),
+            },
+            merchant: self.merchant.clone(),
+            spent_on: self.spent_on.clone(),
+            category: self.category.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub status: Option<ExpenseStatus>,
+    pub owner: Option<MemberId>,
+    pub cursor: Option<i64>,
+    pub limit: i64,
+}
+
+fn select(where_clause: &str) -> String {
+    format!(
+        "{cte} SELECT e.id, e.org_id, e.owner_id, m.name AS owner_name, e.amount_minor, e.currency, e.merchant, \
+         e.spent_on, e.category, e.note, e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, \
+         e.decided_at, e.reject_reason, {rel} AS relation \
+         FROM expenses e JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id \
+         WHERE e.org_id = $1 AND {where_clause}",
+        cte = scope::team_scope_cte(),
+        rel = scope::relation_column("e.owner_id"),
+    )
+}
+
+/// The expenses `actor` may see at `visible_at`, newest first.
+pub async fn list(
+    conn: &mut Conn,
+    org: OrgId,
+    actor: MemberId,
+    now: Timestamp,
+    visible_at: Scope,
+    filter: &ListFilter,
+) -> Result<Vec<ExpenseRow>> {
+    let sql = select(&format!(
+        "{vis} AND ($4 IS NULL OR e.status = $4) AND ($5 IS NULL OR e.owner_id = $5) \
+         AND ($6 IS NULL OR e.id < $6) ORDER BY e.id DESC LIMIT $7",
+        vis = scope::visible(visible_at, "e.owner_id"),
+    ));
+    Ok(sqlx::query_as(&sql)
+        .bind(org.0)
+        .bind(actor.0)
+        .bind(now.0)
+        .bind(filter.status.map(ExpenseStatus::as_str))
+        .bind(filter.owner.map(|m| m.0))
+        .bind(filter.cursor)
+        .bind(filter.limit)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// One expense of the company with its relation to `actor`; whether the actor may see it
+/// is the core's decision.
+pub async fn get(
+    conn: &mut Conn,
+    org: OrgId,
+    actor: MemberId,
+    now: Timestamp,
+    id: i64,
+) -> Result<Option<ExpenseRow>> {
+    let sql = select("e.id = $4");
+    Ok(sqlx::query_as(&sql)
+        .bind(org.0)
+        .bind(actor.0)
+        .bind(now.0)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Creates a draft owned by the permitted actor.
+pub async fn create(
+    conn: &mut Conn,
+    org: OrgId,
+    input: &ExpenseInput,
+    now: Timestamp,
+    permit: &Permit,
+) -> Result<i64> {
+    create_with_status(conn, org, permit.actor(), input, ExpenseStatus::Draft, now).await
+}
+
+/// Creates an expense directly in a status: for seeding the demo and imports.
+pub async fn create_with_status(
+    conn: &mut Conn,
+    org: OrgId,
+    owner: MemberId,
+    input: &ExpenseInput,
+    status: ExpenseStatus,
+    now: Timestamp,
+) -> Result<i64> {
+    let submitted_at = (status != ExpenseStatus::Draft).then_some(now.0);
+    Ok(sqlx::query_scalar(
+        "INSERT INTO expenses (org_id, owner_id, amount_minor, currency, merchant, spent_on, category, note, status, \
+         created_at, updated_at, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(owner.0)
+    .bind(input.money.amount_minor)
+    .bind(&input.money.currency)
+    .bind(&input.merchant)
+    .bind(&input.spent_on)
+    .bind(&input.category)
+    .bind(&input.note)
+    .bind(status.as_str())
+    .bind(now.0)
+    .bind(submitted_at)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+pub async fn update(
+    conn: &mut Conn,
+    org: OrgId,
+    id: i64,
+    input: &ExpenseInput,
+    now: Timestamp,
+    _permit: &Permit,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE expenses SET amount_minor = $3, currency = $4, merchant = $5, spent_on = $6, category = $7, note = $8, \
+         updated_at = $9 WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(input.money.amount_minor)
+    .bind(&input.money.currency)
+    .bind(&input.merchant)
+    .bind(&input.spent_on)
+    .bind(&input.category)
+    .bind(&input.note)
+    .bind(now.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut Conn, org: OrgId, id: i64, _permit: &Permit) -> Result<()> {
+    sqlx::query("DELETE FROM expenses WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn submit(
+    conn: &mut Conn,
+    org: OrgId,
+    id: i64,
+    now: Timestamp,
+    _permit: &Permit,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE expenses SET status = 'submitted', submitted_at = $3, updated_at = $3, decided_by = NULL, \
+         decided_at = NULL, reject_reason = NULL WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(now.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records an approval (no reason) or a rejection (with its reason) by the permitted actor.
+pub async fn decide(
+    conn: &mut Conn,
+    org: OrgId,
+    id: i64,
+    reject_reason: Option<&str>,
+    now: Timestamp,
+    permit: &Permit,
+) -> Result<()> {
+    let status = if reject_reason.is_some() {
+        ExpenseStatus::Rejected
+    } else {
+        ExpenseStatus::Approved
+    };
+    sqlx::query(
+        "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5 \
+         WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(status.as_str())
+    .bind(permit.actor().0)
+    .bind(now.0)
+    .bind(reject_reason)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a decision made outside a request (demo seeding), naming who decided.
+pub async fn seed_decision(
+    conn: &mut Conn,
+    org: OrgId,
+    id: i64,
+    by: MemberId,
+    reject_reason: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query("UPDATE expenses SET decided_by = $3, decided_at = $4, reject_reason = $5 WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(id)
+        .bind(by.0)
+        .bind(now.0)
+        .bind(reject_reason)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

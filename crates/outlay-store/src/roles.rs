@@ -1,0 +1,79 @@
+//! Custom roles of a company. Permissions are stored as their catalog keys.
+
+use crate::{Conn, Result};
+use outlay_core::authorize::Permit;
+use outlay_core::role::{Role, TeamBinding};
+use outlay_core::{OrgId, PermSet, Permission, RoleBook, Timestamp};
+use sqlx::FromRow;
+use std::sync::Arc;
+
+#[derive(FromRow)]
+struct RoleRow {
+    key: String,
+    name: String,
+    description: String,
+    permissions: String,
+    read_only: bool,
+}
+
+impl From<RoleRow> for Role {
+    fn from(r: RoleRow) -> Role {
+        let mut permissions = PermSet::EMPTY;
+        // Keys no longer in the catalog grant nothing.
+        for p in r
+            .permissions
+            .split_whitespace()
+            .filter_map(Permission::parse)
+        {
+            permissions.insert(p);
+        }
+        Role {
+            key: Arc::from(r.key.as_str()),
+            name: r.name,
+            description: r.description,
+            permissions,
+            read_only: r.read_only,
+            builtin: false,
+            team_binding: TeamBinding::Optional,
+        }
+    }
+}
+
+pub async fn custom(conn: &mut Conn, org: OrgId) -> Result<Vec<Role>> {
+    let rows: Vec<RoleRow> = sqlx::query_as(
+        "SELECT key, name, description, permissions, read_only FROM roles WHERE org_id = $1 ORDER BY key",
+    )
+    .bind(org.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(Role::from).collect())
+}
+
+/// Built-in roles plus the company's custom roles.
+pub async fn book(conn: &mut Conn, org: OrgId) -> Result<RoleBook> {
+    Ok(RoleBook::new(custom(conn, org).await?))
+}
+
+pub async fn create(
+    conn: &mut Conn,
+    org: OrgId,
+    role: &Role,
+    now: Timestamp,
+    _permit: &Permit,
+) -> Result<()> {
+    let keys: Vec<String> = role.permissions.iter().map(|p| p.key()).collect();
+    sqlx::query(
+        "INSERT INTO roles (org_id, key, name, description, permissions, read_only, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(org.0)
+    .bind(&*role.key)
+    .bind(&role.name)
+    .bind(&role.description)
+    .bind(keys.join(" "))
+    .bind(role.read_only)
+    .bind(now.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

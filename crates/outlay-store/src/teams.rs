@@ -1,0 +1,108 @@
+//! Teams and who belongs to them.
+
+use crate::{Conn, Result};
+use outlay_core::authorize::Permit;
+use outlay_core::{MemberId, OrgId, TeamId, Timestamp};
+use sqlx::FromRow;
+
+#[derive(Clone, Debug, FromRow)]
+pub struct TeamRow {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+}
+
+pub async fn list(conn: &mut Conn, org: OrgId) -> Result<Vec<TeamRow>> {
+    Ok(
+        sqlx::query_as("SELECT id, name, created_at FROM teams WHERE org_id = $1 ORDER BY id DESC")
+            .bind(org.0)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn get(conn: &mut Conn, org: OrgId, team: TeamId) -> Result<Option<TeamRow>> {
+    Ok(
+        sqlx::query_as("SELECT id, name, created_at FROM teams WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(team.0)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+/// Member ids of every team of the company, as (team, member) pairs.
+pub async fn memberships(conn: &mut Conn, org: OrgId) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT team_id, member_id FROM team_members WHERE org_id = $1 ORDER BY team_id, member_id",
+    )
+    .bind(org.0)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub async fn teams_of(conn: &mut Conn, org: OrgId, member: MemberId) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT team_id FROM team_members WHERE org_id = $1 AND member_id = $2 ORDER BY team_id",
+    )
+    .bind(org.0)
+    .bind(member.0)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub async fn create(
+    conn: &mut Conn,
+    org: OrgId,
+    name: &str,
+    now: Timestamp,
+    _permit: &Permit,
+) -> Result<TeamId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO teams (org_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(name)
+    .bind(now.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(TeamId(id))
+}
+
+/// Adds a member to a team; returns false when they were already in it.
+pub async fn add_member(
+    conn: &mut Conn,
+    org: OrgId,
+    team: TeamId,
+    member: MemberId,
+    _permit: &Permit,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO team_members (org_id, team_id, member_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(org.0)
+    .bind(team.0)
+    .bind(member.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Removes a member from a team; returns false when they were not in it.
+pub async fn remove_member(
+    conn: &mut Conn,
+    org: OrgId,
+    team: TeamId,
+    member: MemberId,
+    _permit: &Permit,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "DELETE FROM team_members WHERE org_id = $1 AND team_id = $2 AND member_id = $3",
+    )
+    .bind(org.0)
+    .bind(team.0)
+    .bind(member.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -1,0 +1,146 @@
+//! The command line: `serve`, `migrate` and `demo`.
+
+use clap::{Parser, Subcommand};
+use outlay_store::Store;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "outlay",
+    version,
+    about = "Self-hostable spend management with explainable permissions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API (runs pending migrations first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "OUTLAY_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Database URL, e.g. `sqlite://outlay.db`.
+        #[arg(
+            long,
+            env = "OUTLAY_DATABASE_URL",
+            default_value = "sqlite://outlay.db"
+        )]
+        database_url: String,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[arg(
+            long,
+            env = "OUTLAY_DATABASE_URL",
+            default_value = "sqlite://outlay.db"
+        )]
+        database_url: String,
+    },
+    /// Start a server over a fresh demo database with companies Acme and Globex.
+    Demo {
+        #[arg(long, env = "OUTLAY_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// The demo database file; replaced on every start.
+        #[arg(long, default_value = "outlay-demo.db")]
+        database: PathBuf,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("outlay=info,warn")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn open(url: &str) -> Result<Store, BoxError> {
+    let store = Store::open(url).await?;
+    let applied = store.migrate().await?;
+    if applied > 0 {
+        eprintln!("applied {applied} migration(s) to {url}");
+    }
+    Ok(store)
+}
+
+async fn serve(store: Store, bind: SocketAddr) -> Result<(), BoxError> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let addr = listener.local_addr()?;
+    eprintln!("outlay listening on http://{addr} (API under /api/v1, OpenAPI at /api/v1/openapi.json); ctrl-c stops");
+    crate::serve(listener, crate::App::new(store, crate::clock::system())).await?;
+    Ok(())
+}
+
+async fn run(command: Command) -> Result<(), BoxError> {
+    match command {
+        Command::Serve { bind, database_url } => serve(open(&database_url).await?, bind).await,
+        Command::Migrate { database_url } => {
+            let store = Store::open(&database_url).await?;
+            let applied = store.migrate().await?;
+            println!("{applied} migration(s) applied; {database_url} is up to date");
+            Ok(())
+        }
+        Command::Demo { bind, database } => {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = database.clone().into_os_string();
+                p.push(suffix);
+                match std::fs::remove_file(&p) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(format!(
+                            "cannot remove old demo database {}: {e}",
+                            database.display()
+                        )
+                        .into())
+                    }
+                }
+            }
+            let url = format!("sqlite://{}", database.display());
+            let store = open(&url).await?;
+            let seeded =
+                crate::demo::seed(&store, crate::clock::system()(), |m| eprintln!("{m}..."))
+                    .await?;
+            println!(
+                "\nDemo companies (every password: {}):",
+                outlay_core::demo::PASSWORD
+            );
+            for c in &seeded.companies {
+                println!("\n  {} (org id {})", c.name, c.org.0);
+                for (email, member, roles) in &c.people {
+                    println!("    {email:<24} member {:<3} {roles}", member.0);
+                }
+            }
+            println!("\nTry:\n  curl -s http://{bind}/api/v1/auth/login -H 'content-type: application/json' \\\n    -d '{{\"email\":\"alice@acme.example\",\"password\":\"{}\"}}'\n", outlay_core::demo::PASSWORD);
+            serve(store, bind).await
+        }
+    }
+}

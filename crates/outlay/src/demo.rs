@@ -1,0 +1,201 @@
+//! Seeds the demo companies (Acme and Globex, defined in the core) into a store.
+
+use outlay_core::demo::{self, DemoCompany};
+use outlay_core::expense::{ExpenseInput, ExpenseStatus};
+use outlay_core::money::Money;
+use outlay_core::{GrantSpec, MemberId, OrgId, TeamId, Timestamp};
+use outlay_store::audit::{NewEvent, Outcome};
+use outlay_store::members::MemberStatus;
+use outlay_store::{Store, StoreError};
+use std::collections::HashMap;
+
+/// What was seeded: each company and its people's emails with their member ids.
+pub struct Seeded {
+    pub companies: Vec<SeededCompany>,
+}
+
+pub struct SeededCompany {
+    pub org: OrgId,
+    pub name: &'static str,
+    pub people: Vec<(String, MemberId, String)>,
+    pub teams: HashMap<&'static str, TeamId>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("demo data is inconsistent: {0}")]
+    Data(String),
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+}
+
+/// Seeds Acme and Globex in one transaction, reporting progress through `progress`.
+pub async fn seed(
+    store: &Store,
+    now: Timestamp,
+    progress: impl Fn(&str),
+) -> Result<Seeded, SeedError> {
+    // One argon2id hash per person, each with its own salt, off the async threads.
+    let people: usize = [&demo::ACME, &demo::GLOBEX]
+        .iter()
+        .map(|c| c.people.len())
+        .sum();
+    progress(&format!("hashing {people} demo passwords (argon2id)"));
+    let hashes = tokio::task::spawn_blocking(move || {
+        (0..people)
+            .map(|_| crate::password::hash(demo::PASSWORD))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| SeedError::Hash(e.to_string()))?
+    .map_err(|e| SeedError::Hash(e.to_string()))?;
+    let mut hashes = hashes.into_iter();
+
+    let mut tx = store.write().await?;
+    let mut companies = Vec::new();
+    for company in [&demo::ACME, &demo::GLOBEX] {
+        progress(&format!("seeding {}", company.name));
+        companies.push(seed_company(&mut tx, company, now, &mut hashes).await?);
+    }
+    tx.commit().await?;
+    Ok(Seeded { companies })
+}
+
+async fn seed_company(
+    tx: &mut outlay_store::Conn,
+    company: &'static DemoCompany,
+    now: Timestamp,
+    hashes: &mut impl Iterator<Item = String>,
+) -> Result<SeededCompany, SeedError> {
+    let missing = |what: &str| SeedError::Data(format!("{} names unknown {what}", company.name));
+    let org = outlay_store::orgs::create(tx, company.name, now).await?;
+    let mut teams = HashMap::new();
+    for name in company.teams {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO teams (org_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(*name)
+        .bind(now.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        teams.insert(*name, TeamId(id));
+    }
+    let mut ids: HashMap<&str, MemberId> = HashMap::new();
+    let mut people = Vec::new();
+    for p in company.people {
+        let email = company.email(p);
+        let hash = hashes.next().ok_or_else(|| missing("password"))?;
+        let person =
+            outlay_store::auth::create_person(tx, &email, p.name, Some(&hash), now).await?;
+        let member =
+            outlay_store::members::create(tx, org, person, p.name, MemberStatus::Active, None, now)
+                .await?;
+        ids.insert(p.key, member);
+        people.push((
+            email,
+            member,
+            p.grants.iter().map(|g| g.0).collect::<Vec<_>>().join(", "),
+        ));
+    }
+    for p in company.people {
+        let member = *ids.get(p.key).ok_or_else(|| missing(p.key))?;
+        if let Some(m) = p.manager {
+            let manager = ids.get(m).ok_or_else(|| missing(m))?;
+            sqlx::query("UPDATE members SET manager_id = $3 WHERE org_id = $1 AND id = $2")
+                .bind(org.0)
+                .bind(member.0)
+                .bind(manager.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (role, team) in p.grants {
+            let team = match team {
+                Some(t) => Some(*teams.get(t).ok_or_else(|| missing(t))?),
+                None => None,
+            };
+            let spec = GrantSpec {
+                team,
+                ..GrantSpec::role(role)
+            };
+            sqlx::query("INSERT INTO grants (org_id, member_id, role, team_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(org.0)
+                .bind(member.0)
+                .bind(&spec.role)
+                .bind(spec.team.map(|t| t.0))
+                .bind(now.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for t in p.teams {
+            let team = teams.get(t).ok_or_else(|| missing(t))?;
+            sqlx::query(
+                "INSERT INTO team_members (org_id, team_id, member_id) VALUES ($1, $2, $3)",
+            )
+            .bind(org.0)
+            .bind(team.0)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let Some(approver) = company.approver_of(p) else {
+            continue;
+        };
+        let approver = *ids.get(approver.key).ok_or_else(|| missing(approver.key))?;
+        for e in demo::expenses_of(p) {
+            let input = ExpenseInput {
+                money: Money::new(e.amount_minor, e.currency)
+                    .map_err(|err| SeedError::Data(err.to_string()))?,
+                merchant: e.merchant.to_string(),
+                spent_on: e.spent_on.to_string(),
+                category: e.category.to_string(),
+                note: None,
+            };
+            let id =
+                outlay_store::expenses::create_with_status(tx, org, member, &input, e.status, now)
+                    .await?;
+            match e.status {
+                ExpenseStatus::Approved => {
+                    outlay_store::expenses::seed_decision(tx, org, id, approver, None, now).await?
+                }
+                ExpenseStatus::Rejected => {
+                    outlay_store::expenses::seed_decision(
+                        tx,
+                        org,
+                        id,
+                        approver,
+                        Some("receipt missing"),
+                        now,
+                    )
+                    .await?
+                }
+                _ => {}
+            }
+        }
+    }
+    outlay_store::audit::record(
+        tx,
+        NewEvent {
+            org,
+            at: now,
+            actor_member: None,
+            actor_person: None,
+            action: "demo.seed",
+            target: &format!("org:{}", org.0),
+            outcome: Outcome::Allowed,
+            reason: "demo",
+            detail: serde_json::json!({"people": company.people.len()}),
+        },
+    )
+    .await?;
+    Ok(SeededCompany {
+        org,
+        name: company.name,
+        people,
+        teams,
+    })
+}

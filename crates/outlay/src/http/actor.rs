@@ -1,0 +1,189 @@
+//! The acting member: a person with a live token, acting in one company through their
+//! membership there. Also where outcomes reach the audit log: changes inside their own
+//! transaction, refusals in a transaction of their own (the change itself rolled back).
+
+use super::error::WebError;
+use super::extract::Auth;
+use super::App;
+use outlay_core::{MemberId, OrgId, Principal, Reason, Timestamp};
+use outlay_store::audit::{self, NewEvent, Outcome};
+use outlay_store::members::{self, MemberRow};
+use outlay_store::{Conn, Tx};
+use serde_json::{json, Value};
+
+pub struct Actor {
+    pub org: OrgId,
+    pub member: MemberRow,
+    pub principal: Principal,
+    pub person: i64,
+    pub now: Timestamp,
+}
+
+impl Actor {
+    pub fn id(&self) -> MemberId {
+        self.member.member_id()
+    }
+}
+
+enum Loaded {
+    Active(Actor),
+    Archived(Actor),
+}
+
+async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError> {
+    let org = OrgId(org);
+    let member = members::by_person(conn, org, auth.person.id).await?;
+    // Not a member here, or not yet accepted: the company does not exist for them.
+    let member = member
+        .filter(|m| m.status != "invited")
+        .ok_or(WebError::NotFound)?;
+    let principal = members::principal(conn, org, &member).await?;
+    let archived = member.is_archived();
+    let actor = Actor {
+        org,
+        member,
+        principal,
+        person: auth.person.id,
+        now: auth.now,
+    };
+    Ok(if archived {
+        Loaded::Archived(actor)
+    } else {
+        Loaded::Active(actor)
+    })
+}
+
+fn event<'a>(
+    actor: &Actor,
+    action: &'a str,
+    target: &'a str,
+    outcome: Outcome,
+    reason: &'a str,
+    detail: Value,
+) -> NewEvent<'a> {
+    NewEvent {
+        org: actor.org,
+        at: actor.now,
+        actor_member: Some(actor.id()),
+        actor_person: Some(actor.person),
+        action,
+        target,
+        outcome,
+        reason,
+        detail,
+    }
+}
+
+impl App {
+    /// The actor for a read.
+    pub async fn reader(&self, auth: &Auth, org: i64) -> Result<Actor, WebError> {
+        let mut conn = self.store.read().await?;
+        match load(&mut conn, auth, org).await? {
+            Loaded::Active(a) => Ok(a),
+            Loaded::Archived(a) => {
+                drop(conn);
+                Err(self
+                    .refused(
+                        &a,
+                        "access",
+                        &format!("org:{org}"),
+                        WebError::Denied(Reason::Archived),
+                    )
+                    .await)
+            }
+        }
+    }
+
+    /// A write transaction and the actor, loaded inside it so their rights cannot change
+    /// between the check and the write.
+    pub async fn writer(&self, auth: &Auth, org: i64) -> Result<(Tx, Actor), WebError> {
+        let mut tx = self.store.write().await?;
+        match load(&mut tx, auth, org).await? {
+            Loaded::Active(a) => Ok((tx, a)),
+            Loaded::Archived(a) => {
+                let target = format!("org:{org}");
+                let reason = Reason::Archived;
+                audit::record(
+                    &mut tx,
+                    event(
+                        &a,
+                        "access",
+                        &target,
+                        Outcome::Denied,
+                        reason.code(),
+                        json!({"message": reason.to_string()}),
+                    ),
+                )
+                .await?;
+                tx.commit().await?;
+                Err(WebError::Denied(reason))
+            }
+        }
+    }
+
+    /// Records a refused attempt and hands the error back.
+    pub async fn refused(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        err: WebError,
+    ) -> WebError {
+        let (code, message) = match &err {
+            WebError::Denied(r) => (r.code(), r.to_string()),
+            WebError::NotFound => (
+                "not_visible",
+                "the target does not exist or may not be seen".to_string(),
+            ),
+            _ => return err,
+        };
+        let write = async {
+            let mut tx = self.store.write().await?;
+            audit::record(
+                &mut tx,
+                event(
+                    actor,
+                    action,
+                    target,
+                    Outcome::Denied,
+                    code,
+                    json!({"message": message}),
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<(), outlay_store::StoreError>(())
+        };
+        if let Err(e) = write.await {
+            tracing::error!(error = %e, "could not record a refused attempt");
+        }
+        err
+    }
+
+    /// Ends a write: on success records the change and commits; on refusal rolls the change
+    /// back and records the refusal.
+    pub async fn finish<T>(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        result: Result<(T, Value), WebError>,
+    ) -> Result<T, WebError> {
+        match result {
+            Ok((value, detail)) => {
+                audit::record(
+                    &mut tx,
+                    event(actor, action, target, Outcome::Allowed, "granted", detail),
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(value)
+            }
+            Err(err) => {
+                drop(tx);
+                Err(self.refused(actor, action, target, err).await)
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Who the caller is, and where they are a member.
+
+use crate::http::error::{ErrorBody, WebError};
+use crate::http::extract::Auth;
+use crate::http::App;
+use axum::extract::State;
+use axum::Json;
+use outlay_core::{MemberId, OrgId};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct MeResponse {
+    pub person: PersonOut,
+    pub memberships: Vec<MembershipOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonOut {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MembershipOut {
+    pub org_id: i64,
+    pub org_name: String,
+    pub member_id: i64,
+    pub status: String,
+    /// Roles of the grants active now.
+    pub roles: Vec<String>,
+}
+
+/// The logged-in person and their memberships in companies.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn me(State(app): State<App>, auth: Auth) -> Result<Json<MeResponse>, WebError> {
+    let mut conn = app.store.read().await?;
+    let rows = outlay_store::members::memberships(&mut conn, auth.person.id).await?;
+    let mut memberships = Vec::with_capacity(rows.len());
+    for m in rows.into_iter().filter(|m| m.status != "invited") {
+        let roles = outlay_store::members::active_roles(
+            &mut conn,
+            OrgId(m.org_id),
+            MemberId(m.member_id),
+            auth.now,
+        )
+        .await?;
+        memberships.push(MembershipOut {
+            org_id: m.org_id,
+            org_name: m.org_name,
+            member_id: m.member_id,
+            status: m.status,
+            roles,
+        });
+    }
+    Ok(Json(MeResponse {
+        person: PersonOut {
+            id: auth.person.id,
+            email: auth.person.email,
+            name: auth.person.name,
+        },
+        memberships,
+    }))
+}

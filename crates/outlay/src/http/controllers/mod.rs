@@ -1,0 +1,12 @@
+//! One module per resource; each handler carries the `#[utoipa::path]` whose doc comment
+//! becomes its text in the OpenAPI document.
+
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod catalog;
+pub mod expenses;
+pub mod me;
+pub mod members;
+pub mod roles;
+pub mod teams;

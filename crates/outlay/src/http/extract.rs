@@ -1,0 +1,131 @@
+//! Request extractors whose failures are `WebError`s: a bad body, query or path is a 400 that
+//! names the field, and a missing or dead token is a 401.
+
+use super::error::WebError;
+use super::App;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use outlay_core::Timestamp;
+use outlay_store::auth::PersonRow;
+use serde::de::DeserializeOwned;
+
+/// A JSON body; a type or shape error names the offending field.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| WebError::invalid("body", e.body_text()))?;
+        let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { &bytes };
+        let de = &mut serde_json::Deserializer::from_slice(bytes);
+        serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.inner().to_string();
+            let reason = inner
+                .split(" at line ")
+                .next()
+                .unwrap_or(&inner)
+                .to_string();
+            let field = if path == "." {
+                // `missing field `x`` names the field only in the message.
+                reason
+                    .split('`')
+                    .nth(1)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "body".to_string())
+            } else {
+                path
+            };
+            WebError::invalid(&field, reason)
+        })
+    }
+}
+
+/// Query parameters; a bad value names the parameter.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, WebError> {
+        let q = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded_de(q);
+        de.map(Query)
+    }
+}
+
+fn serde_urlencoded_de<T: DeserializeOwned>(q: &str) -> Result<T, WebError> {
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{q}")
+            .parse()
+            .map_err(|_| WebError::invalid("query", "is not a valid query string"))?,
+    )
+    .map(|axum::extract::Query(v)| v)
+    .map_err(|e| {
+        let text = e.body_text();
+        let detail = text.trim_start_matches("Failed to deserialize query string: ");
+        match detail.split_once(": ") {
+            Some((field, reason)) if !field.contains(' ') => WebError::invalid(field, reason),
+            _ => WebError::invalid("query", detail),
+        }
+    })
+}
+
+/// Path parameters; ids that are not numbers are simply not found.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| Path(v))
+            .map_err(|_| WebError::NotFound)
+    }
+}
+
+/// A caller with a live bearer token.
+pub struct Auth {
+    pub person: PersonRow,
+    pub token_hash: String,
+    /// The time of this request, read once.
+    pub now: Timestamp,
+}
+
+impl FromRequestParts<App> for Auth {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, WebError> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(WebError::Unauthorized(
+                "missing `Authorization: Bearer` token",
+            ))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(WebError::Unauthorized(
+                "the `Authorization` header must be `Bearer TOKEN`",
+            ))?;
+        let token_hash = crate::tokens::digest(token);
+        let now = app.now();
+        let mut conn = app.store.read().await?;
+        let person = outlay_store::auth::session_person(&mut conn, &token_hash, now)
+            .await?
+            .ok_or(WebError::Unauthorized("invalid, expired or revoked token"))?;
+        Ok(Auth {
+            person,
+            token_hash,
+            now,
+        })
+    }
+}

@@ -1,0 +1,51 @@
+//! The OpenAPI 3.1 document of the API, generated from the handlers' annotations.
+
+use super::controllers::*;
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Outlay API", description = "Self-hostable spend management: members, roles, grants, expenses, explainable decisions and a tamper-evident audit log."),
+    paths(
+        auth::login, auth::logout, me::me,
+        catalog::permissions, roles::list, roles::create,
+        members::list, members::invite, members::get, members::permissions, members::replace_grants,
+        members::set_manager, members::archive, members::accept_invitation,
+        teams::list, teams::create, teams::add_member, teams::remove_member,
+        expenses::list, expenses::create, expenses::get, expenses::edit, expenses::delete,
+        expenses::submit, expenses::approve, expenses::reject,
+        authz::explain, audit::list, audit::verify, serve,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "logging in and out"),
+        (name = "roles", description = "the permission catalog and roles"),
+        (name = "members", description = "members, grants, reporting lines"),
+        (name = "teams", description = "teams"),
+        (name = "expenses", description = "expenses and their approval"),
+        (name = "authz", description = "explaining decisions"),
+        (name = "audit", description = "the audit log"),
+    )
+)]
+pub struct ApiDoc;
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth",
+    responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
