@@ -1,1 +1,8 @@
+//! All HTTP integration tests, in one binary: each boots the real server on a free loopback
+//! port over a real SQLite file seeded with the demo companies, and talks HTTP to it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod harness;
+mod smoke;
+mod differential;
+mod openapi;

@@ -1,0 +1,149 @@
+//! Boots a real server for a test and speaks JSON to it as the demo people.
+
+use outlay::demo::Seeded;
+use outlay_core::demo;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+pub struct TestServer {
+    pub base: String,
+    pub seeded: Seeded,
+    pub db_path: std::path::PathBuf,
+    client: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    /// A fresh database file, migrated and seeded with Acme and Globex, served on 127.0.0.1.
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("outlay.db");
+        let store = outlay_store::Store::open(&format!("sqlite://{}", db_path.display())).await.unwrap();
+        store.migrate().await.unwrap();
+        let clock = outlay::clock::system();
+        let seeded = outlay::demo::seed(&store, clock(), |_| {}).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = outlay::App::new(store, clock);
+        let task = tokio::spawn(async move {
+            let _ = outlay::serve(listener, app).await;
+        });
+        TestServer { base, seeded, db_path, client: reqwest::Client::new(), _dir: dir, _task: task }
+    }
+
+    pub fn acme(&self) -> i64 {
+        self.company("Acme").org.0
+    }
+
+    pub fn globex(&self) -> i64 {
+        self.company("Globex").org.0
+    }
+
+    fn company(&self, name: &str) -> &outlay::demo::SeededCompany {
+        self.seeded.companies.iter().find(|c| c.name == name).unwrap()
+    }
+
+    /// The member id of a demo person by first name (`alice`, `gina`, ...).
+    pub fn member(&self, who: &str) -> i64 {
+        let email = email_of(who);
+        self.seeded
+            .companies
+            .iter()
+            .flat_map(|c| c.people.iter())
+            .find(|(e, _, _)| *e == email)
+            .map(|(_, m, _)| m.0)
+            .unwrap_or_else(|| panic!("no demo person {who}"))
+    }
+
+    pub fn team(&self, company: &str, name: &str) -> i64 {
+        self.company(company).teams[name].0
+    }
+
+    /// Logs in as a demo person and returns their session.
+    pub async fn login(&self, who: &str) -> Session {
+        let anon = self.anonymous();
+        let (status, body) = anon
+            .call(Method::POST, "/api/v1/auth/login", Some(serde_json::json!({"email": email_of(who), "password": demo::PASSWORD})))
+            .await;
+        assert_eq!(status, StatusCode::OK, "login as {who}: {body}");
+        Session { token: Some(body["token"].as_str().unwrap().to_string()), ..anon }
+    }
+
+    /// A client without a token.
+    pub fn anonymous(&self) -> Session {
+        Session { base: self.base.clone(), token: None, client: self.client.clone() }
+    }
+}
+
+pub fn email_of(who: &str) -> String {
+    if who.contains('@') {
+        return who.to_string();
+    }
+    let domain = if demo::GLOBEX.person(who).is_some() { demo::GLOBEX.domain } else { demo::ACME.domain };
+    format!("{who}@{domain}")
+}
+
+#[derive(Clone)]
+pub struct Session {
+    pub base: String,
+    pub token: Option<String>,
+    client: reqwest::Client,
+}
+
+impl Session {
+    /// Sends a request; returns the status and the JSON body (`Null` when empty).
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        (status, json)
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, None).await
+    }
+
+    /// Every expense this session can list in `org`, following cursors.
+    pub async fn all_expenses(&self, org: i64, query: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut path = format!("/api/v1/orgs/{org}/expenses?limit=500{query}");
+            if let Some(c) = &cursor {
+                path.push_str(&format!("&cursor={c}"));
+            }
+            let (status, body) = self.get(&path).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {body}");
+            out.extend(body["items"].as_array().unwrap().iter().cloned());
+            match body["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => return out,
+            }
+        }
+    }
+}
