@@ -228,5 +228,31 @@ pub fn member_actions(
     out
 }
 
+/// The actions the actor may take with a role now: `grant` when they could hand it out
+/// (they hold `role.assign`, it is within their own permissions, and owner and admin only
+/// for owners).
+pub fn role_actions(
+    actor: &Principal,
+    now: Timestamp,
+    role: &crate::role::Role,
+) -> Vec<&'static str> {
+    let can_assign = actor.check(now, Action::RoleAssign, Scope::All).is_ok();
+    let owner_ok = !role.is_owner_controlled() || actor.is_owner(now);
+    if can_assign && owner_ok && role.permissions.within(actor.permissions(now)) {
+        vec!["grant"]
+    } else {
+        vec![]
+    }
+}
+
+/// The actions the actor may take with a team now.
+pub fn team_actions(actor: &Principal, now: Timestamp) -> Vec<&'static str> {
+    if actor.check(now, Action::TeamManage, Scope::All).is_ok() {
+        vec!["add_member", "remove_member"]
+    } else {
+        vec![]
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -12,13 +12,22 @@ pub struct TeamRow {
     pub created_at: i64,
 }
 
-pub async fn list(conn: &mut Conn, org: OrgId) -> Result<Vec<TeamRow>> {
-    Ok(
-        sqlx::query_as("SELECT id, name, created_at FROM teams WHERE org_id = $1 ORDER BY id DESC")
-            .bind(org.0)
-            .fetch_all(&mut *conn)
-            .await?,
+/// Newest first, `limit` teams before `cursor`.
+pub async fn list(
+    conn: &mut Conn,
+    org: OrgId,
+    cursor: Option<i64>,
+    limit: i64,
+) -> Result<Vec<TeamRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, created_at FROM teams WHERE org_id = $1 AND ($2 IS NULL OR id < $2) \
+         ORDER BY id DESC LIMIT $3",
     )
+    .bind(org.0)
+    .bind(cursor)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 pub async fn get(conn: &mut Conn, org: OrgId, team: TeamId) -> Result<Option<TeamRow>> {

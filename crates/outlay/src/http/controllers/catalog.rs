@@ -21,9 +21,11 @@ pub struct PermissionOut {
     pub description: String,
 }
 
+/// The whole catalog: the list is complete, so `next_cursor` is always null.
 #[derive(Serialize, ToSchema)]
 pub struct PermissionList {
     pub items: Vec<PermissionOut>,
+    pub next_cursor: Option<String>,
 }
 
 pub fn permission_out(p: outlay_core::catalog::PermissionInfo) -> PermissionOut {
@@ -55,5 +57,8 @@ pub async fn permissions(
         .into_iter()
         .map(permission_out)
         .collect();
-    Ok(Json(PermissionList { items }))
+    Ok(Json(PermissionList {
+        items,
+        next_cursor: None,
+    }))
 }

@@ -194,7 +194,7 @@ pub async fn create(
         Ok((out(&actor, row), detail))
     }
     .await;
-    let target = "expense:new";
+    let target = "expenses";
     let out = app
         .finish(tx, &actor, "expense.create", target, result)
         .await?;

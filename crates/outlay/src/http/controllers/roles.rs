@@ -1,5 +1,6 @@
 //! Roles: the built-ins and a company's custom roles.
 
+use crate::http::actor::Actor;
 use crate::http::error::{ErrorBody, WebError};
 use crate::http::extract::{Auth, Body, Path};
 use crate::http::App;
@@ -25,14 +26,18 @@ pub struct RoleOut {
     /// `never`, `optional` or `required`: whether grants of the role name a team.
     pub team_binding: String,
     pub permissions: Vec<String>,
+    /// What the caller may do with the role now: `grant` when they could hand it out.
+    pub allowed_actions: Vec<String>,
 }
 
+/// Every role of the company: the list is complete, so `next_cursor` is always null.
 #[derive(Serialize, ToSchema)]
 pub struct RoleList {
     pub items: Vec<RoleOut>,
+    pub next_cursor: Option<String>,
 }
 
-pub fn role_out(r: &Role) -> RoleOut {
+pub fn role_out(actor: &Actor, r: &Role) -> RoleOut {
     RoleOut {
         key: r.key.to_string(),
         name: r.name.clone(),
@@ -46,6 +51,10 @@ pub fn role_out(r: &Role) -> RoleOut {
         }
         .to_string(),
         permissions: r.permissions.iter().map(|p| p.key()).collect(),
+        allowed_actions: authorize::role_actions(&actor.principal, actor.now, r)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
     }
 }
 
@@ -66,8 +75,10 @@ pub async fn list(
     }
     let mut conn = app.store.read().await?;
     let book = outlay_store::roles::book(&mut conn, actor.org).await?;
+    let items = book.all().iter().map(|r| role_out(&actor, r)).collect();
     Ok(Json(RoleList {
-        items: book.all().iter().map(role_out).collect(),
+        items,
+        next_cursor: None,
     }))
 }
 
@@ -120,7 +131,7 @@ pub async fn create(
                 e.into()
             });
         }
-        let out = role_out(&role);
+        let out = role_out(&actor, &role);
         let detail = json!({"permissions": out.permissions, "read_only": out.read_only});
         Ok((out, detail))
     }

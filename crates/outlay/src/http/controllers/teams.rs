@@ -1,7 +1,8 @@
 //! Teams and their members. Changing a member's team changes access at once.
 
 use crate::http::error::{ErrorBody, WebError};
-use crate::http::extract::{Auth, Body, Path};
+use crate::http::extract::{Auth, Body, Path, Query};
+use crate::http::page::Paging;
 use crate::http::App;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,30 +11,50 @@ use outlay_core::{authorize, Action, MemberId, TeamId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema)]
 pub struct TeamOut {
     pub id: i64,
     pub name: String,
     pub members: Vec<i64>,
+    /// What the caller may do with the team now.
+    pub allowed_actions: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct TeamList {
     pub items: Vec<TeamOut>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn team_actions(actor: &crate::http::actor::Actor) -> Vec<String> {
+    authorize::team_actions(&actor.principal, actor.now)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 /// Teams of the company with their members. Needs `team.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/teams", tag = "teams",
-    params(("org" = i64, Path, description = "company id")),
+    params(("org" = i64, Path, description = "company id"), ListQuery),
     responses((status = 200, body = TeamList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,
     auth: Auth,
     Path(org): Path<i64>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Json<TeamList>, WebError> {
+    let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
     let actor = app.reader(&auth, org).await?;
     if let Err(r) = authorize::company(&actor.principal, actor.now, Action::TeamView).into_result()
     {
@@ -44,16 +65,19 @@ pub async fn list(
     for (team, member) in outlay_store::teams::memberships(&mut conn, actor.org).await? {
         members.entry(team).or_default().push(member);
     }
-    let items = outlay_store::teams::list(&mut conn, actor.org)
-        .await?
+    let mut rows =
+        outlay_store::teams::list(&mut conn, actor.org, paging.cursor, paging.fetch()).await?;
+    let next_cursor = paging.finish(&mut rows, |t| t.id);
+    let items = rows
         .into_iter()
         .map(|t| TeamOut {
             members: members.remove(&t.id).unwrap_or_default(),
             id: t.id,
             name: t.name,
+            allowed_actions: team_actions(&actor),
         })
         .collect();
-    Ok(Json(TeamList { items }))
+    Ok(Json(TeamList { items, next_cursor }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -84,6 +108,7 @@ pub async fn create(
                     id: id.0,
                     name: name.clone(),
                     members: vec![],
+                    allowed_actions: team_actions(&actor),
                 },
                 json!({"team_id": id.0}),
             )),
