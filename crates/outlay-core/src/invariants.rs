@@ -92,6 +92,40 @@ fn holds_permanent_owner<'a>(
     specs.any(|(s, r)| r.is_owner() && s.is_permanent_from(now))
 }
 
+/// What a change of grants would do to a member's effective permissions, now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessDiff {
+    /// Permissions the member would hold that nothing they hold now covers.
+    pub gained: Vec<Permission>,
+    /// Permissions the member holds now that the new grants would not cover.
+    pub lost: Vec<Permission>,
+}
+
+/// Previews replacing `target`'s grants with `proposed`, without deciding whether it is allowed.
+pub fn access_diff(
+    target: &Principal,
+    proposed: &[(GrantSpec, Role)],
+    now: Timestamp,
+) -> AccessDiff {
+    let before = target.permissions(now);
+    let after = if target.archived {
+        PermSet::EMPTY
+    } else {
+        proposed
+            .iter()
+            .filter(|(spec, _)| spec.active_at(now))
+            .map(|(spec, role)| match spec.team {
+                Some(_) => role.permissions.capped_at_team(),
+                None => role.permissions,
+            })
+            .fold(PermSet::EMPTY, PermSet::union)
+    };
+    AccessDiff {
+        gained: after.beyond(before),
+        lost: before.beyond(after),
+    }
+}
+
 /// Checks a grant change against every invariant; the permit allows storing it.
 pub fn change_grants(
     actor: &Principal,

@@ -64,6 +64,10 @@ pub fn router(app: App) -> Router {
             put(members::set_manager),
         )
         .route("/orgs/{org}/members/{id}/archive", post(members::archive))
+        .route(
+            "/orgs/{org}/members/{id}/grants/preview",
+            post(members::preview_grants),
+        )
         .route("/orgs/{org}/teams", get(teams::list).post(teams::create))
         .route(
             "/orgs/{org}/teams/{id}/members/{member}",

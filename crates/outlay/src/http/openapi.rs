@@ -23,7 +23,7 @@ impl Modify for BearerAuth {
     paths(
         auth::login, auth::logout, me::me,
         catalog::permissions, roles::list, roles::create,
-        members::list, members::invite, members::get, members::permissions, members::replace_grants,
+        members::list, members::invite, members::get, members::permissions, members::replace_grants, members::preview_grants,
         members::set_manager, members::archive, members::accept_invitation,
         teams::list, teams::create, teams::add_member, teams::remove_member,
         expenses::list, expenses::create, expenses::get, expenses::edit, expenses::delete,

@@ -7,13 +7,20 @@ use utoipa::OpenApi;
 
 #[test]
 fn openapi_document_matches_its_snapshot() {
-    let doc = outlay::http::openapi::ApiDoc::openapi().to_pretty_json().unwrap() + "\n";
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    let doc = outlay::http::openapi::ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap()
+        + "\n";
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, &doc).unwrap();
     }
     let stored = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(stored == doc, "openapi.json changed; review and rerun with UPDATE_SNAPSHOTS=1");
+    assert!(
+        stored == doc,
+        "openapi.json changed; review and rerun with UPDATE_SNAPSHOTS=1"
+    );
 }
 
 #[tokio::test]
@@ -33,6 +40,7 @@ async fn the_served_document_is_openapi_3_1_and_lists_every_route() {
         "/api/v1/orgs/{org}/members/{id}/permissions",
         "/api/v1/invitations/{token}/accept",
         "/api/v1/orgs/{org}/members/{id}/grants",
+        "/api/v1/orgs/{org}/members/{id}/grants/preview",
         "/api/v1/orgs/{org}/members/{id}/manager",
         "/api/v1/orgs/{org}/members/{id}/archive",
         "/api/v1/orgs/{org}/teams",

@@ -421,7 +421,8 @@ pub async fn invite(
             target_archived: false,
             current: &[],
             proposed: &proposed,
-            other_permanent_owners: 1,
+            // A new member holds nothing yet, so the last-owner rule cannot bite.
+            other_permanent_owners: 0,
         };
         let permit =
             invariants::change_grants(&actor.principal, actor.now, GrantVia::Invite, &change)?;
@@ -733,4 +734,78 @@ pub async fn archive(
         app.finish(tx, &actor, "member.archive", &target_name, result)
             .await?,
     ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GrantsPreview {
+    /// Whether the caller may make this change now.
+    pub allowed: bool,
+    /// `granted` or the code of the refusing rule, e.g. `owner_only`, `escalation`, `last_owner`.
+    pub code: String,
+    pub reason: String,
+    /// Permissions the member would gain (not covered by what they hold now).
+    pub gained: Vec<String>,
+    /// Permissions the member would lose.
+    pub lost: Vec<String>,
+}
+
+/// Preview replacing a member's grants: what they would gain and lose, and whether the
+/// caller may make the change. Nothing is changed. Needs `role.view` or `role.assign`.
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/members/{id}/grants/preview", tag = "members", request_body = GrantsRequest,
+    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
+    responses((status = 200, body = GrantsPreview), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn preview_grants(
+    State(app): State<App>,
+    auth: Auth,
+    Path((org, id)): Path<(i64, i64)>,
+    Body(req): Body<GrantsRequest>,
+) -> Result<Json<GrantsPreview>, WebError> {
+    let actor = app.reader(&auth, org).await?;
+    let target_name = format!("member:{id}");
+    let may_preview = [Action::RoleView, Action::RoleAssign]
+        .into_iter()
+        .any(|a| authorize::company(&actor.principal, actor.now, a).allowed);
+    if !may_preview {
+        let err = Reason::NoPermission {
+            action: Action::RoleAssign,
+        }
+        .into();
+        return Err(app.refused(&actor, "role.preview", &target_name, err).await);
+    }
+    let mut conn = app.store.read().await?;
+    let Some((row, target, _)) = visible_member(&mut conn, &actor, id).await? else {
+        return Err(app
+            .refused(&actor, "role.preview", &target_name, WebError::NotFound)
+            .await);
+    };
+    let proposed = resolve_grants(&mut conn, actor.org, &req.grants).await?;
+    let others =
+        members::other_permanent_owners(&mut conn, actor.org, row.member_id(), actor.now).await?;
+    let change = GrantChange {
+        target: row.member_id(),
+        target_archived: row.is_archived(),
+        current: &target.grants,
+        proposed: &proposed,
+        other_permanent_owners: others,
+    };
+    let decision =
+        invariants::change_grants(&actor.principal, actor.now, GrantVia::Assign, &change);
+    let diff = invariants::access_diff(&target, &proposed, actor.now);
+    let keys = |ps: Vec<outlay_core::Permission>| ps.into_iter().map(|p| p.key()).collect();
+    let (allowed, code, reason) = match decision {
+        Ok(_) => (
+            true,
+            "granted".to_string(),
+            "the change is allowed".to_string(),
+        ),
+        Err(r) => (false, r.code().to_string(), r.to_string()),
+    };
+    Ok(Json(GrantsPreview {
+        allowed,
+        code,
+        reason,
+        gained: keys(diff.gained),
+        lost: keys(diff.lost),
+    }))
 }
