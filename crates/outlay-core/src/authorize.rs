@@ -2,7 +2,7 @@
 //! data (four-eyes, approved is final, status transitions). A granted decision comes with a
 //! [`Permit`], which the store's write operations demand, so a write cannot skip its check.
 
-use crate::catalog::{Action, Scope};
+use crate::catalog::{Action, PermSet, Scope};
 use crate::decision::{Decision, Reason};
 use crate::expense::ExpenseStatus;
 use crate::grant::Timestamp;
@@ -104,14 +104,37 @@ pub fn expense(
     {
         return Decision::deny(Reason::SelfApproval);
     }
-    let granted = match actor.check(now, action.permission(), relation.needed_scope()) {
-        Ok(r) => r,
-        Err(r) => return Decision::deny(r),
+    // `Principal::check`, taken apart so the allowing reason is built once, in place, and
+    // only when the status rule lets the action through.
+    let (permission, needed) = (action.permission(), relation.needed_scope());
+    let grant = match actor.deciding_grant(now, permission, needed) {
+        Ok(g) => g,
+        Err(widest) => return Decision::deny(actor.refusal(now, permission, needed, widest)),
     };
     if let Some(refusal) = status_rule(action, facts.status) {
         return Decision::deny(refusal);
     }
-    Decision::allow(granted)
+    Decision::allow(Principal::granted(grant, permission))
+}
+
+/// Whether [`expense`] would allow the action, given the actor's permissions now; builds no
+/// reason. `held` is `actor.permissions(now)`: an active grant holds the action at the scope
+/// needed exactly when the union of the active grants does.
+fn expense_allowed(
+    actor: &Principal,
+    held: PermSet,
+    action: ExpenseAction,
+    facts: ExpenseFacts,
+    relation: Relation,
+) -> bool {
+    let own_decision = matches!(action, ExpenseAction::Approve | ExpenseAction::Reject)
+        && facts.owner == actor.member;
+    !actor.archived
+        && !own_decision
+        && held
+            .reach(action.permission())
+            .is_some_and(|r| r >= relation.needed_scope())
+        && status_rule(action, facts.status).is_none()
 }
 
 fn status_rule(action: ExpenseAction, status: ExpenseStatus) -> Option<Reason> {
@@ -154,9 +177,13 @@ pub fn expense_actions(
     facts: ExpenseFacts,
     relation: Relation,
 ) -> Vec<&'static str> {
+    if actor.archived {
+        return Vec::new();
+    }
+    let held = actor.permissions(now);
     ExpenseAction::ALL
         .into_iter()
-        .filter(|a| *a != ExpenseAction::View && expense(actor, now, *a, facts, relation).allowed)
+        .filter(|a| *a != ExpenseAction::View && expense_allowed(actor, held, *a, facts, relation))
         .map(ExpenseAction::as_str)
         .collect()
 }

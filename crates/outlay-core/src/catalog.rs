@@ -96,7 +96,7 @@ macro_rules! actions {
 actions! {
     ExpenseCreate => "expense.create", Expense, UNSCOPED, true, "create expenses of one's own";
     ExpenseView => "expense.view", Expense, OWN | TEAM | ALL, false, "view expenses";
-    ExpenseEdit => "expense.edit", Expense, OWN | TEAM | ALL, true, "edit expenses that are not yet approved";
+    ExpenseEdit => "expense.edit", Expense, OWN | TEAM | ALL, true, "edit draft or rejected expenses (approved ones are final)";
     ExpenseDelete => "expense.delete", Expense, OWN | ALL, true, "delete draft or rejected expenses";
     ExpenseSubmit => "expense.submit", Expense, OWN, true, "submit one's own expenses for approval";
     ExpenseApprove => "expense.approve", Expense, TEAM | ALL, true, "approve or reject submitted expenses of others";

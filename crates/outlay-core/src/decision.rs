@@ -64,7 +64,8 @@ pub enum Reason {
         held: Scope,
         needed: Scope,
     },
-    /// The only grants that touch the action belong to read-only roles.
+    /// No grant allows the action, it changes data, and a read-only role is held: read-only
+    /// roles never allow changes, whatever else the member holds.
     ReadOnlyRole { role: Arc<str>, action: Action },
     /// Four-eyes: nobody approves or rejects their own expense.
     SelfApproval,

@@ -78,34 +78,61 @@ impl Principal {
     /// Checks `action` at the scope `needed`, naming the deciding grant or the refusal.
     #[inline]
     pub fn check(&self, now: Timestamp, action: Action, needed: Scope) -> Result<Reason, Reason> {
-        if self.archived {
-            return Err(Reason::Archived);
+        match self.deciding_grant(now, action, needed) {
+            Ok(g) => Ok(Self::granted(g, action)),
+            Err(widest) => Err(self.refusal(now, action, needed, widest)),
         }
+    }
+
+    /// The first active grant holding `action` at `needed` or wider; else the widest scope at
+    /// which any active grant holds it. What [`Principal::check`] decides, without building
+    /// the reason, so callers that need only part of it pay for no more.
+    #[inline]
+    pub(crate) fn deciding_grant(
+        &self,
+        now: Timestamp,
+        action: Action,
+        needed: Scope,
+    ) -> Result<&ResolvedGrant, Option<Scope>> {
         let mut widest: Option<Scope> = None;
         for g in self.active_grants(now) {
             if let Some(reach) = g.permissions.reach(action) {
                 if reach >= needed {
-                    let scope = action.is_scoped().then_some(reach);
-                    return Ok(Reason::Granted {
-                        permission: Permission { action, scope },
-                        grant: g.grant.id,
-                        role: g.role.key.clone(),
-                        team: g.grant.spec.team,
-                    });
+                    return Ok(g);
                 }
                 widest = widest.max(Some(reach));
             }
         }
-        Err(self.refusal(now, action, needed, widest))
+        Err(widest)
     }
 
-    fn refusal(
+    /// The reason an allowing grant gives: its permission at the grant's widest scope.
+    #[inline]
+    pub(crate) fn granted(g: &ResolvedGrant, action: Action) -> Reason {
+        let scope = if action.is_scoped() {
+            g.permissions.reach(action)
+        } else {
+            None
+        };
+        Reason::Granted {
+            permission: Permission { action, scope },
+            grant: g.grant.id,
+            role: g.role.key.clone(),
+            team: g.grant.spec.team,
+        }
+    }
+
+    /// Why `action` at `needed` is refused, given the widest scope at which it is held.
+    pub(crate) fn refusal(
         &self,
         now: Timestamp,
         action: Action,
         needed: Scope,
         widest: Option<Scope>,
     ) -> Reason {
+        if self.archived {
+            return Reason::Archived;
+        }
         if let Some(held) = widest {
             return Reason::OutOfScope {
                 action,
