@@ -19,7 +19,9 @@ impl TestServer {
     pub async fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("outlay.db");
-        let store = outlay_store::Store::open(&format!("sqlite://{}", db_path.display())).await.unwrap();
+        let store = outlay_store::Store::open(&format!("sqlite://{}", db_path.display()))
+            .await
+            .unwrap();
         store.migrate().await.unwrap();
         let clock = outlay::clock::system();
         let seeded = outlay::demo::seed(&store, clock(), |_| {}).await.unwrap();
@@ -29,7 +31,14 @@ impl TestServer {
         let task = tokio::spawn(async move {
             let _ = outlay::serve(listener, app).await;
         });
-        TestServer { base, seeded, db_path, client: reqwest::Client::new(), _dir: dir, _task: task }
+        TestServer {
+            base,
+            seeded,
+            db_path,
+            client: reqwest::Client::new(),
+            _dir: dir,
+            _task: task,
+        }
     }
 
     pub fn acme(&self) -> i64 {
@@ -41,7 +50,11 @@ impl TestServer {
     }
 
     fn company(&self, name: &str) -> &outlay::demo::SeededCompany {
-        self.seeded.companies.iter().find(|c| c.name == name).unwrap()
+        self.seeded
+            .companies
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap()
     }
 
     /// The member id of a demo person by first name (`alice`, `gina`, ...).
@@ -64,15 +77,26 @@ impl TestServer {
     pub async fn login(&self, who: &str) -> Session {
         let anon = self.anonymous();
         let (status, body) = anon
-            .call(Method::POST, "/api/v1/auth/login", Some(serde_json::json!({"email": email_of(who), "password": demo::PASSWORD})))
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                Some(serde_json::json!({"email": email_of(who), "password": demo::PASSWORD})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "login as {who}: {body}");
-        Session { token: Some(body["token"].as_str().unwrap().to_string()), ..anon }
+        Session {
+            token: Some(body["token"].as_str().unwrap().to_string()),
+            ..anon
+        }
     }
 
     /// A client without a token.
     pub fn anonymous(&self) -> Session {
-        Session { base: self.base.clone(), token: None, client: self.client.clone() }
+        Session {
+            base: self.base.clone(),
+            token: None,
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -80,7 +104,11 @@ pub fn email_of(who: &str) -> String {
     if who.contains('@') {
         return who.to_string();
     }
-    let domain = if demo::GLOBEX.person(who).is_some() { demo::GLOBEX.domain } else { demo::ACME.domain };
+    let domain = if demo::GLOBEX.person(who).is_some() {
+        demo::GLOBEX.domain
+    } else {
+        demo::ACME.domain
+    };
     format!("{who}@{domain}")
 }
 
@@ -92,9 +120,24 @@ pub struct Session {
 }
 
 impl Session {
+    /// The same client, speaking with `token`.
+    pub fn with_token(&self, token: &str) -> Session {
+        Session {
+            token: Some(token.to_string()),
+            ..self.clone()
+        }
+    }
+
     /// Sends a request; returns the status and the JSON body (`Null` when empty).
-    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
@@ -104,7 +147,11 @@ impl Session {
         let resp = req.send().await.unwrap();
         let status = resp.status();
         let text = resp.text().await.unwrap();
-        let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         (status, json)
     }
 

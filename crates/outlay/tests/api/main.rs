@@ -2,7 +2,10 @@
 //! port over a real SQLite file seeded with the demo companies, and talks HTTP to it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod harness;
-mod smoke;
+mod cli;
 mod differential;
+mod harness;
 mod openapi;
+mod preview;
+mod smoke;
+mod stories;

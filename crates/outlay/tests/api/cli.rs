@@ -1,0 +1,117 @@
+//! The binary as a newcomer runs it: `outlay demo` serves the demo companies and every demo
+//! person can log in; `outlay migrate` brings a fresh database up to date.
+
+use outlay_core::demo;
+use reqwest::StatusCode;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn outlay_demo_serves_and_every_demo_person_logs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_outlay"))
+            .args([
+                "demo",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--database",
+                "demo.db",
+            ])
+            .current_dir(dir.path())
+            .env_remove("OUTLAY_BIND")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    // Wait for the server to say it listens (bounded: 60 s).
+    let stderr = child.0.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("listening on") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while rx.try_recv().is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "outlay demo did not start listening within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        dir.path().join("demo.db").exists(),
+        "the demo database is a file in the current folder"
+    );
+
+    let client = reqwest::Client::new();
+    for company in [&demo::ACME, &demo::GLOBEX] {
+        for person in company.people {
+            let resp = client
+                .post(format!("http://127.0.0.1:{port}/api/v1/auth/login"))
+                .json(&serde_json::json!({"email": company.email(person), "password": demo::PASSWORD}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                resp.status(),
+                StatusCode::OK,
+                "login as {}",
+                company.email(person)
+            );
+        }
+    }
+}
+
+#[test]
+fn outlay_migrate_brings_a_fresh_database_up_to_date_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_outlay"))
+            .args(["migrate", "--database-url", &url])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert!(run().starts_with("1 migration(s) applied"));
+    assert!(run().starts_with("0 migration(s) applied"));
+}
+
+#[test]
+fn an_unsupported_database_url_is_a_clear_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_outlay"))
+        .args(["migrate", "--database-url", "mysql://nope"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database url"));
+}
