@@ -324,6 +324,10 @@ impl PermSet {
         PermSet(self.0 & !other.0)
     }
 
+    pub const fn intersect(self, other: PermSet) -> PermSet {
+        PermSet(self.0 & other.0)
+    }
+
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
@@ -363,6 +367,15 @@ impl PermSet {
                 }
                 _ => out.insert(p),
             }
+        }
+        out
+    }
+
+    /// Only the permissions held at exactly `scope`.
+    pub fn only_at(self, scope: Scope) -> PermSet {
+        let mut out = PermSet::EMPTY;
+        for p in self.iter().filter(|p| p.scope == Some(scope)) {
+            out.insert(p);
         }
         out
     }

@@ -73,7 +73,8 @@ pub enum Reason {
     LastOwner,
     /// Only owners grant or revoke owner and admin.
     OwnerOnly { role: String },
-    /// The grant would give permissions the granter does not hold.
+    /// The change would give or take away permissions the granter does not hold (at the
+    /// scope, or over the team, it needs).
     Escalation { permissions: Vec<Permission> },
     /// An approved expense is final.
     ApprovedImmutable,
@@ -82,6 +83,9 @@ pub enum Reason {
         status: ExpenseStatus,
         action: &'static str,
     },
+    /// Nobody widens their own access, not even by extending a grant's window: another
+    /// member must grant it. Dropping one's own grants is allowed.
+    SelfGrant,
     /// Archived members cannot act.
     Archived,
     /// The reporting line would loop back on itself.
@@ -102,6 +106,7 @@ impl Reason {
             Reason::Escalation { .. } => "escalation",
             Reason::ApprovedImmutable => "approved_immutable",
             Reason::WrongStatus { .. } => "wrong_status",
+            Reason::SelfGrant => "self_grant",
             Reason::Archived => "archived",
             Reason::ReportingCycle => "reporting_cycle",
         }
@@ -167,7 +172,7 @@ impl fmt::Display for Reason {
                 let list: Vec<String> = permissions.iter().map(|p| format!("`{p}`")).collect();
                 write!(
                     f,
-                    "cannot grant permissions one does not hold: {}",
+                    "cannot grant or revoke permissions one does not hold: {}",
                     list.join(", ")
                 )
             }
@@ -180,6 +185,9 @@ impl fmt::Display for Reason {
                     "cannot {action} an expense that is `{}`",
                     status.as_str()
                 )
+            }
+            Reason::SelfGrant => {
+                f.write_str("nobody widens their own access: another member must grant it")
             }
             Reason::Archived => f.write_str("archived members cannot act"),
             Reason::ReportingCycle => f.write_str("the reporting line would loop back on itself"),

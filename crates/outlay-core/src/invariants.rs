@@ -1,7 +1,8 @@
 //! The invariants that protect a company from its own members:
 //! - at least one active, permanent owner at every moment; only owners grant or revoke owner
 //!   and admin;
-//! - nobody grants a role, or defines a custom role, wider than what they hold (no escalation);
+//! - nobody grants a role, or defines a custom role, wider than what they hold (no escalation),
+//!   and nobody adds to their own grants;
 //! - read-only roles hold nothing that changes data;
 //! - reporting lines never loop.
 
@@ -9,7 +10,7 @@ use crate::authorize::Permit;
 use crate::catalog::{Action, PermSet, Permission, Scope};
 use crate::decision::Reason;
 use crate::grant::{GrantSpec, Timestamp};
-use crate::ids::MemberId;
+use crate::ids::{MemberId, TeamId};
 use crate::principal::{Principal, ResolvedGrant};
 use crate::role::{Role, RoleBook, TeamBinding};
 use crate::validate::{self, ValidationError};
@@ -126,6 +127,29 @@ pub fn access_diff(
     }
 }
 
+/// What a grant gives: its role's permissions, narrowed to team scope when bound to a team.
+fn given_by(spec: &GrantSpec, role: &Role) -> PermSet {
+    match spec.team {
+        Some(_) => role.permissions.capped_at_team(),
+        None => role.permissions,
+    }
+}
+
+/// Whether `actor` holds `action` over the members of `team`: company-wide, or through a
+/// grant bound to that very team. A team scope reached through one's own reports or another
+/// team does not cover it.
+fn reaches_team(actor: &Principal, now: Timestamp, action: Action, team: TeamId) -> bool {
+    actor.active_grants(now).any(|g| match g.grant.spec.team {
+        None => g.permissions.reach(action) == Some(Scope::All),
+        Some(bound) => {
+            bound == team
+                && g.permissions
+                    .reach(action)
+                    .is_some_and(|r| r >= Scope::Team)
+        }
+    })
+}
+
 /// Checks a grant change against every invariant; the permit allows storing it.
 pub fn change_grants(
     actor: &Principal,
@@ -143,17 +167,21 @@ pub fn change_grants(
         .proposed
         .iter()
         .filter(|(spec, _)| !change.current.iter().any(|g| g.grant.spec == *spec));
+    let has_added = added.clone().next().is_some();
     let removed = change.current.iter().filter(|g| {
         !change
             .proposed
             .iter()
             .any(|(spec, _)| g.grant.spec == *spec)
     });
+    let removed_for_escalation = removed.clone();
 
+    // Owners keep control of their owners and admins: an admin changes none of their grants.
     let touched_roles = added
         .clone()
         .map(|(_, r)| r)
-        .chain(removed.map(|g| &g.role));
+        .chain(removed.map(|g| &g.role))
+        .chain(change.current.iter().map(|g| &g.role));
     for role in touched_roles {
         if role.is_owner_controlled() && !actor.is_owner(now) {
             return Err(Reason::OwnerOnly {
@@ -164,12 +192,35 @@ pub fn change_grants(
 
     let held = actor.permissions(now);
     let mut beyond: Vec<Permission> = Vec::new();
+    // Everything team-scoped the member would hold: a team-bound grant stretches all of it
+    // to the grant's team, so its granter must reach that team with each of them.
+    let team_scoped = change
+        .proposed
+        .iter()
+        .filter(|(spec, _)| spec.active_at(now))
+        .map(|(spec, role)| given_by(spec, role))
+        .fold(PermSet::EMPTY, PermSet::union)
+        .only_at(Scope::Team);
     for (spec, role) in added {
-        let given = match spec.team {
-            Some(_) => role.permissions.capped_at_team(),
-            None => role.permissions,
-        };
-        beyond.extend(given.beyond(held));
+        let given = given_by(spec, role);
+        match spec.team {
+            None => beyond.extend(given.beyond(held)),
+            Some(team) => {
+                for p in given.union(team_scoped).iter() {
+                    let covered = match p.scope {
+                        Some(Scope::Team) => reaches_team(actor, now, p.action, team),
+                        _ => held.reach(p.action).is_some_and(|r| r >= p.reach()),
+                    };
+                    if !covered {
+                        beyond.push(p);
+                    }
+                }
+            }
+        }
+    }
+    // Revoking is giving in reverse: nobody takes away what they could not give back.
+    for g in removed_for_escalation {
+        beyond.extend(g.permissions.beyond(held));
     }
     if !beyond.is_empty() {
         beyond.sort_unstable();
@@ -185,6 +236,12 @@ pub fn change_grants(
         && holds_permanent_owner(change.proposed.iter().map(|(s, r)| (s, r)), now);
     if was_owner && !stays_owner && change.other_permanent_owners == 0 {
         return Err(Reason::LastOwner);
+    }
+    // A grant that is new or has a new window would let a time-limited holder keep their
+    // access for good; only someone else may give it. A permanent owner already holds
+    // everything for good, so their own changes widen nothing.
+    if change.target == actor.member && has_added && !was_owner {
+        return Err(Reason::SelfGrant);
     }
     Ok(Permit::new(needed, actor.member))
 }

@@ -37,9 +37,13 @@ impl Role {
         self.builtin && &*self.key == ADMIN
     }
 
-    /// Only owners grant or revoke these roles.
+    /// Only owners grant or revoke these roles: owner, admin, and every custom role holding
+    /// a permission that among the built-ins only owners and admins hold, so an admin cannot
+    /// mint an admin under another name.
     pub fn is_owner_controlled(&self) -> bool {
-        self.is_owner() || self.is_admin()
+        self.is_owner()
+            || self.is_admin()
+            || (!self.builtin && !self.permissions.intersect(admin_grade()).is_empty())
     }
 }
 
@@ -314,6 +318,16 @@ pub fn builtin(key: &str) -> Option<Role> {
         builtin: true,
         team_binding: def.team_binding,
     })
+}
+
+/// The permissions that, among the built-in roles, only owner and admin hold: what makes
+/// an admin an admin (managing roles, settings, api keys, ...).
+pub fn admin_grade() -> PermSet {
+    let others = BUILTIN_ROLES
+        .iter()
+        .filter(|r| r.key != OWNER && r.key != ADMIN)
+        .fold(PermSet::EMPTY, |acc, r| acc.union(r.permissions));
+    everything().minus(OWNER_ONLY).minus(others)
 }
 
 /// All built-in roles, resolved.

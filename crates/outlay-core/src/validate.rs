@@ -77,7 +77,15 @@ pub fn email(value: &str) -> Result<String, ValidationError> {
 pub fn date(field: &str, value: &str) -> Result<String, ValidationError> {
     let bad = || ValidationError::new(field, format!("must be a date `YYYY-MM-DD`, got `{value}`"));
     let b = value.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shape {
         return Err(bad());
     }
     let num = |s: &str| s.parse::<u32>().map_err(|_| bad());
@@ -124,6 +132,8 @@ mod tests {
         assert!(date("d", "2023-13-01").is_err());
         assert!(date("d", "2023-1-01").is_err());
         assert!(date("d", "yesterday").is_err());
+        assert!(date("d", "2024-+1-01").is_err());
+        assert!(date("d", "+024-01-01").is_err());
     }
 
     #[test]

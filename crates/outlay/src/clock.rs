@@ -27,9 +27,35 @@ pub fn rfc3339(t: Timestamp) -> String {
         .unwrap_or_else(|| t.0.to_string())
 }
 
-/// Parses RFC 3339 text into a timestamp.
+/// Parses RFC 3339 text into a timestamp. Fractions round up to the next whole second, so a
+/// window never opens before its `valid_from` nor lasts past its `valid_until`.
 pub fn parse_rfc3339(s: &str) -> Option<Timestamp> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .ok()
-        .map(|d| Timestamp(d.unix_timestamp()))
+        .map(|d| {
+            let whole = d.unix_timestamp();
+            Timestamp(if d.nanosecond() > 0 { whole + 1 } else { whole })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractions_of_a_second_round_up() {
+        assert_eq!(
+            parse_rfc3339("2026-01-01T00:00:00Z"),
+            Some(Timestamp(1_767_225_600))
+        );
+        assert_eq!(
+            parse_rfc3339("2026-01-01T00:00:00.1Z"),
+            Some(Timestamp(1_767_225_601))
+        );
+        assert_eq!(
+            parse_rfc3339("2025-12-31T23:59:59.9Z"),
+            Some(Timestamp(1_767_225_600))
+        );
+        assert_eq!(parse_rfc3339("tomorrow"), None);
+    }
 }

@@ -202,6 +202,135 @@ fn a_member_without_role_assign_grants_nothing() {
     );
 }
 
+#[test]
+fn a_custom_role_with_admin_grade_permissions_is_owner_controlled() {
+    let grade = crate::role::admin_grade();
+    assert!(!grade.is_empty());
+    for r in builtins()
+        .into_iter()
+        .filter(|r| !r.is_owner() && !r.is_admin())
+    {
+        assert!(
+            r.permissions.intersect(grade).is_empty(),
+            "built-in `{}` holds admin-grade permissions",
+            r.key
+        );
+    }
+    // adam defines an admin in all but name: he may define it (he holds it all), but only
+    // an owner may hand it out.
+    let everything_adam_holds: Vec<String> =
+        admin().permissions(NOW).iter().map(|p| p.key()).collect();
+    let admin2 = CustomRoleInput::parse("admin2", "Admin 2", None, &everything_adam_holds, false)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_role();
+    assert!(define_role(
+        &admin(),
+        NOW,
+        &CustomRoleInput::parse("admin2", "Admin 2", None, &everything_adam_holds, false)
+            .unwrap_or_else(|e| panic!("{e}"))
+    )
+    .is_ok());
+    assert!(admin2.is_owner_controlled());
+    let book = RoleBook::new(vec![admin2]);
+    let new = resolve_grants(&book, &[GrantSpec::role("admin2")]).unwrap_or_else(|e| panic!("{e}"));
+    let alice = resolved(ALICE, &[GrantSpec::role(EMPLOYEE)]);
+    let by = |actor: &Principal| {
+        change_grants(
+            actor,
+            NOW,
+            GrantVia::Assign,
+            &GrantChange {
+                target: ALICE,
+                target_archived: false,
+                current: &alice,
+                proposed: &new,
+                other_permanent_owners: 1,
+            },
+        )
+    };
+    assert_eq!(
+        refusal(by(&admin())),
+        Some(Reason::OwnerOnly {
+            role: "admin2".to_string()
+        })
+    );
+    assert!(by(&owner()).is_ok());
+
+    // A custom role of ordinary permissions stays an admin's to grant.
+    let travel = CustomRoleInput::parse(
+        "travel_desk",
+        "Travel desk",
+        None,
+        &["trip.view.all".to_string()],
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .into_role();
+    assert!(!travel.is_owner_controlled());
+}
+
+#[test]
+fn an_admin_changes_no_grant_of_an_owner_or_admin() {
+    let olivia = owner();
+    let r = change(
+        &admin(),
+        OLIVIA,
+        &olivia.grants,
+        &[GrantSpec::role(OWNER), GrantSpec::role("finance")],
+        0,
+    );
+    assert_eq!(
+        refusal(r),
+        Some(Reason::OwnerOnly {
+            role: OWNER.to_string()
+        })
+    );
+    let other_admin = principal(ANNA, &[GrantSpec::role(ADMIN)]);
+    let r = change(
+        &admin(),
+        ANNA,
+        &other_admin.grants,
+        &[GrantSpec::role(ADMIN), GrantSpec::role("viewer")],
+        1,
+    );
+    assert!(matches!(refusal(r), Some(Reason::OwnerOnly { .. })));
+}
+
+#[test]
+fn nobody_adds_to_their_own_grants_not_even_a_longer_window() {
+    let until = |s: i64| GrantSpec {
+        valid_until: Some(NOW.plus_seconds(s)),
+        ..GrantSpec::role("accountant_extended")
+    };
+    // bea's extended bookkeeping ends in a day; she holds `role.assign` until then.
+    let bea = principal(ANNA, &[until(86_400)]);
+    for new in [
+        vec![GrantSpec::role("accountant_extended")],
+        vec![until(86_400 * 365)],
+        vec![until(86_400), GrantSpec::role("accountant")],
+    ] {
+        let r = change(&bea, ANNA, &bea.grants, &new, 1);
+        assert_eq!(refusal(r), Some(Reason::SelfGrant), "{new:?}");
+    }
+    assert_eq!(Reason::SelfGrant.code(), "self_grant");
+    assert_eq!(Reason::SelfGrant.kind(), DenialKind::Forbidden);
+    // Dropping her own access, or keeping it as it is, is fine.
+    assert!(change(&bea, ANNA, &bea.grants, &[], 1).is_ok());
+    assert!(change(&bea, ANNA, &bea.grants, &[until(86_400)], 1).is_ok());
+    // Someone else may extend it.
+    assert!(change(&admin(), ANNA, &bea.grants, &[until(86_400 * 365)], 1).is_ok());
+    // An admin adds nothing to his own grants either.
+    let adam = admin();
+    let r = change(
+        &adam,
+        ADAM,
+        &adam.grants,
+        &[GrantSpec::role(ADMIN), GrantSpec::role("finance")],
+        1,
+    );
+    assert!(refusal(r).is_some());
+}
+
 // --- No escalation -------------------------------------------------------------------------
 
 #[test]
@@ -447,6 +576,68 @@ fn custom_role_input_names_the_bad_field() {
         Some("permissions[0]".to_string()),
         "scoped actions need a scope"
     );
+}
+
+const ENGINEERING: TeamId = TeamId(2);
+
+#[test]
+fn a_team_bound_grant_needs_a_granter_who_reaches_that_team() {
+    // bea keeps the books of the Sales team only; Engineering is not hers.
+    let bea = principal(ANNA, &[GrantSpec::for_team("accountant_extended", SALES)]);
+    let alice = resolved(ALICE, &[GrantSpec::role(EMPLOYEE)]);
+    let with = |team: TeamId| {
+        [
+            GrantSpec::role(EMPLOYEE),
+            GrantSpec::for_team(TEAM_MANAGER, team),
+        ]
+    };
+    assert!(change(&bea, ALICE, &alice, &with(SALES), 1).is_ok());
+    let r = refusal(change(&bea, ALICE, &alice, &with(ENGINEERING), 1));
+    assert!(
+        matches!(&r, Some(Reason::Escalation { permissions }) if permissions.iter().all(|p| p.scope == Some(Scope::Team))),
+        "{r:?}"
+    );
+    // Company-wide granters reach every team.
+    assert!(change(&admin(), ALICE, &alice, &with(ENGINEERING), 1).is_ok());
+}
+
+#[test]
+fn a_team_bound_grant_cannot_stretch_the_members_other_team_rights() {
+    // nora approves for her reports. Binding her to Sales would let that approval reach
+    // Sales too, which bea, who approves nothing, cannot give.
+    let bea = principal(
+        ANNA,
+        &[
+            GrantSpec::role("accountant_extended"),
+            GrantSpec::for_team(TEAM_MANAGER, SALES),
+        ],
+    );
+    let nora = resolved(ALICE, &[GrantSpec::role("manager")]);
+    let new = [
+        GrantSpec::role("manager"),
+        GrantSpec::for_team(TEAM_MANAGER, SALES),
+    ];
+    let r = refusal(change(&bea, ALICE, &nora, &new, 1));
+    let Some(Reason::Escalation { permissions }) = r else {
+        panic!("{r:?}")
+    };
+    assert!(
+        permissions.contains(&Permission::scoped(Action::ExpenseApprove, Scope::Team)),
+        "{permissions:?}"
+    );
+    assert!(change(&admin(), ALICE, &nora, &new, 1).is_ok());
+}
+
+#[test]
+fn nobody_revokes_what_they_could_not_grant() {
+    let bea = principal(ANNA, &[GrantSpec::role("accountant_extended")]);
+    let fiona = resolved(ALICE, &[GrantSpec::role("finance")]);
+    let r = refusal(change(&bea, ALICE, &fiona, &[], 1));
+    assert!(matches!(r, Some(Reason::Escalation { .. })), "{r:?}");
+    assert!(change(&admin(), ALICE, &fiona, &[], 1).is_ok());
+    // What she could give, she may take back.
+    let clerk = resolved(ALICE, &[GrantSpec::role("accountant")]);
+    assert!(change(&bea, ALICE, &clerk, &[], 1).is_ok());
 }
 
 // --- The last owner ------------------------------------------------------------------------

@@ -135,6 +135,7 @@ impl App {
                 "not_visible",
                 "the target does not exist or may not be seen".to_string(),
             ),
+            WebError::Conflict { code, message } => (*code, message.clone()),
             _ => return err,
         };
         let write = async {

@@ -15,6 +15,7 @@ pub enum WebError {
     Invalid(ValidationError),
     Unauthorized(&'static str),
     NotFound,
+    MethodNotAllowed,
     Denied(Reason),
     Conflict { code: &'static str, message: String },
     Internal(String),
@@ -47,6 +48,7 @@ impl WebError {
             WebError::Invalid(_) => StatusCode::BAD_REQUEST,
             WebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             WebError::Denied(r) => match r.kind() {
                 DenialKind::Forbidden => StatusCode::FORBIDDEN,
                 DenialKind::Conflict => StatusCode::CONFLICT,
@@ -90,6 +92,11 @@ impl IntoResponse for WebError {
             WebError::NotFound => (
                 "not_found".to_string(),
                 "no such resource".to_string(),
+                None,
+            ),
+            WebError::MethodNotAllowed => (
+                "method_not_allowed".to_string(),
+                "this route does not take that method".to_string(),
                 None,
             ),
             WebError::Denied(r) => (r.code().to_string(), r.to_string(), None),

@@ -22,26 +22,41 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             .map_err(|e| WebError::invalid("body", e.body_text()))?;
         let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { &bytes };
         let de = &mut serde_json::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
+        let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
             let path = e.path().to_string();
-            let inner = e.inner().to_string();
-            let reason = inner
-                .split(" at line ")
-                .next()
-                .unwrap_or(&inner)
-                .to_string();
-            let field = if path == "." {
-                // `missing field `x`` names the field only in the message.
-                reason
-                    .split('`')
-                    .nth(1)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| "body".to_string())
-            } else {
-                path
-            };
-            WebError::invalid(&field, reason)
-        })
+            let inner = e.inner();
+            let text = inner.to_string();
+            let reason = text.split(" at line ").next().unwrap_or(&text).to_string();
+            WebError::invalid(&body_field(&path, inner.classify(), &reason), reason)
+        })?;
+        // Trailing bytes after the JSON value make the whole body malformed.
+        de.end().map_err(|e| {
+            let text = e.to_string();
+            WebError::invalid("body", text.split(" at line ").next().unwrap_or(&text))
+        })?;
+        Ok(Body(value))
+    }
+}
+
+/// The field a body error is about: the path to it, with a missing field's own name added;
+/// `body` when the JSON itself is malformed or not an object.
+fn body_field(path: &str, category: serde_json::error::Category, reason: &str) -> String {
+    use serde_json::error::Category;
+    if matches!(category, Category::Syntax | Category::Eof | Category::Io) {
+        return "body".to_string();
+    }
+    let at = match path {
+        "." | "?" | "" => None,
+        p => Some(p),
+    };
+    let missing = reason
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next());
+    match (at, missing) {
+        (None, Some(name)) => name.to_string(),
+        (Some(p), Some(name)) => format!("{p}.{name}"),
+        (Some(p), None) => p.to_string(),
+        (None, None) => "body".to_string(),
     }
 }
 

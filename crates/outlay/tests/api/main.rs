@@ -4,6 +4,7 @@
 
 mod cli;
 mod differential;
+mod guards;
 mod harness;
 mod openapi;
 mod preview;

@@ -73,18 +73,9 @@ pub async fn explain(
 ) -> Result<Json<ExplainResponse>, WebError> {
     let actor = app.reader(&auth, org).await?;
     let mut conn = app.store.read().await?;
-    let subject_row = members::get(&mut conn, actor.org, MemberId(q.member)).await?;
-    let Some(subject_row) = subject_row else {
-        return Err(app
-            .refused(
-                &actor,
-                "authz.explain",
-                &format!("member:{}", q.member),
-                WebError::NotFound,
-            )
-            .await);
-    };
-    if subject_row.member_id() != actor.id() {
+    // Asking about someone else needs `role.view` before the id is even looked up, so the
+    // answer never tells whether a member exists.
+    if q.member != actor.id().0 {
         if let Err(r) =
             authorize::company(&actor.principal, actor.now, Action::RoleView).into_result()
         {
@@ -98,6 +89,17 @@ pub async fn explain(
                 .await);
         }
     }
+    let subject_row = members::get(&mut conn, actor.org, MemberId(q.member)).await?;
+    let Some(subject_row) = subject_row else {
+        return Err(app
+            .refused(
+                &actor,
+                "authz.explain",
+                &format!("member:{}", q.member),
+                WebError::NotFound,
+            )
+            .await);
+    };
     let subject = members::principal(&mut conn, actor.org, &subject_row).await?;
     let action_key = q.action.trim();
     let resource = q
@@ -168,6 +170,19 @@ pub async fn explain(
                     WebError::invalid("action", format!("`{action_key}` is not a member action"))
                 })?;
             let target = members::get(&mut conn, actor.org, MemberId(id)).await?;
+            // The caller must be able to see the member themselves, or the answer leaks
+            // whether the id exists.
+            let target = match target {
+                Some(t) => {
+                    let seen_as =
+                        scope::relation(&mut conn, actor.org, actor.id(), actor.now, t.member_id())
+                            .await?;
+                    authorize::scoped(&actor.principal, actor.now, Action::MemberView, seen_as)
+                        .allowed
+                        .then_some(t)
+                }
+                None => None,
+            };
             let Some(target) = target else {
                 return Err(app
                     .refused(

@@ -55,14 +55,15 @@ pub struct MemberPage {
     pub next_cursor: Option<String>,
 }
 
-fn grant_out(g: &outlay_core::Grant, now: Timestamp) -> GrantOut {
+/// A grant as shown; an archived member's grants give nothing, so none is active.
+fn grant_out(g: &outlay_core::Grant, now: Timestamp, archived: bool) -> GrantOut {
     GrantOut {
         id: g.id.0,
         role: g.spec.role.clone(),
         team_id: g.spec.team.map(|t| t.0),
         valid_from: g.spec.valid_from.map(rfc3339),
         valid_until: g.spec.valid_until.map(rfc3339),
-        active: g.spec.active_at(now),
+        active: !archived && g.spec.active_at(now),
     }
 }
 
@@ -76,7 +77,7 @@ fn member_out(
     let mut grants: Vec<GrantOut> = target
         .grants
         .iter()
-        .map(|g| grant_out(&g.grant, actor.now))
+        .map(|g| grant_out(&g.grant, actor.now, target.archived))
         .collect();
     grants.sort_by_key(|g| g.id);
     MemberOut {
@@ -256,7 +257,17 @@ pub async fn permissions(
     let actor = app.reader(&auth, org).await?;
     let target_name = format!("member:{id}");
     let mut conn = app.store.read().await?;
-    let Some((_, target, relation)) = visible_member(&mut conn, &actor, id).await? else {
+    // Everyone sees their own page, even with no grant left that shows members.
+    let found = match visible_member(&mut conn, &actor, id).await? {
+        None if id == actor.id().0 => {
+            let principal = actor.principal.clone();
+            members::get(&mut conn, actor.org, actor.id())
+                .await?
+                .map(|row| (row, principal, outlay_core::Relation::Own))
+        }
+        found => found,
+    };
+    let Some((_, target, relation)) = found else {
         return Err(app
             .refused(&actor, "role.view", &target_name, WebError::NotFound)
             .await);
@@ -563,11 +574,21 @@ pub async fn accept_invitation(
             message: "this invitation was already accepted".into(),
         });
     }
+    let org = OrgId(invitation.org_id);
+    let member = MemberId(invitation.member_id);
+    // Archiving an invited member withdraws the invitation.
+    let invited = members::get(&mut tx, org, member)
+        .await?
+        .is_some_and(|m| m.status == "invited");
+    if !invited {
+        return Err(WebError::Conflict {
+            code: "invitation_withdrawn",
+            message: "this invitation was withdrawn: the member is archived".into(),
+        });
+    }
     if let Some(hash) = new_hash {
         outlay_store::auth::set_password(&mut tx, person.id, &hash).await?;
     }
-    let org = OrgId(invitation.org_id);
-    let member = MemberId(invitation.member_id);
     members::activate(&mut tx, org, member).await?;
     outlay_store::auth::accept_invitation(&mut tx, &token_hash, now).await?;
     outlay_store::audit::record(
@@ -656,9 +677,17 @@ pub async fn replace_grants(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ManagerRequest {
-    /// The new manager, or null for none.
-    pub manager_id: Option<i64>,
+    /// The new manager, or null for none. Required: leaving it out is an error, not a reset.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>, required = true)]
+    pub manager_id: Option<Option<i64>>,
+}
+
+/// A field that must be given, though it may be null: `Some(None)` is an explicit null.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(d).map(Some)
 }
 
 /// Set a member's manager. Access follows the reporting line at once; nothing is deleted.
@@ -679,7 +708,10 @@ pub async fn set_manager(
         let (row, target, _) = visible_member(&mut tx, &actor, id)
             .await?
             .ok_or(WebError::NotFound)?;
-        let manager = check_manager(&mut tx, actor.org, req.manager_id).await?;
+        let wanted = req
+            .manager_id
+            .ok_or_else(|| WebError::invalid("manager_id", "is required (null for none)"))?;
+        let manager = check_manager(&mut tx, actor.org, wanted).await?;
         let cycle = match manager {
             Some(m) => members::would_cycle(&mut tx, actor.org, row.member_id(), m).await?,
             None => false,
@@ -721,6 +753,12 @@ pub async fn archive(
         let others =
             members::other_permanent_owners(&mut tx, actor.org, row.member_id(), actor.now).await?;
         let permit = invariants::archive_member(&actor.principal, actor.now, &target, others)?;
+        if row.status == "archived" {
+            return Err(WebError::Conflict {
+                code: "already_archived",
+                message: format!("member {id} is already archived"),
+            });
+        }
         members::archive(&mut tx, actor.org, row.member_id(), actor.now, &permit).await?;
         let row = members::get(&mut tx, actor.org, row.member_id())
             .await?
