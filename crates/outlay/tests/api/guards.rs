@@ -2,13 +2,9 @@
 //! another name, members stretching their own access, team grants that reach too far,
 //! malformed bodies, withdrawn invitations and questions that would leak who exists.
 
-use crate::harness::TestServer;
+use crate::harness::{code, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("")
-}
 
 #[tokio::test]
 async fn an_admin_cannot_mint_an_admin_under_another_name() {
@@ -233,11 +229,7 @@ async fn archiving_an_invited_member_withdraws_the_invitation() {
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(code(&body), "invitation_withdrawn");
     let (status, _) = server
-        .anonymous()
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "zed@acme.example", "password": "a long enough passphrase"}),
-        )
+        .try_login("zed@acme.example", "a long enough passphrase")
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "no password was set");
 }

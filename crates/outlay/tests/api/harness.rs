@@ -90,6 +90,16 @@ impl TestServer {
         }
     }
 
+    /// Tries a login with any email and password; returns the status and body.
+    pub async fn try_login(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        self.anonymous()
+            .post(
+                "/api/v1/auth/login",
+                serde_json::json!({"email": email, "password": password}),
+            )
+            .await
+    }
+
     /// A client without a token.
     pub fn anonymous(&self) -> Session {
         Session {
@@ -98,6 +108,11 @@ impl TestServer {
             client: self.client.clone(),
         }
     }
+}
+
+/// The `error.code` of an error body (empty when there is none).
+pub fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("")
 }
 
 pub fn email_of(who: &str) -> String {

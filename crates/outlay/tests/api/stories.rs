@@ -2,7 +2,7 @@
 //! which expenses, who may approve, what auditors and admins may not do, what the owner
 //! rule keeps, and how a change of manager moves access at once.
 
-use crate::harness::{Session, TestServer};
+use crate::harness::{code, Session, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -26,10 +26,6 @@ async fn expense_of(session: &Session, org: i64, owner: i64, status: &str) -> Va
         .into_iter()
         .next()
         .unwrap_or_else(|| panic!("no {status} expense of member {owner}"))
-}
-
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("")
 }
 
 #[tokio::test]
@@ -721,13 +717,7 @@ async fn logout_revokes_the_token_and_wrong_passwords_are_refused() {
     assert!(status.is_success(), "{status}");
     let (status, body) = alice.get("/api/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-    let (status, body) = server
-        .anonymous()
-        .post(
-            "/api/v1/auth/login",
-            json!({"email": "alice@acme.example", "password": "wrong"}),
-        )
-        .await;
+    let (status, body) = server.try_login("alice@acme.example", "wrong").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
 }
 
