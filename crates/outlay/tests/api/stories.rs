@@ -554,6 +554,22 @@ async fn explain_names_the_deciding_grant_or_rule() {
         "{ro}"
     );
 
+    // A permission key asks about exactly that scope.
+    let (_, team) = olivia
+        .get(&format!(
+            "/api/v1/orgs/{org}/authz/explain?member={mark}&action=expense.view.team"
+        ))
+        .await;
+    assert_eq!(team["allowed"], true, "{team}");
+    assert_eq!(team["permission"], "expense.view.team");
+    let (_, all) = olivia
+        .get(&format!(
+            "/api/v1/orgs/{org}/authz/explain?member={mark}&action=expense.view.all"
+        ))
+        .await;
+    assert_eq!(all["allowed"], false, "{all}");
+    assert_eq!(all["code"], "out_of_scope");
+
     // alice may not ask about others.
     let (status, _) = server
         .login("alice")

@@ -109,15 +109,26 @@ pub async fn explain(
         .filter(|r| !r.is_empty());
     let decision = match resource.map(|r| r.split_once(':')) {
         None => {
-            let action = Action::from_key(action_key).ok_or_else(|| {
-                WebError::invalid(
-                    "action",
-                    format!("`{action_key}` is not an action of the catalog"),
-                )
-            })?;
+            // `expense.view` asks about the widest reach; `expense.view.team` about that scope.
+            let (action, reach) = match Action::from_key(action_key) {
+                Some(action) => (action, Relation::Other),
+                None => {
+                    let p = outlay_core::Permission::parse(action_key).ok_or_else(|| {
+                        WebError::invalid(
+                            "action",
+                            format!("`{action_key}` is neither an action nor a permission of the catalog"),
+                        )
+                    })?;
+                    let reach = match p.scope {
+                        Some(outlay_core::Scope::Own) => Relation::Own,
+                        Some(outlay_core::Scope::Team) => Relation::Team,
+                        _ => Relation::Other,
+                    };
+                    (p.action, reach)
+                }
+            };
             if action.is_scoped() {
-                // Without a resource, ask about the widest reach: everyone's.
-                authorize::scoped(&subject, actor.now, action, Relation::Other)
+                authorize::scoped(&subject, actor.now, action, reach)
             } else {
                 authorize::company(&subject, actor.now, action)
             }
