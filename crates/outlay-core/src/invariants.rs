@@ -69,6 +69,25 @@ pub fn resolve_grants(
     Ok(out)
 }
 
+/// Refuses new grants whose window has already closed: they would give nothing, which is
+/// surely not what was meant. Grants kept as they are may have ended; they stay as history.
+pub fn check_new_windows(
+    current: &[ResolvedGrant],
+    proposed: &[(GrantSpec, Role)],
+    now: Timestamp,
+) -> Result<(), ValidationError> {
+    for (i, (spec, _)) in proposed.iter().enumerate() {
+        let kept = current.iter().any(|g| g.grant.spec == *spec);
+        if !kept && spec.valid_until.is_some_and(|until| until <= now) {
+            return Err(ValidationError::new(
+                format!("grants[{i}].valid_until"),
+                "is already past: the grant would give nothing",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// How grants are being changed: by replacing a member's grants, or by inviting a new member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GrantVia {

@@ -873,6 +873,30 @@ fn custom_roles_of_the_company_resolve() {
     assert!(resolve_grants(&RoleBook::default(), &[GrantSpec::role("travel_desk")]).is_err());
 }
 
+#[test]
+fn a_new_grant_that_has_already_ended_is_refused_but_an_old_one_may_stay() {
+    let ended = GrantSpec {
+        valid_until: Some(NOW),
+        ..GrantSpec::role("finance")
+    };
+    let err = check_new_windows(
+        &[],
+        &proposed(&[GrantSpec::role(EMPLOYEE), ended.clone()]),
+        NOW,
+    )
+    .err()
+    .unwrap_or_else(|| panic!("a grant ending now was accepted"));
+    assert_eq!(err.field, "grants[1].valid_until");
+    let one_second_left = GrantSpec {
+        valid_until: Some(NOW.plus_seconds(1)),
+        ..GrantSpec::role("finance")
+    };
+    assert!(check_new_windows(&[], &proposed(&[one_second_left]), NOW).is_ok());
+    // Kept as history, an ended grant is no mistake.
+    let history = resolved(ALICE, &[ended.clone()]);
+    assert!(check_new_windows(&history, &proposed(&[ended]), NOW).is_ok());
+}
+
 // --- Access diff ---------------------------------------------------------------------------
 
 #[test]

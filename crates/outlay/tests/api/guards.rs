@@ -169,14 +169,27 @@ async fn malformed_bodies_are_400s_that_name_the_field() {
 
     let olivia = server.login("olivia").await;
     let member = server.member("bob");
-    let (status, body) = olivia
-        .put(
-            &format!("/api/v1/orgs/{org}/members/{member}/grants"),
-            json!({"grants": [{}]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["error"]["field"], "grants[0].role", "{body}");
+    let grants = format!("/api/v1/orgs/{org}/members/{member}/grants");
+    for (body, field) in [
+        (json!({"grants": [{}]}), "grants[0].role"),
+        (
+            json!({"grants": [{"role": "employee"}, {"role": "finance", "valid_until": "2020-01-01T00:00:00Z"}]}),
+            "grants[1].valid_until",
+        ),
+        (
+            json!({"grants": [{"role": "finance", "valid_until": "next week"}]}),
+            "grants[0].valid_until",
+        ),
+        (
+            json!({"grants": [{"role": "team_manager"}]}),
+            "grants[0].team_id",
+        ),
+        (json!({"grants": [{"role": "wizard"}]}), "grants[0].role"),
+    ] {
+        let (status, err) = olivia.put(&grants, body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body} -> {err}");
+        assert_eq!(err["error"]["field"], field, "{body} -> {err}");
+    }
 
     // Leaving out manager_id is a mistake, not a request to clear the manager.
     let manager = format!("/api/v1/orgs/{org}/members/{member}/manager");

@@ -426,6 +426,7 @@ pub async fn invite(
     let target = format!("invitation:{email}");
     let result = async {
         let proposed = resolve_grants(&mut tx, actor.org, &req.grants).await?;
+        invariants::check_new_windows(&[], &proposed, actor.now)?;
         let manager = check_manager(&mut tx, actor.org, req.manager_id).await?;
         let change = GrantChange {
             target: MemberId(0),
@@ -638,6 +639,7 @@ pub async fn replace_grants(
             .await?
             .ok_or(WebError::NotFound)?;
         let proposed = resolve_grants(&mut tx, actor.org, &req.grants).await?;
+        invariants::check_new_windows(&target.grants, &proposed, actor.now)?;
         let others =
             members::other_permanent_owners(&mut tx, actor.org, row.member_id(), actor.now).await?;
         let change = GrantChange {
@@ -818,6 +820,7 @@ pub async fn preview_grants(
             .await);
     };
     let proposed = resolve_grants(&mut conn, actor.org, &req.grants).await?;
+    invariants::check_new_windows(&target.grants, &proposed, actor.now)?;
     let others =
         members::other_permanent_owners(&mut conn, actor.org, row.member_id(), actor.now).await?;
     let change = GrantChange {
