@@ -893,7 +893,7 @@ fn a_new_grant_that_has_already_ended_is_refused_but_an_old_one_may_stay() {
     };
     assert!(check_new_windows(&[], &proposed(&[one_second_left]), NOW).is_ok());
     // Kept as history, an ended grant is no mistake.
-    let history = resolved(ALICE, &[ended.clone()]);
+    let history = resolved(ALICE, std::slice::from_ref(&ended));
     assert!(check_new_windows(&history, &proposed(&[ended]), NOW).is_ok());
 }
 
