@@ -88,6 +88,8 @@ pub enum Reason {
     SelfGrant,
     /// Archived members cannot act.
     Archived,
+    /// The member is archived already; archiving again would rewrite when it happened.
+    AlreadyArchived,
     /// The reporting line would loop back on itself.
     ReportingCycle,
 }
@@ -108,6 +110,7 @@ impl Reason {
             Reason::WrongStatus { .. } => "wrong_status",
             Reason::SelfGrant => "self_grant",
             Reason::Archived => "archived",
+            Reason::AlreadyArchived => "already_archived",
             Reason::ReportingCycle => "reporting_cycle",
         }
     }
@@ -118,7 +121,8 @@ impl Reason {
             Reason::LastOwner
             | Reason::ApprovedImmutable
             | Reason::WrongStatus { .. }
-            | Reason::ReportingCycle => DenialKind::Conflict,
+            | Reason::ReportingCycle
+            | Reason::AlreadyArchived => DenialKind::Conflict,
             _ => DenialKind::Forbidden,
         }
     }
@@ -190,6 +194,7 @@ impl fmt::Display for Reason {
                 f.write_str("nobody widens their own access: another member must grant it")
             }
             Reason::Archived => f.write_str("archived members cannot act"),
+            Reason::AlreadyArchived => f.write_str("the member is already archived"),
             Reason::ReportingCycle => f.write_str("the reporting line would loop back on itself"),
         }
     }

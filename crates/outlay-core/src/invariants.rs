@@ -193,13 +193,12 @@ pub fn change_grants(
             .iter()
             .any(|(spec, _)| g.grant.spec == *spec)
     });
-    let removed_for_escalation = removed.clone();
 
-    // Owners keep control of their owners and admins: an admin changes none of their grants.
+    // Owners keep control of their owners and admins: an admin changes none of their grants
+    // (what is removed is among the current grants, so checking those covers it).
     let touched_roles = added
         .clone()
         .map(|(_, r)| r)
-        .chain(removed.map(|g| &g.role))
         .chain(change.current.iter().map(|g| &g.role));
     for role in touched_roles {
         if role.is_owner_controlled() && !actor.is_owner(now) {
@@ -238,7 +237,7 @@ pub fn change_grants(
         }
     }
     // Revoking is giving in reverse: nobody takes away what they could not give back.
-    for g in removed_for_escalation {
+    for g in removed {
         beyond.extend(g.permissions.beyond(held));
     }
     if !beyond.is_empty() {
@@ -284,6 +283,9 @@ pub fn archive_member(
         && holds_permanent_owner(target.grants.iter().map(|g| (&g.grant.spec, &g.role)), now);
     if is_owner && other_permanent_owners == 0 {
         return Err(Reason::LastOwner);
+    }
+    if target.archived {
+        return Err(Reason::AlreadyArchived);
     }
     Ok(Permit::new(Action::MemberArchive, actor.member))
 }

@@ -779,6 +779,22 @@ fn inviting_needs_member_invite_and_obeys_the_same_rules() {
     );
 }
 
+#[test]
+fn an_archived_member_is_not_archived_twice() {
+    let mut alice = principal(ALICE, &[GrantSpec::role(EMPLOYEE)]);
+    assert!(archive_member(&admin(), NOW, &alice, 1).is_ok());
+    alice.archived = true;
+    let reason = refusal(archive_member(&admin(), NOW, &alice, 1));
+    assert_eq!(reason, Some(Reason::AlreadyArchived));
+    assert_eq!(Reason::AlreadyArchived.kind(), DenialKind::Conflict);
+    // Rights come first: an employee learns nothing of the member's state.
+    let bob = principal(ANNA, &[GrantSpec::role(EMPLOYEE)]);
+    assert!(matches!(
+        refusal(archive_member(&bob, NOW, &alice, 1)),
+        Some(Reason::NoPermission { .. })
+    ));
+}
+
 // --- Resolving grants ----------------------------------------------------------------------
 
 #[test]

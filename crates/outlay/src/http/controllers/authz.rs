@@ -184,14 +184,9 @@ pub async fn explain(
             // The caller must be able to see the member themselves, or the answer leaks
             // whether the id exists.
             let target = match target {
-                Some(t) => {
-                    let seen_as =
-                        scope::relation(&mut conn, actor.org, actor.id(), actor.now, t.member_id())
-                            .await?;
-                    authorize::scoped(&actor.principal, actor.now, Action::MemberView, seen_as)
-                        .allowed
-                        .then_some(t)
-                }
+                Some(t) => super::members::seen_as(&mut conn, &actor, &t)
+                    .await?
+                    .map(|_| t),
                 None => None,
             };
             let Some(target) = target else {

@@ -104,12 +104,22 @@ async fn visible_member(
     let Some(row) = members::get(conn, actor.org, MemberId(id)).await? else {
         return Ok(None);
     };
-    let relation = scope::relation(conn, actor.org, actor.id(), actor.now, row.member_id()).await?;
-    if !authorize::scoped(&actor.principal, actor.now, Action::MemberView, relation).allowed {
+    let Some(relation) = seen_as(conn, actor, &row).await? else {
         return Ok(None);
-    }
+    };
     let principal = members::principal(conn, actor.org, &row).await?;
     Ok(Some((row, principal, relation)))
+}
+
+/// How the actor relates to a member they may see (`member.view` at that reach), if they may.
+pub(crate) async fn seen_as(
+    conn: &mut Conn,
+    actor: &Actor,
+    row: &MemberRow,
+) -> Result<Option<outlay_core::Relation>, WebError> {
+    let relation = scope::relation(conn, actor.org, actor.id(), actor.now, row.member_id()).await?;
+    let view = authorize::scoped(&actor.principal, actor.now, Action::MemberView, relation);
+    Ok(view.allowed.then_some(relation))
 }
 
 async fn full_member(
@@ -755,12 +765,6 @@ pub async fn archive(
         let others =
             members::other_permanent_owners(&mut tx, actor.org, row.member_id(), actor.now).await?;
         let permit = invariants::archive_member(&actor.principal, actor.now, &target, others)?;
-        if row.status == "archived" {
-            return Err(WebError::Conflict {
-                code: "already_archived",
-                message: format!("member {id} is already archived"),
-            });
-        }
         members::archive(&mut tx, actor.org, row.member_id(), actor.now, &permit).await?;
         let row = members::get(&mut tx, actor.org, row.member_id())
             .await?
