@@ -1,25 +1,370 @@
-//! Decisions about expenses and members: permission and scope first, then the rules of the
-//! data (four-eyes, approved is final, status transitions). A granted decision comes with a
-//! [`Permit`], which the store's write operations demand, so a write cannot skip its check.
+//! One request type and one decision function for every decision Outlay makes. Three stages:
+//! forbids that hold whatever anyone holds (archived, company closed, four-eyes), then the
+//! allow stage (one single active grant must hold the action at a scope that reaches the
+//! target, within its caps), then forbids of the data (status rules). Nothing overrides a
+//! forbid. Per-resource helpers are thin wrappers; an allowed decision can become a [`Permit`],
+//! which the store's writes demand, so a write cannot skip its check.
 
-use crate::catalog::{Action, PermSet, Scope};
-use crate::decision::{Decision, Reason};
+use crate::catalog::{Action, Permission, Resource, Scope};
+use crate::decision::{Decision, Granted, Reason};
 use crate::expense::ExpenseStatus;
 use crate::grant::Timestamp;
-use crate::ids::MemberId;
-use crate::org::Relation;
-use crate::principal::Principal;
+use crate::ids::{MemberId, TeamId};
+use crate::org::{Line, Target};
+use crate::principal::{Principal, ResolvedGrant};
+use serde::{Deserialize, Serialize};
+
+/// What a delegation lets the delegate do for the delegator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DelegationKind {
+    /// Approve or reject what the delegator could (Eloope's manager away).
+    Approve,
+    /// Create and submit expenses for the delegator (Plane's payment request assistant).
+    Submit,
+}
+
+impl DelegationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DelegationKind::Approve => "approve",
+            DelegationKind::Submit => "submit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DelegationKind> {
+        match s {
+            "approve" => Some(DelegationKind::Approve),
+            "submit" => Some(DelegationKind::Submit),
+            _ => None,
+        }
+    }
+
+    /// The actions a delegation of this kind covers; it never widens anything else.
+    pub fn covers(self, action: Action) -> bool {
+        use Action::*;
+        match self {
+            DelegationKind::Approve => matches!(
+                action,
+                ExpenseView
+                    | ExpenseApprove
+                    | ReportView
+                    | ReportApprove
+                    | AdvanceApprove
+                    | TripApprove
+                    | TimeOffApprove
+            ),
+            DelegationKind::Submit => matches!(
+                action,
+                ExpenseCreate
+                    | ExpenseView
+                    | ExpenseEdit
+                    | ExpenseSubmit
+                    | ReportCreate
+                    | ReportView
+                    | ReportSubmit
+            ),
+        }
+    }
+}
+
+/// Acting for someone else through a delegation.
+#[derive(Clone, Copy, Debug)]
+pub struct OnBehalf<'a> {
+    pub delegator: &'a Principal,
+    pub kind: DelegationKind,
+}
+
+/// When, for whom, and in what company state a request is made.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub now: Timestamp,
+    /// The delegator whose rights decide; the target's line is then relative to them.
+    pub on_behalf_of: Option<OnBehalf<'a>>,
+    pub company_closed: bool,
+}
+
+impl Context<'_> {
+    pub fn at(now: Timestamp) -> Context<'static> {
+        Context {
+            now,
+            on_behalf_of: None,
+            company_closed: false,
+        }
+    }
+}
+
+/// What a request is about. Everything is optional: a company-level action has no owner.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ResourceRef<'a> {
+    pub kind: Option<Resource>,
+    pub id: Option<i64>,
+    /// The member whose data it is, as the deciding principal sees them.
+    pub owner: Option<Target<'a>>,
+    /// The team it belongs to (a card of a team, an invitation into a team).
+    pub team: Option<TeamId>,
+    pub status: Option<ExpenseStatus>,
+    /// In minor units of the company currency.
+    pub amount_minor: Option<i64>,
+    pub category: Option<&'a str>,
+}
+
+impl<'a> ResourceRef<'a> {
+    pub fn of_member(owner: Target<'a>) -> ResourceRef<'a> {
+        ResourceRef {
+            owner: Some(owner),
+            ..ResourceRef::default()
+        }
+    }
+}
+
+/// One question: may `principal` take `action` on `resource`, in `context`?
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub principal: &'a Principal,
+    pub action: Action,
+    pub resource: ResourceRef<'a>,
+    pub context: Context<'a>,
+}
+
+/// Actions that decide about someone's submission: four-eyes applies.
+fn is_decision(action: Action) -> bool {
+    use Action::*;
+    matches!(
+        action,
+        ExpenseApprove
+            | ExpenseOverride
+            | ReportApprove
+            | AdvanceApprove
+            | TripApprove
+            | CardRequestApprove
+            | TransferApprove
+            | PaymentApprove
+            | TimeOffApprove
+    )
+}
+
+/// Actions a grant's `max_amount_minor` caps.
+fn is_capped(action: Action) -> bool {
+    use Action::*;
+    matches!(
+        action,
+        CardIssue
+            | CardLimits
+            | CardRequestApprove
+            | ExpenseApprove
+            | ExpenseOverride
+            | ReportApprove
+            | AdvanceApprove
+            | TransferApprove
+            | PaymentInitiate
+            | PaymentApprove
+    )
+}
+
+/// The decision function.
+pub fn decide(req: &Request<'_>) -> Decision {
+    let actor = req.principal;
+    let action = req.action;
+    let ctx = &req.context;
+    // Forbids that nothing overrides.
+    if actor.archived {
+        return Decision::Denied(Reason::Archived);
+    }
+    if ctx.company_closed
+        && (action.info().mutates
+            || actor
+                .company_permissions(ctx.now)
+                .reach(Action::AuditView)
+                .is_none())
+    {
+        return Decision::Denied(Reason::CompanyClosed);
+    }
+    let (source, on_behalf_of) = match ctx.on_behalf_of {
+        Some(ob) => {
+            if ob.delegator.archived {
+                return Decision::Denied(Reason::Archived);
+            }
+            if !ob.kind.covers(action) {
+                return Decision::Denied(Reason::NotDelegated { action });
+            }
+            (ob.delegator, Some(ob.delegator.member))
+        }
+        None => (actor, None),
+    };
+    if is_decision(action) {
+        if let Some(owner) = req.resource.owner {
+            if owner.member == actor.member || Some(owner.member) == on_behalf_of {
+                return Decision::Denied(Reason::SelfApproval);
+            }
+        }
+    }
+    // Allow: one single grant.
+    let mut granted = match allow(source, action, &req.resource, ctx.now) {
+        Ok(g) => g,
+        Err(r) => return Decision::Denied(r),
+    };
+    // Forbids of the data.
+    if let Some(status) = req.resource.status {
+        if let Some(r) = status_rule(action, status) {
+            return Decision::Denied(r);
+        }
+    }
+    granted.on_behalf_of = on_behalf_of;
+    Decision::Allowed(granted)
+}
+
+/// The first active grant of `p` that holds `action`, reaches the resource and is within its
+/// caps; else the most telling refusal.
+#[inline]
+fn allow(
+    p: &Principal,
+    action: Action,
+    res: &ResourceRef<'_>,
+    now: Timestamp,
+) -> Result<Granted, Reason> {
+    let mut widest: Option<Scope> = None;
+    let mut capped: Option<Reason> = None;
+    for g in p.active_grants(now) {
+        let Some(reach) = g.permissions.reach(action) else {
+            continue;
+        };
+        if !g.reaches(action, reach, res.owner.as_ref(), res.team) {
+            widest = widest.max(Some(reach));
+            continue;
+        }
+        if let Some(r) = caps(g, action, res) {
+            capped = Some(r);
+            continue;
+        }
+        return Ok(granted(g, action, reach));
+    }
+    if let Some(r) = capped {
+        return Err(r);
+    }
+    Err(refusal(p, now, action, widest, res))
+}
+
+fn caps(g: &ResolvedGrant, action: Action, res: &ResourceRef<'_>) -> Option<Reason> {
+    let o = &g.grant.spec.options;
+    if let (Some(cap), Some(amount)) = (o.max_amount_minor, res.amount_minor) {
+        if amount > cap && is_capped(action) {
+            return Some(Reason::OverCap { cap, amount });
+        }
+    }
+    if o.self_issue == Some(false)
+        && matches!(action, Action::CardIssue | Action::CardLimits)
+        && res.owner.is_some_and(|t| t.line == Line::Own)
+    {
+        return Some(Reason::SelfIssue);
+    }
+    None
+}
+
+fn granted(g: &ResolvedGrant, action: Action, reach: Scope) -> Granted {
+    Granted {
+        permission: Permission {
+            action,
+            scope: action.is_scoped().then_some(reach),
+        },
+        grant: g.grant.id,
+        role: g.role.key.clone(),
+        team: g.grant.spec.team,
+        base: g.base,
+        on_behalf_of: None,
+    }
+}
+
+fn refusal(
+    p: &Principal,
+    now: Timestamp,
+    action: Action,
+    widest: Option<Scope>,
+    res: &ResourceRef<'_>,
+) -> Reason {
+    if let Some(held) = widest {
+        let needed = res.owner.map_or(Scope::All, |t| t.line.needed_scope());
+        return Reason::OutOfScope {
+            action,
+            held,
+            needed,
+        };
+    }
+    match p.active_grants(now).find(|g| g.role.read_only) {
+        Some(g) if action.info().mutates => Reason::ReadOnlyRole {
+            role: g.role.key.clone(),
+            action,
+        },
+        _ => Reason::NoPermission { action },
+    }
+}
+
+fn status_rule(action: Action, status: ExpenseStatus) -> Option<Reason> {
+    let wrong = |verb: &'static str| {
+        Some(Reason::WrongStatus {
+            status,
+            action: verb,
+        })
+    };
+    match action {
+        Action::ExpenseEdit | Action::ExpenseDelete => match status {
+            ExpenseStatus::Approved => Some(Reason::ApprovedImmutable),
+            s if s.is_editable() => None,
+            _ => wrong(if action == Action::ExpenseEdit {
+                "edit"
+            } else {
+                "delete"
+            }),
+        },
+        Action::ExpenseSubmit => (!status.is_editable()).then(|| wrong("submit")).flatten(),
+        Action::ExpenseApprove => (status != ExpenseStatus::Submitted)
+            .then(|| wrong("decide"))
+            .flatten(),
+        Action::ExpenseOverride => {
+            (!matches!(status, ExpenseStatus::Approved | ExpenseStatus::Rejected))
+                .then(|| wrong("override"))
+                .flatten()
+        }
+        Action::ExpenseCorrect => (status != ExpenseStatus::Approved)
+            .then(|| wrong("correct"))
+            .flatten(),
+        _ => None,
+    }
+}
+
+/// An override turns a rejected expense into an approved one or an approved one into a
+/// rejected one; anything else is the wrong status.
+pub fn override_status(approve: bool, status: ExpenseStatus) -> Option<Reason> {
+    let from = if approve {
+        ExpenseStatus::Rejected
+    } else {
+        ExpenseStatus::Approved
+    };
+    (status != from).then_some(Reason::WrongStatus {
+        status,
+        action: if approve {
+            "override to approved"
+        } else {
+            "override to rejected"
+        },
+    })
+}
 
 /// Proof that a decision allowed `action` for `actor`. Only this crate can make one.
 #[derive(Debug)]
 pub struct Permit {
     action: Action,
     actor: MemberId,
+    on_behalf_of: Option<MemberId>,
 }
 
 impl Permit {
     pub(crate) fn new(action: Action, actor: MemberId) -> Permit {
-        Permit { action, actor }
+        Permit {
+            action,
+            actor,
+            on_behalf_of: None,
+        }
     }
 
     pub fn action(&self) -> Action {
@@ -30,6 +375,22 @@ impl Permit {
     pub fn actor(&self) -> MemberId {
         self.actor
     }
+
+    /// The delegator, when the actor acted on their behalf.
+    pub fn on_behalf_of(&self) -> Option<MemberId> {
+        self.on_behalf_of
+    }
+}
+
+/// Decides and, when allowed, hands out the permit a write needs.
+pub fn permit(req: &Request<'_>) -> Result<(Permit, Granted), Reason> {
+    let granted = decide(req).into_result()?;
+    let permit = Permit {
+        action: req.action,
+        actor: req.principal.member,
+        on_behalf_of: granted.on_behalf_of,
+    };
+    Ok((permit, granted))
 }
 
 /// What can be done to an expense.
@@ -41,16 +402,20 @@ pub enum ExpenseAction {
     Submit,
     Approve,
     Reject,
+    Override,
+    Correct,
 }
 
 impl ExpenseAction {
-    pub const ALL: [ExpenseAction; 6] = [
+    pub const ALL: [ExpenseAction; 8] = [
         ExpenseAction::View,
         ExpenseAction::Edit,
         ExpenseAction::Delete,
         ExpenseAction::Submit,
         ExpenseAction::Approve,
         ExpenseAction::Reject,
+        ExpenseAction::Override,
+        ExpenseAction::Correct,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +426,8 @@ impl ExpenseAction {
             ExpenseAction::Submit => "submit",
             ExpenseAction::Approve => "approve",
             ExpenseAction::Reject => "reject",
+            ExpenseAction::Override => "override",
+            ExpenseAction::Correct => "correct",
         }
     }
 
@@ -77,204 +444,154 @@ impl ExpenseAction {
             ExpenseAction::Delete => Action::ExpenseDelete,
             ExpenseAction::Submit => Action::ExpenseSubmit,
             ExpenseAction::Approve | ExpenseAction::Reject => Action::ExpenseApprove,
+            ExpenseAction::Override => Action::ExpenseOverride,
+            ExpenseAction::Correct => Action::ExpenseCorrect,
         }
     }
 }
 
 /// What the rules need to know about an expense.
 #[derive(Clone, Copy, Debug)]
-pub struct ExpenseFacts {
-    pub owner: MemberId,
+pub struct ExpenseFacts<'a> {
+    pub id: i64,
+    pub owner: Target<'a>,
     pub status: ExpenseStatus,
+    /// In minor units of the company currency, when the expense is in it.
+    pub amount_minor: Option<i64>,
+    pub category: Option<&'a str>,
 }
 
-/// Decides an action on an expense whose owner stands in `relation` to the actor.
-pub fn expense(
-    actor: &Principal,
-    now: Timestamp,
-    action: ExpenseAction,
-    facts: ExpenseFacts,
-    relation: Relation,
-) -> Decision {
-    if actor.archived {
-        return Decision::deny(Reason::Archived);
-    }
-    if matches!(action, ExpenseAction::Approve | ExpenseAction::Reject)
-        && facts.owner == actor.member
-    {
-        return Decision::deny(Reason::SelfApproval);
-    }
-    // `Principal::check`, taken apart so the allowing reason is built once, in place, and
-    // only when the status rule lets the action through.
-    let (permission, needed) = (action.permission(), relation.needed_scope());
-    let grant = match actor.deciding_grant(now, permission, needed) {
-        Ok(g) => g,
-        Err(widest) => return Decision::deny(actor.refusal(now, permission, needed, widest)),
-    };
-    if let Some(refusal) = status_rule(action, facts.status) {
-        return Decision::deny(refusal);
-    }
-    Decision::allow(Principal::granted(grant, permission))
-}
-
-/// Whether [`expense`] would allow the action, given the actor's permissions now; builds no
-/// reason. `held` is `actor.permissions(now)`: an active grant holds the action at the scope
-/// needed exactly when the union of the active grants does.
-fn expense_allowed(
-    actor: &Principal,
-    held: PermSet,
-    action: ExpenseAction,
-    facts: ExpenseFacts,
-    relation: Relation,
-) -> bool {
-    let own_decision = matches!(action, ExpenseAction::Approve | ExpenseAction::Reject)
-        && facts.owner == actor.member;
-    !actor.archived
-        && !own_decision
-        && held
-            .reach(action.permission())
-            .is_some_and(|r| r >= relation.needed_scope())
-        && status_rule(action, facts.status).is_none()
-}
-
-fn status_rule(action: ExpenseAction, status: ExpenseStatus) -> Option<Reason> {
-    let wrong = || {
-        Some(Reason::WrongStatus {
-            status,
-            action: action.as_str(),
-        })
-    };
-    match action {
-        ExpenseAction::View => None,
-        ExpenseAction::Edit | ExpenseAction::Delete => match status {
-            ExpenseStatus::Approved => Some(Reason::ApprovedImmutable),
-            s if s.is_editable() => None,
-            _ => wrong(),
-        },
-        ExpenseAction::Submit => (!status.is_editable()).then(wrong).flatten(),
-        ExpenseAction::Approve | ExpenseAction::Reject => {
-            (status != ExpenseStatus::Submitted).then(wrong).flatten()
+impl<'a> ExpenseFacts<'a> {
+    pub fn resource(&self) -> ResourceRef<'a> {
+        ResourceRef {
+            kind: Some(Resource::Expense),
+            id: Some(self.id),
+            owner: Some(self.owner),
+            team: None,
+            status: Some(self.status),
+            amount_minor: self.amount_minor,
+            category: self.category,
         }
     }
 }
 
-/// Like [`expense`], returning the permit a write needs.
-pub fn expense_permit(
-    actor: &Principal,
-    now: Timestamp,
+/// Decides an action on an expense.
+pub fn expense(
+    principal: &Principal,
+    ctx: Context<'_>,
     action: ExpenseAction,
-    facts: ExpenseFacts,
-    relation: Relation,
-) -> Result<(Permit, Reason), Reason> {
-    let reason = expense(actor, now, action, facts, relation).into_result()?;
-    Ok((Permit::new(action.permission(), actor.member), reason))
+    facts: &ExpenseFacts<'_>,
+) -> Decision {
+    decide(&Request {
+        principal,
+        action: action.permission(),
+        resource: facts.resource(),
+        context: ctx,
+    })
 }
 
-/// The actions the actor may take on this expense now: what a page shows buttons for.
+/// The actions the principal may take on this expense now: what a page shows buttons for.
 pub fn expense_actions(
-    actor: &Principal,
-    now: Timestamp,
-    facts: ExpenseFacts,
-    relation: Relation,
+    principal: &Principal,
+    ctx: Context<'_>,
+    facts: &ExpenseFacts<'_>,
 ) -> Vec<&'static str> {
-    if actor.archived {
-        return Vec::new();
-    }
-    let held = actor.permissions(now);
     ExpenseAction::ALL
         .into_iter()
-        .filter(|a| *a != ExpenseAction::View && expense_allowed(actor, held, *a, facts, relation))
+        .filter(|a| *a != ExpenseAction::View && expense(principal, ctx, *a, facts).is_allowed())
         .map(ExpenseAction::as_str)
         .collect()
 }
 
-/// Decides an action that is about the whole company, not one member's data.
-pub fn company(actor: &Principal, now: Timestamp, action: Action) -> Decision {
-    match actor.check(now, action, Scope::All) {
-        Ok(r) => Decision::allow(r),
-        Err(r) => Decision::deny(r),
-    }
+/// Decides an action about the whole company, or one with no particular target.
+pub fn company(principal: &Principal, ctx: Context<'_>, action: Action) -> Decision {
+    decide(&Request {
+        principal,
+        action,
+        resource: ResourceRef::default(),
+        context: ctx,
+    })
 }
 
 /// Like [`company`], returning the permit a write needs.
-pub fn company_permit(actor: &Principal, now: Timestamp, action: Action) -> Result<Permit, Reason> {
-    company(actor, now, action).into_result()?;
-    Ok(Permit::new(action, actor.member))
+pub fn company_permit(
+    principal: &Principal,
+    ctx: Context<'_>,
+    action: Action,
+) -> Result<Permit, Reason> {
+    company(principal, ctx, action).into_result()?;
+    Ok(Permit::new(action, principal.member))
 }
 
-/// Decides an action on data that belongs to a member in `relation` to the actor.
-pub fn scoped(actor: &Principal, now: Timestamp, action: Action, relation: Relation) -> Decision {
-    let needed = if action.is_scoped() {
-        relation.needed_scope()
-    } else {
-        Scope::All
-    };
-    match actor.check(now, action, needed) {
-        Ok(r) => Decision::allow(r),
-        Err(r) => Decision::deny(r),
-    }
-}
-
-/// The scope at which the actor may list data governed by `action`: pushed into SQL.
-pub fn list_scope(actor: &Principal, now: Timestamp, action: Action) -> Option<Scope> {
-    actor.reach(now, action)
-}
-
-/// Creating an expense needs `expense.create`; auditors and viewers never have it.
-pub fn create_expense(actor: &Principal, now: Timestamp) -> Result<Permit, Reason> {
-    company_permit(actor, now, Action::ExpenseCreate)
-}
-
-/// The actions the actor may take on a member now: what a page shows buttons for. The
-/// last-owner rule needs the company's owner count and is checked when the action is taken.
-pub fn member_actions(
-    actor: &Principal,
-    now: Timestamp,
-    target: &Principal,
-    relation: Relation,
-) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if actor.archived {
-        return out;
-    }
-    let can = |a: Action| actor.check(now, a, Scope::All).is_ok();
-    let owner_controlled = target.grants.iter().any(|g| g.role.is_owner_controlled());
-    let owner_ok = !owner_controlled || actor.is_owner(now);
-    if relation == Relation::Own || can(Action::RoleView) {
-        out.push("view_permissions");
-    }
-    if can(Action::RoleAssign) && owner_ok {
-        out.push("edit_grants");
-    }
-    if can(Action::MemberManage) {
-        out.push("set_manager");
-    }
-    if can(Action::MemberArchive) && owner_ok && !target.archived {
-        out.push("archive");
-    }
-    out
-}
-
-/// The actions the actor may take with a role now: `grant` when they could hand it out
-/// (they hold `role.assign`, it is within their own permissions, and owner and admin only
-/// for owners).
+/// The actions the principal may take with a role now: `grant` when one of their grants
+/// lists it as assignable (and, for top-controlled roles, they hold the top role).
 pub fn role_actions(
-    actor: &Principal,
-    now: Timestamp,
+    principal: &Principal,
+    ctx: Context<'_>,
     role: &crate::role::Role,
 ) -> Vec<&'static str> {
-    let can_assign = actor.check(now, Action::RoleAssign, Scope::All).is_ok();
-    let owner_ok = !role.is_owner_controlled() || actor.is_owner(now);
-    if can_assign && owner_ok && role.permissions.within(actor.permissions(now)) {
+    let top_ok = !role.top_controlled || principal.is_top(ctx.now);
+    let lists = principal
+        .active_grants(ctx.now)
+        .any(|g| g.role.assignable.allows(&role.key));
+    if top_ok && lists && !ctx.company_closed && !principal.archived {
         vec!["grant"]
     } else {
         vec![]
     }
 }
 
-/// The actions the actor may take with a team now.
-pub fn team_actions(actor: &Principal, now: Timestamp) -> Vec<&'static str> {
-    if actor.check(now, Action::TeamManage, Scope::All).is_ok() {
+/// Decides an action on a member or their data.
+pub fn on_member(
+    principal: &Principal,
+    ctx: Context<'_>,
+    action: Action,
+    target: Target<'_>,
+) -> Decision {
+    decide(&Request {
+        principal,
+        action,
+        resource: ResourceRef::of_member(target),
+        context: ctx,
+    })
+}
+
+/// The actions the principal may take on a member now: what a page shows buttons for. The
+/// last-top-role and assignability rules are checked when grants actually change.
+pub fn member_actions(
+    principal: &Principal,
+    ctx: Context<'_>,
+    target: Target<'_>,
+    target_principal: &Principal,
+) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let can = |a: Action| on_member(principal, ctx, a, target).is_allowed();
+    let top_ok = !target_principal
+        .stored_grants()
+        .any(|g| g.role.top_controlled)
+        || principal.is_top(ctx.now);
+    if target.line == Line::Own || can(Action::RoleView) {
+        out.push("view_permissions");
+    }
+    let assigns = principal
+        .active_grants(ctx.now)
+        .any(|g| !g.role.assignable.is_empty());
+    if assigns && top_ok && target.line != Line::Own {
+        out.push("edit_grants");
+    }
+    if can(Action::MemberManage) {
+        out.push("set_manager");
+        out.push("edit_profile");
+    }
+    if can(Action::MemberArchive) && top_ok && !target_principal.archived {
+        out.push("archive");
+    }
+    out
+}
+
+/// The actions the principal may take with a team now.
+pub fn team_actions(principal: &Principal, ctx: Context<'_>) -> Vec<&'static str> {
+    if company(principal, ctx, Action::TeamManage).is_allowed() {
         vec!["add_member", "remove_member"]
     } else {
         vec![]

@@ -1,28 +1,36 @@
 //! The permission catalog: every `resource.action` Outlay knows, the scopes each one comes in
-//! (`own < team < all`), whether it changes anything, and a one-line description. This is the
-//! one place permissions are listed; roles, the API and the docs all read it from here.
+//! (`own < direct < team < all`), whether it changes anything, whether it is about the whole
+//! company rather than one member's data, and a one-line description. This is the one place
+//! permissions are listed; roles, presets, the API and the docs all read it from here.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// How far a permission reaches: one's own data, one's team's, or the whole company's.
+/// How far a permission reaches: one's own data, one's direct reports', one's whole reporting
+/// line's (and bound teams'), or the whole company's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     Own = 0,
-    Team = 1,
-    All = 2,
+    Direct = 1,
+    Team = 2,
+    All = 3,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::Own, Scope::Team, Scope::All];
+    pub const ALL: [Scope; 4] = [Scope::Own, Scope::Direct, Scope::Team, Scope::All];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Own => "own",
+            Scope::Direct => "direct",
             Scope::Team => "team",
             Scope::All => "all",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
 
@@ -41,10 +49,23 @@ pub enum Resource {
     Advance,
     Trip,
     Card,
+    Transaction,
+    Invoice,
+    Transfer,
+    Payment,
+    Payroll,
+    Wallet,
+    TimeOff,
     Member,
     Role,
     Team,
+    Delegation,
     Settings,
+    Rate,
+    Module,
+    Integration,
+    Sso,
+    Sandbox,
     Policy,
     Accounting,
     Export,
@@ -57,15 +78,23 @@ pub enum Resource {
 
 /// Bit mask of the scopes an action exists in; unscoped actions use `UNSCOPED`.
 const OWN: u8 = 1;
-const TEAM: u8 = 2;
-const ALL: u8 = 4;
+const DIRECT: u8 = 2;
+const TEAM: u8 = 4;
+const ALL: u8 = 8;
+/// The scopes of a reporting line: direct reports, or the whole line below.
+const LINE: u8 = DIRECT | TEAM;
 const UNSCOPED: u8 = 0;
 
+/// Whether an action is about one member's data (reached per grant) or the whole company
+/// (never held through a team-bound grant).
+const M: bool = false;
+const C: bool = true;
+
 macro_rules! actions {
-    ($( $variant:ident => $key:literal, $resource:ident, $scopes:expr, $mutates:literal, $desc:literal; )*) => {
+    ($( $variant:ident => $key:literal, $resource:ident, $scopes:expr, $mutates:literal, $company:ident, $desc:literal; )*) => {
         /// A `resource.action` pair, without its scope.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[repr(u8)]
+        #[repr(u16)]
         pub enum Action { $($variant),* }
 
         /// Static facts about one action.
@@ -77,6 +106,9 @@ macro_rules! actions {
             scopes: u8,
             /// Whether performing it changes data; read-only roles hold none of these.
             pub mutates: bool,
+            /// About the whole company (settings, billing, keys, closing): never held through
+            /// a grant bound to a team.
+            pub company_level: bool,
             pub description: &'static str,
         }
 
@@ -87,6 +119,7 @@ macro_rules! actions {
                 resource: Resource::$resource,
                 scopes: $scopes,
                 mutates: $mutates,
+                company_level: $company,
                 description: $desc,
             } ),*
         ];
@@ -94,51 +127,83 @@ macro_rules! actions {
 }
 
 actions! {
-    ExpenseCreate => "expense.create", Expense, UNSCOPED, true, "create expenses of one's own";
-    ExpenseView => "expense.view", Expense, OWN | TEAM | ALL, false, "view expenses";
-    ExpenseEdit => "expense.edit", Expense, OWN | TEAM | ALL, true, "edit draft or rejected expenses (approved ones are final)";
-    ExpenseDelete => "expense.delete", Expense, OWN | ALL, true, "delete draft or rejected expenses";
-    ExpenseSubmit => "expense.submit", Expense, OWN, true, "submit one's own expenses for approval";
-    ExpenseApprove => "expense.approve", Expense, TEAM | ALL, true, "approve or reject submitted expenses of others";
-    ExpenseReimburse => "expense.reimburse", Expense, UNSCOPED, true, "process reimbursements of approved out-of-pocket expenses";
-    ReportCreate => "report.create", Report, UNSCOPED, true, "create expense reports grouping one's expenses";
-    ReportView => "report.view", Report, OWN | TEAM | ALL, false, "view expense reports";
-    ReportSubmit => "report.submit", Report, OWN, true, "submit one's own expense reports";
-    ReportApprove => "report.approve", Report, TEAM | ALL, true, "approve or reject submitted expense reports of others";
-    AdvanceRequest => "advance.request", Advance, UNSCOPED, true, "request cash advances for upcoming costs";
-    AdvanceView => "advance.view", Advance, OWN | TEAM | ALL, false, "view cash advances";
-    AdvanceApprove => "advance.approve", Advance, TEAM | ALL, true, "approve or reject cash advance requests";
-    AdvanceDisburse => "advance.disburse", Advance, UNSCOPED, true, "disburse and settle approved cash advances";
-    TripCreate => "trip.create", Trip, UNSCOPED, true, "create trips to organise travel costs";
-    TripView => "trip.view", Trip, OWN | TEAM | ALL, false, "view trips";
-    TripApprove => "trip.approve", Trip, TEAM | ALL, true, "approve or reject trip requests";
-    CardView => "card.view", Card, OWN | TEAM | ALL, false, "view cards and their transactions";
-    CardIssue => "card.issue", Card, TEAM | ALL, true, "issue new cards and freeze or cancel cards";
-    CardLimits => "card.limits", Card, TEAM | ALL, true, "change card spending limits";
-    MemberView => "member.view", Member, OWN | TEAM | ALL, false, "view member profiles and their roles";
-    MemberInvite => "member.invite", Member, UNSCOPED, true, "invite new members to the company";
-    MemberArchive => "member.archive", Member, UNSCOPED, true, "archive members: revoke their access, keep their history";
-    MemberManage => "member.manage", Member, UNSCOPED, true, "change members' managers and profiles";
-    RoleView => "role.view", Role, UNSCOPED, false, "view roles, grants and anyone's effective permissions";
-    RoleAssign => "role.assign", Role, UNSCOPED, true, "grant and revoke roles (never beyond one's own)";
-    RoleManage => "role.manage", Role, UNSCOPED, true, "define custom roles from the catalog";
-    TeamView => "team.view", Team, UNSCOPED, false, "view teams and who belongs to them";
-    TeamManage => "team.manage", Team, UNSCOPED, true, "create teams and change their members";
-    SettingsView => "settings.view", Settings, UNSCOPED, false, "view company settings";
-    SettingsManage => "settings.manage", Settings, UNSCOPED, true, "change company settings, currencies and rates";
-    PolicyView => "policy.view", Policy, UNSCOPED, false, "view expense policies and approval workflows";
-    PolicyManage => "policy.manage", Policy, UNSCOPED, true, "create and edit expense policies and approval workflows";
-    AccountingView => "accounting.view", Accounting, UNSCOPED, false, "view accounting settings (accounts, VAT rates, cost centers)";
-    AccountingManage => "accounting.manage", Accounting, UNSCOPED, true, "change accounting settings and prepare entries for export";
-    ExportCreate => "export.create", Export, UNSCOPED, false, "export data the member may view (accounting, compliance)";
-    AnalyticsView => "analytics.view", Analytics, OWN | TEAM | ALL, false, "view spending dashboards and analytics";
-    AuditView => "audit.view", Audit, UNSCOPED, false, "read the audit log";
-    ApiKeyManage => "api_key.manage", ApiKey, UNSCOPED, true, "create and revoke API keys and integrations";
-    BillingManage => "billing.manage", Billing, UNSCOPED, true, "manage subscription, invoices and billing account";
-    AccountClose => "account.close", Account, UNSCOPED, true, "request the closure of the company account";
+    ExpenseCreate => "expense.create", Expense, UNSCOPED, true, M, "create expenses of one's own";
+    ExpenseView => "expense.view", Expense, OWN | LINE | ALL, false, M, "view expenses";
+    ExpenseEdit => "expense.edit", Expense, OWN | LINE | ALL, true, M, "edit draft or rejected expenses (approved ones are final)";
+    ExpenseDelete => "expense.delete", Expense, OWN | ALL, true, M, "delete draft or rejected expenses";
+    ExpenseSubmit => "expense.submit", Expense, OWN, true, M, "submit one's own expenses for approval";
+    ExpenseApprove => "expense.approve", Expense, LINE | ALL, true, M, "approve or reject submitted expenses of others";
+    ExpenseOverride => "expense.override", Expense, UNSCOPED, true, M, "override an earlier decision: approve a rejected expense or reject an approved one, with a reason";
+    ExpenseCorrect => "expense.correct", Expense, LINE | ALL, true, M, "correct the accounting of approved expenses (category, G/L account, VAT), never amount or owner";
+    ExpenseReimburse => "expense.reimburse", Expense, UNSCOPED, true, M, "process reimbursements of approved out-of-pocket expenses";
+    ReportCreate => "report.create", Report, UNSCOPED, true, M, "create expense reports grouping one's expenses";
+    ReportView => "report.view", Report, OWN | LINE | ALL, false, M, "view expense reports";
+    ReportSubmit => "report.submit", Report, OWN, true, M, "submit one's own expense reports";
+    ReportApprove => "report.approve", Report, LINE | ALL, true, M, "approve or reject submitted expense reports of others";
+    AdvanceRequest => "advance.request", Advance, UNSCOPED, true, M, "request cash advances for upcoming costs";
+    AdvanceView => "advance.view", Advance, OWN | LINE | ALL, false, M, "view cash advances";
+    AdvanceApprove => "advance.approve", Advance, LINE | ALL, true, M, "approve or reject cash advance requests";
+    AdvanceDisburse => "advance.disburse", Advance, UNSCOPED, true, M, "disburse and settle approved cash advances";
+    TripCreate => "trip.create", Trip, UNSCOPED, true, M, "create trips to organise travel costs";
+    TripView => "trip.view", Trip, OWN | LINE | ALL, false, M, "view trips";
+    TripApprove => "trip.approve", Trip, LINE | ALL, true, M, "approve or reject trip requests";
+    CardView => "card.view", Card, OWN | LINE | ALL, false, M, "view cards";
+    CardRequest => "card.request", Card, UNSCOPED, true, M, "request a new card or a limit change for oneself";
+    CardRequestApprove => "card.request_approve", Card, LINE | ALL, true, M, "approve or decline requests for new cards and limit changes";
+    CardIssue => "card.issue", Card, LINE | ALL, true, M, "issue new cards and freeze or cancel cards";
+    CardLimits => "card.limits", Card, LINE | ALL, true, M, "change card spending limits";
+    TransactionView => "transaction.view", Transaction, OWN | LINE | ALL, false, M, "view card transactions";
+    TransactionReview => "transaction.review", Transaction, LINE | ALL, true, M, "review card transactions and prepare them for accounting";
+    InvoiceView => "invoice.view", Invoice, UNSCOPED, false, C, "view supplier invoices and bills";
+    InvoicePay => "invoice.pay", Invoice, UNSCOPED, true, C, "pay supplier invoices and bills";
+    TransferRequest => "transfer.request", Transfer, UNSCOPED, true, M, "request a bank transfer for approval";
+    TransferApprove => "transfer.approve", Transfer, LINE | ALL, true, M, "approve or decline transfer and reimbursement requests";
+    PaymentView => "payment.view", Payment, OWN | LINE | ALL, false, M, "view payments to workers";
+    PaymentInitiate => "payment.initiate", Payment, LINE | ALL, true, M, "initiate payments to workers";
+    PaymentApprove => "payment.approve", Payment, LINE | ALL, true, M, "approve payments to workers";
+    PaymentRequest => "payment.request", Payment, LINE | ALL, true, M, "prepare payment requests for others to approve";
+    PayrollView => "payroll.view", Payroll, UNSCOPED, false, C, "view payroll runs and compensation";
+    PayrollRun => "payroll.run", Payroll, UNSCOPED, true, C, "run payroll";
+    WalletView => "wallet.view", Wallet, UNSCOPED, false, C, "view the company wallet and its balance";
+    WalletTopUp => "wallet.top_up", Wallet, UNSCOPED, true, C, "top up the company wallet";
+    WalletMove => "wallet.move_funds", Wallet, UNSCOPED, true, C, "move funds through the company wallet";
+    TimeOffApprove => "time_off.approve", TimeOff, LINE | ALL, true, M, "approve or decline time off requests";
+    MemberView => "member.view", Member, OWN | LINE | ALL, false, M, "view member profiles and their roles";
+    MemberInvite => "member.invite", Member, UNSCOPED, true, M, "invite new members to the company";
+    MemberArchive => "member.archive", Member, UNSCOPED, true, M, "archive members: revoke their access, keep their history";
+    MemberManage => "member.manage", Member, UNSCOPED, true, M, "change members' managers and profiles";
+    RoleView => "role.view", Role, UNSCOPED, false, M, "view roles, grants and anyone's effective permissions";
+    RoleAssign => "role.assign", Role, UNSCOPED, true, M, "grant and revoke the roles one's own role lists as assignable";
+    RoleManage => "role.manage", Role, UNSCOPED, true, C, "define custom roles from the catalog";
+    TeamView => "team.view", Team, UNSCOPED, false, M, "view teams and who belongs to them";
+    TeamManage => "team.manage", Team, UNSCOPED, true, C, "create teams and change their members";
+    DelegationManage => "delegation.manage", Delegation, OWN | LINE | ALL, true, M, "delegate one's approvals while away, or end others' delegations";
+    SettingsView => "settings.view", Settings, UNSCOPED, false, C, "view company settings";
+    SettingsManage => "settings.manage", Settings, UNSCOPED, true, C, "change company settings: name, bank connections, addresses";
+    RateManage => "rate.manage", Rate, UNSCOPED, true, C, "set currencies, exchange rates and mileage rates";
+    ModuleManage => "module.manage", Module, UNSCOPED, true, C, "switch features on or off (card requests, teams, receipt management)";
+    IntegrationManage => "integration.manage", Integration, UNSCOPED, true, C, "connect and disconnect accounting, HR and other integrations";
+    SsoManage => "sso.manage", Sso, UNSCOPED, true, C, "configure single sign-on and verify the company domain";
+    SandboxManage => "sandbox.manage", Sandbox, UNSCOPED, true, C, "create and manage sandboxes";
+    PolicyView => "policy.view", Policy, UNSCOPED, false, C, "view expense policies and approval workflows";
+    PolicyManage => "policy.manage", Policy, UNSCOPED, true, C, "create and edit expense policies and approval workflows";
+    AccountingView => "accounting.view", Accounting, UNSCOPED, false, C, "view accounting settings (accounts, VAT rates, cost centers)";
+    AccountingManage => "accounting.manage", Accounting, UNSCOPED, true, C, "change accounting settings (G/L accounts, VAT rates, suppliers, cost centers)";
+    ExportCreate => "export.create", Export, UNSCOPED, false, C, "export accounting entries and data the member may view";
+    AnalyticsView => "analytics.view", Analytics, OWN | LINE | ALL, false, M, "view spending dashboards and reports";
+    AuditView => "audit.view", Audit, UNSCOPED, false, C, "read the audit log";
+    ApiKeyManage => "api_key.manage", ApiKey, UNSCOPED, true, C, "create and revoke API keys and OAuth applications";
+    BillingManage => "billing.manage", Billing, UNSCOPED, true, C, "manage subscription, invoices and billing account";
+    AccountClose => "account.close", Account, UNSCOPED, true, C, "close the company account";
 }
 
+/// How many actions the catalog has; the bit set is sized from it.
+pub const ACTION_COUNT: usize = ACTIONS.len();
+/// Four bits per action (own, direct, team, all), in 64-bit words.
+const WORDS: usize = (ACTION_COUNT * 4).div_ceil(64);
+
 impl Action {
+    #[inline]
     pub fn info(self) -> &'static ActionInfo {
         &ACTIONS[self as usize]
     }
@@ -173,6 +238,10 @@ impl Action {
             scope: Some(scope),
         })
     }
+
+    pub fn all() -> impl Iterator<Item = Action> {
+        ACTIONS.iter().map(|a| a.action)
+    }
 }
 
 /// One entry of the catalog: an action, at a scope when the action is scoped.
@@ -197,13 +266,13 @@ impl Permission {
         }
     }
 
-    /// Each action owns three bits (own, team, all); an unscoped one uses its `all` bit.
-    const fn bit(self) -> u32 {
+    /// Each action owns four bits (own, direct, team, all); an unscoped one uses its `all` bit.
+    const fn bit(self) -> usize {
         let scope = match self.scope {
-            Some(s) => s as u32,
-            None => Scope::All as u32,
+            Some(s) => s as usize,
+            None => Scope::All as usize,
         };
-        (self.action as u32) * 3 + scope
+        (self.action as usize) * 4 + scope
     }
 
     /// The widest scope this permission reaches; unscoped permissions count as `all`.
@@ -212,10 +281,7 @@ impl Permission {
     }
 
     pub fn key(self) -> String {
-        match self.scope {
-            Some(s) => format!("{}.{}", self.action.key(), s),
-            None => self.action.key().to_string(),
-        }
+        self.to_string()
     }
 
     /// Parses `expense.view.team` or `member.invite`; rejects scopes the action lacks.
@@ -224,12 +290,7 @@ impl Permission {
             return (!action.is_scoped()).then_some(Permission::unscoped(action));
         }
         let (base, scope) = key.rsplit_once('.')?;
-        let scope = match scope {
-            "own" => Scope::Own,
-            "team" => Scope::Team,
-            "all" => Scope::All,
-            _ => return None,
-        };
+        let scope = Scope::parse(scope)?;
         Action::from_key(base)?
             .at(scope)
             .filter(|p| p.scope.is_some())
@@ -257,6 +318,7 @@ pub struct PermissionInfo {
     pub action: &'static str,
     pub scope: Option<Scope>,
     pub mutates: bool,
+    pub company_level: bool,
     pub description: String,
 }
 
@@ -264,15 +326,11 @@ pub struct PermissionInfo {
 pub fn all_permissions() -> impl Iterator<Item = Permission> {
     ACTIONS.iter().flat_map(|info| {
         let action = info.action;
-        let scoped: Vec<Permission> = action
+        let unscoped = (!action.is_scoped()).then_some(Permission::unscoped(action));
+        action
             .scopes()
-            .map(|s| Permission::scoped(action, s))
-            .collect();
-        if scoped.is_empty() {
-            vec![Permission::unscoped(action)]
-        } else {
-            scoped
-        }
+            .map(move |s| Permission::scoped(action, s))
+            .chain(unscoped)
     })
 }
 
@@ -283,7 +341,13 @@ pub fn catalog() -> Vec<PermissionInfo> {
             let info = p.info();
             let description = match p.scope {
                 Some(Scope::Own) => format!("{} (one's own)", info.description),
-                Some(Scope::Team) => format!("{} (one's own and one's team's)", info.description),
+                Some(Scope::Direct) => {
+                    format!("{} (one's own and one's direct reports')", info.description)
+                }
+                Some(Scope::Team) => format!(
+                    "{} (one's own, one's reporting line's and bound teams')",
+                    info.description
+                ),
                 Some(Scope::All) => format!("{} (everyone's in the company)", info.description),
                 None => info.description.to_string(),
             };
@@ -293,89 +357,129 @@ pub fn catalog() -> Vec<PermissionInfo> {
                 action: info.key,
                 scope: p.scope,
                 mutates: info.mutates,
+                company_level: info.company_level,
                 description,
             }
         })
         .collect()
 }
 
-/// A set of permissions as a bit set: union is `|`, and checks cost a few instructions.
+/// A set of permissions as a bit set sized from the catalog: union is a few word ORs, and a
+/// check reads one word.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct PermSet(u128);
+pub struct PermSet([u64; WORDS]);
 
 impl PermSet {
-    pub const EMPTY: PermSet = PermSet(0);
+    pub const EMPTY: PermSet = PermSet([0; WORDS]);
 
     pub const fn of(perms: &[Permission]) -> PermSet {
-        let mut bits = 0u128;
+        let mut bits = [0u64; WORDS];
         let mut i = 0;
         while i < perms.len() {
-            bits |= 1u128 << perms[i].bit();
+            let b = perms[i].bit();
+            bits[b / 64] |= 1u64 << (b % 64);
             i += 1;
         }
         PermSet(bits)
     }
 
+    /// Every permission in the catalog.
+    pub fn everything() -> PermSet {
+        let mut set = PermSet::EMPTY;
+        for p in all_permissions() {
+            set.insert(p);
+        }
+        set
+    }
+
+    /// Parses catalog keys; unknown keys are returned as the error.
+    pub fn parse<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result<PermSet, &'a str> {
+        let mut set = PermSet::EMPTY;
+        for k in keys {
+            set.insert(Permission::parse(k).ok_or(k)?);
+        }
+        Ok(set)
+    }
+
     pub const fn union(self, other: PermSet) -> PermSet {
-        PermSet(self.0 | other.0)
+        let mut out = self.0;
+        let mut i = 0;
+        while i < WORDS {
+            out[i] |= other.0[i];
+            i += 1;
+        }
+        PermSet(out)
     }
 
     pub const fn minus(self, other: PermSet) -> PermSet {
-        PermSet(self.0 & !other.0)
+        let mut out = self.0;
+        let mut i = 0;
+        while i < WORDS {
+            out[i] &= !other.0[i];
+            i += 1;
+        }
+        PermSet(out)
     }
 
     pub const fn intersect(self, other: PermSet) -> PermSet {
-        PermSet(self.0 & other.0)
+        let mut out = self.0;
+        let mut i = 0;
+        while i < WORDS {
+            out[i] &= other.0[i];
+            i += 1;
+        }
+        PermSet(out)
     }
 
-    pub const fn is_empty(self) -> bool {
-        self.0 == 0
+    pub fn is_empty(self) -> bool {
+        self.0.iter().all(|w| *w == 0)
     }
 
     pub fn insert(&mut self, p: Permission) {
-        self.0 |= 1u128 << p.bit();
+        let b = p.bit();
+        self.0[b / 64] |= 1u64 << (b % 64);
     }
 
     pub fn contains(self, p: Permission) -> bool {
-        self.0 & (1u128 << p.bit()) != 0
+        let b = p.bit();
+        self.0[b / 64] & (1u64 << (b % 64)) != 0
+    }
+
+    /// The four scope bits of `action` (own, direct, team, all from the lowest).
+    #[inline]
+    fn nibble(self, action: Action) -> u64 {
+        let b = (action as usize) * 4;
+        (self.0[b / 64] >> (b % 64)) & 0b1111
     }
 
     /// The widest scope at which `action` is held, if at all (`all` for unscoped actions).
     #[inline]
     pub fn reach(self, action: Action) -> Option<Scope> {
-        let bits = (self.0 >> ((action as u32) * 3)) & 0b111;
-        if bits & 0b100 != 0 {
-            Some(Scope::All)
-        } else if bits & 0b010 != 0 {
-            Some(Scope::Team)
-        } else if bits & 0b001 != 0 {
-            Some(Scope::Own)
-        } else {
+        let bits = self.nibble(action);
+        if bits == 0 {
             None
+        } else {
+            Some(match 63 - bits.leading_zeros() {
+                0 => Scope::Own,
+                1 => Scope::Direct,
+                2 => Scope::Team,
+                _ => Scope::All,
+            })
         }
     }
 
-    /// The same set with every `all` scope narrowed to `team`: what a team-bound grant gives.
-    pub fn capped_at_team(self) -> PermSet {
-        let mut out = PermSet::EMPTY;
-        for p in self.iter() {
-            match p.scope {
-                Some(Scope::All) => {
-                    if let Some(q) = p.action.at(Scope::Team) {
-                        out.insert(q);
-                    }
-                }
-                _ => out.insert(p),
-            }
-        }
-        out
+    /// Whether `action` is held at exactly `scope` (not merely a wider one).
+    #[inline]
+    pub fn holds_at(self, action: Action, scope: Scope) -> bool {
+        self.nibble(action) & (1 << scope as u64) != 0
     }
 
-    /// Only the permissions held at exactly `scope`.
-    pub fn only_at(self, scope: Scope) -> PermSet {
-        let mut out = PermSet::EMPTY;
-        for p in self.iter().filter(|p| p.scope == Some(scope)) {
-            out.insert(p);
+    /// The same set without any permission of these actions.
+    pub fn without_actions(self, actions: impl IntoIterator<Item = Action>) -> PermSet {
+        let mut out = self;
+        for a in actions {
+            let b = (a as usize) * 4;
+            out.0[b / 64] &= !(0b1111u64 << (b % 64));
         }
         out
     }
@@ -398,7 +502,7 @@ impl PermSet {
     }
 
     pub fn len(self) -> usize {
-        self.iter().count()
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
     }
 }
 
@@ -407,10 +511,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn catalog_has_the_breadth_of_the_seeds() {
-        let n = all_permissions().count();
-        assert!((55..=70).contains(&n), "catalog has {n} permissions");
-        assert!(ACTIONS.len() * 3 <= 128, "actions must fit the bit set");
+    fn the_catalog_names_what_the_seeds_name() {
+        for key in [
+            "card.request",
+            "card.request_approve",
+            "transaction.view.own",
+            "transaction.review.all",
+            "invoice.view",
+            "invoice.pay",
+            "transfer.request",
+            "transfer.approve.team",
+            "payment.initiate.direct",
+            "payment.approve.direct",
+            "payroll.run",
+            "wallet.view",
+            "wallet.top_up",
+            "wallet.move_funds",
+            "rate.manage",
+            "module.manage",
+            "integration.manage",
+            "sso.manage",
+            "sandbox.manage",
+            "delegation.manage.own",
+            "expense.override",
+            "expense.correct.all",
+            "account.close",
+        ] {
+            assert!(Permission::parse(key).is_some(), "{key} is missing");
+        }
+        assert!(
+            ACTION_COUNT * 4 > 128,
+            "the catalog outgrew the old 128-bit set"
+        );
     }
 
     #[test]
@@ -421,10 +553,15 @@ mod tests {
     }
 
     #[test]
-    fn every_permission_round_trips_through_its_key() {
-        for p in all_permissions() {
-            assert_eq!(Permission::parse(&p.key()), Some(p), "{p}");
+    fn every_permission_round_trips_through_its_key_and_its_bit() {
+        let all: Vec<Permission> = all_permissions().collect();
+        for p in &all {
+            assert_eq!(Permission::parse(&p.key()), Some(*p), "{p}");
+            let one = PermSet::of(&[*p]);
+            assert_eq!(one.len(), 1);
+            assert_eq!(one.iter().collect::<Vec<_>>(), vec![*p]);
         }
+        assert_eq!(PermSet::everything().len(), all.len());
         assert_eq!(
             Permission::parse("expense.view"),
             None,
@@ -443,10 +580,14 @@ mod tests {
     fn reach_is_the_widest_scope_held() {
         let set = PermSet::of(&[
             Permission::scoped(Action::ExpenseView, Scope::Own),
-            Permission::scoped(Action::ExpenseView, Scope::Team),
+            Permission::scoped(Action::ExpenseView, Scope::Direct),
         ]);
-        assert_eq!(set.reach(Action::ExpenseView), Some(Scope::Team));
+        assert_eq!(set.reach(Action::ExpenseView), Some(Scope::Direct));
+        assert!(set.holds_at(Action::ExpenseView, Scope::Own));
+        assert!(!set.holds_at(Action::ExpenseView, Scope::Team));
         assert_eq!(set.reach(Action::ExpenseEdit), None);
+        let last = PermSet::of(&[Permission::unscoped(Action::AccountClose)]);
+        assert_eq!(last.reach(Action::AccountClose), Some(Scope::All));
     }
 
     #[test]
@@ -462,13 +603,13 @@ mod tests {
     }
 
     #[test]
-    fn capping_narrows_all_to_team_and_drops_all_only_actions_to_nothing_wider() {
-        let set = PermSet::of(&[
-            Permission::scoped(Action::ExpenseView, Scope::All),
-            Permission::unscoped(Action::TeamView),
-        ]);
-        let capped = set.capped_at_team();
-        assert_eq!(capped.reach(Action::ExpenseView), Some(Scope::Team));
-        assert_eq!(capped.reach(Action::TeamView), Some(Scope::All));
+    fn company_level_actions_are_unscoped() {
+        for a in ACTIONS.iter().filter(|a| a.company_level) {
+            assert!(
+                !a.action.is_scoped(),
+                "{} is company-level yet scoped",
+                a.key
+            );
+        }
     }
 }

@@ -1,40 +1,88 @@
-//! Decisions and their reasons. Every allow names the grant and permission behind it; every
-//! deny names the rule that refused, so a person can be told exactly why.
+//! Decisions and their reasons. Every allow names the one grant and permission behind it (and
+//! on whose behalf, for delegations); every deny names the rule that refused, so a person can
+//! be told exactly why.
 
 use crate::catalog::{Action, Permission, Scope};
 use crate::expense::ExpenseStatus;
-use crate::ids::{GrantId, TeamId};
+use crate::ids::{GrantId, MemberId, TeamId};
 use std::fmt;
 use std::sync::Arc;
 
+/// What allowed an action: one active grant, holding one permission that reaches the target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Granted {
+    pub permission: Permission,
+    pub grant: GrantId,
+    pub role: Arc<str>,
+    pub team: Option<TeamId>,
+    /// The grant is the company's base role, held without being granted.
+    pub base: bool,
+    /// The grant is the delegator's: the actor acts on their behalf.
+    pub on_behalf_of: Option<MemberId>,
+}
+
+impl fmt::Display for Granted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Granted {
+            permission,
+            grant,
+            role,
+            team,
+            base,
+            on_behalf_of,
+        } = self;
+        if *base {
+            write!(f, "allowed by `{permission}` of base role `{role}`")?;
+        } else {
+            write!(
+                f,
+                "allowed by `{permission}` of role `{role}` (grant {grant}"
+            )?;
+            if let Some(t) = team {
+                write!(f, ", bound to team {t}")?;
+            }
+            f.write_str(")")?;
+        }
+        if let Some(m) = on_behalf_of {
+            write!(f, ", on behalf of member {m}")?;
+        }
+        Ok(())
+    }
+}
+
 /// The answer to "may this member do this, now?".
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Decision {
-    pub allowed: bool,
-    pub reason: Reason,
+pub enum Decision {
+    Allowed(Granted),
+    Denied(Reason),
 }
 
 impl Decision {
-    pub fn allow(reason: Reason) -> Decision {
-        Decision {
-            allowed: true,
-            reason,
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Decision::Allowed(_))
+    }
+
+    pub fn into_result(self) -> Result<Granted, Reason> {
+        match self {
+            Decision::Allowed(g) => Ok(g),
+            Decision::Denied(r) => Err(r),
         }
     }
 
-    pub fn deny(reason: Reason) -> Decision {
-        Decision {
-            allowed: false,
-            reason,
+    /// `granted`, or the refusing rule's code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Decision::Allowed(_) => "granted",
+            Decision::Denied(r) => r.code(),
         }
     }
+}
 
-    /// `Ok` with the allowing reason, or `Err` with the refusing one.
-    pub fn into_result(self) -> Result<Reason, Reason> {
-        if self.allowed {
-            Ok(self.reason)
-        } else {
-            Err(self.reason)
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Decision::Allowed(g) => g.fmt(f),
+            Decision::Denied(r) => r.fmt(f),
         }
     }
 }
@@ -46,35 +94,28 @@ pub enum DenialKind {
     Conflict,
 }
 
-/// Why a decision went the way it did.
+/// Why an action was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reason {
-    /// Allowed by this grant's permission.
-    Granted {
-        permission: Permission,
-        grant: GrantId,
-        role: Arc<str>,
-        team: Option<TeamId>,
-    },
     /// No active grant holds the action at any scope.
     NoPermission { action: Action },
-    /// The action is held, but not at the scope the target needs.
+    /// The action is held, but no single grant holding it reaches the target.
     OutOfScope {
         action: Action,
         held: Scope,
         needed: Scope,
     },
-    /// No grant allows the action, it changes data, and a read-only role is held: read-only
-    /// roles never allow changes, whatever else the member holds.
+    /// No grant allows the action, it changes data, and a read-only role is held.
     ReadOnlyRole { role: Arc<str>, action: Action },
-    /// Four-eyes: nobody approves or rejects their own expense.
+    /// Four-eyes: nobody approves or rejects their own expense, nor their delegator's.
     SelfApproval,
-    /// The company would be left without a permanent, active owner.
-    LastOwner,
-    /// Only owners grant or revoke owner and admin.
+    /// The company would be left without a permanent, active holder of its top role.
+    LastOwner { role: String },
+    /// Only holders of the top role grant or revoke this role.
     OwnerOnly { role: String },
-    /// The change would give or take away permissions the granter does not hold (at the
-    /// scope, or over the team, it needs).
+    /// No grant of the actor lists this role as assignable over this member (or this team).
+    NotAssignable { role: String },
+    /// The change would give permissions the definer does not hold.
     Escalation { permissions: Vec<Permission> },
     /// An approved expense is final.
     ApprovedImmutable,
@@ -83,8 +124,7 @@ pub enum Reason {
         status: ExpenseStatus,
         action: &'static str,
     },
-    /// Nobody widens their own access, not even by extending a grant's window: another
-    /// member must grant it. Dropping one's own grants is allowed.
+    /// Nobody widens their own access, not even by extending a grant's window.
     SelfGrant,
     /// Archived members cannot act.
     Archived,
@@ -92,19 +132,33 @@ pub enum Reason {
     AlreadyArchived,
     /// The reporting line would loop back on itself.
     ReportingCycle,
+    /// The company is closed: nothing changes, and only its owners and auditors read.
+    CompanyClosed,
+    /// The amount is above the highest amount the allowing grant permits.
+    OverCap { cap: i64, amount: i64 },
+    /// The grant may not act on its holder's own card.
+    SelfIssue,
+    /// The delegation does not cover this action (a submit delegation never approves).
+    NotDelegated { action: Action },
+    /// External members never hold cards.
+    ExternalNoCards { role: String },
+    /// The base role is held by every member; it is never granted nor revoked.
+    BaseRole { role: String },
+    /// Nobody decides their own request.
+    OwnRequest,
 }
 
 impl Reason {
     /// A stable machine-readable code for the API and the audit log.
     pub fn code(&self) -> &'static str {
         match self {
-            Reason::Granted { .. } => "granted",
             Reason::NoPermission { .. } => "no_permission",
             Reason::OutOfScope { .. } => "out_of_scope",
             Reason::ReadOnlyRole { .. } => "read_only_role",
             Reason::SelfApproval => "four_eyes",
-            Reason::LastOwner => "last_owner",
+            Reason::LastOwner { .. } => "last_owner",
             Reason::OwnerOnly { .. } => "owner_only",
+            Reason::NotAssignable { .. } => "not_assignable",
             Reason::Escalation { .. } => "escalation",
             Reason::ApprovedImmutable => "approved_immutable",
             Reason::WrongStatus { .. } => "wrong_status",
@@ -112,17 +166,27 @@ impl Reason {
             Reason::Archived => "archived",
             Reason::AlreadyArchived => "already_archived",
             Reason::ReportingCycle => "reporting_cycle",
+            Reason::CompanyClosed => "company_closed",
+            Reason::OverCap { .. } => "over_cap",
+            Reason::SelfIssue => "self_issue",
+            Reason::NotDelegated { .. } => "not_delegated",
+            Reason::ExternalNoCards { .. } => "external_no_cards",
+            Reason::BaseRole { .. } => "base_role",
+            Reason::OwnRequest => "own_request",
         }
     }
 
     /// Refusals of rights are 403s; refusals by a rule of the data are 409s.
     pub fn kind(&self) -> DenialKind {
         match self {
-            Reason::LastOwner
+            Reason::LastOwner { .. }
             | Reason::ApprovedImmutable
             | Reason::WrongStatus { .. }
             | Reason::ReportingCycle
-            | Reason::AlreadyArchived => DenialKind::Conflict,
+            | Reason::AlreadyArchived
+            | Reason::CompanyClosed
+            | Reason::ExternalNoCards { .. }
+            | Reason::BaseRole { .. } => DenialKind::Conflict,
             _ => DenialKind::Forbidden,
         }
     }
@@ -131,21 +195,6 @@ impl Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reason::Granted {
-                permission,
-                grant,
-                role,
-                team,
-            } => {
-                write!(
-                    f,
-                    "allowed by `{permission}` of role `{role}` (grant {grant}"
-                )?;
-                if let Some(t) = team {
-                    write!(f, ", team {t}")?;
-                }
-                f.write_str(")")
-            }
             Reason::NoPermission { action } => {
                 write!(f, "no active grant holds `{}`", action.key())
             }
@@ -155,7 +204,7 @@ impl fmt::Display for Reason {
                 needed,
             } => write!(
                 f,
-                "`{}` is held at scope `{held}`, but this needs scope `{needed}`",
+                "no single grant holding `{}` reaches this target (widest held: `{held}`; an unbound grant would need `{needed}`)",
                 action.key()
             ),
             Reason::ReadOnlyRole { role, action } => write!(
@@ -163,20 +212,25 @@ impl fmt::Display for Reason {
                 "role `{role}` is read-only and never allows `{}`",
                 action.key()
             ),
-            Reason::SelfApproval => {
-                f.write_str("four-eyes rule: nobody approves or rejects their own expense")
-            }
-            Reason::LastOwner => {
-                f.write_str("the company must keep at least one active, permanent owner")
-            }
+            Reason::SelfApproval => f.write_str(
+                "four-eyes rule: nobody decides their own expense, nor that of whom they act for",
+            ),
+            Reason::LastOwner { role } => write!(
+                f,
+                "the company must keep at least one active, permanent `{role}`"
+            ),
             Reason::OwnerOnly { role } => {
-                write!(f, "only owners grant or revoke role `{role}`")
+                write!(f, "only holders of the top role grant or revoke role `{role}`")
             }
+            Reason::NotAssignable { role } => write!(
+                f,
+                "no grant of yours lists role `{role}` as assignable to this member"
+            ),
             Reason::Escalation { permissions } => {
                 let list: Vec<String> = permissions.iter().map(|p| format!("`{p}`")).collect();
                 write!(
                     f,
-                    "cannot grant or revoke permissions one does not hold: {}",
+                    "cannot give permissions one does not hold: {}",
                     list.join(", ")
                 )
             }
@@ -184,11 +238,7 @@ impl fmt::Display for Reason {
                 f.write_str("an approved expense cannot be edited or deleted")
             }
             Reason::WrongStatus { status, action } => {
-                write!(
-                    f,
-                    "cannot {action} an expense that is `{}`",
-                    status.as_str()
-                )
+                write!(f, "cannot {action} an expense that is `{}`", status.as_str())
             }
             Reason::SelfGrant => {
                 f.write_str("nobody widens their own access: another member must grant it")
@@ -196,6 +246,28 @@ impl fmt::Display for Reason {
             Reason::Archived => f.write_str("archived members cannot act"),
             Reason::AlreadyArchived => f.write_str("the member is already archived"),
             Reason::ReportingCycle => f.write_str("the reporting line would loop back on itself"),
+            Reason::CompanyClosed => f.write_str(
+                "the company is closed: nothing changes, and only owners and auditors read",
+            ),
+            Reason::OverCap { cap, amount } => write!(
+                f,
+                "the amount {amount} is above the cap of {cap} (minor units) on the allowing grant"
+            ),
+            Reason::SelfIssue => {
+                f.write_str("the allowing grant may not act on its holder's own cards")
+            }
+            Reason::NotDelegated { action } => {
+                write!(f, "the delegation does not cover `{}`", action.key())
+            }
+            Reason::ExternalNoCards { role } => write!(
+                f,
+                "external members never hold cards, and role `{role}` gives card permissions"
+            ),
+            Reason::BaseRole { role } => write!(
+                f,
+                "`{role}` is every member's base role: it is never granted nor revoked"
+            ),
+            Reason::OwnRequest => f.write_str("nobody decides their own request"),
         }
     }
 }

@@ -1,22 +1,26 @@
 //! The invariants that protect a company from its own members:
-//! - at least one active, permanent owner at every moment; only owners grant or revoke owner
-//!   and admin;
-//! - nobody grants a role, or defines a custom role, wider than what they hold (no escalation),
-//!   and nobody adds to their own grants;
-//! - read-only roles hold nothing that changes data;
+//! - who may assign which role: a grant whose role lists the target role, reaching the
+//!   member (a team-bound granter assigns only within its team, and only team-bound grants);
+//!   top-controlled roles only by holders of the top role;
+//! - the company always keeps one active, permanent holder of its top role;
+//! - nobody adds to their own grants; nobody defines a role beyond what they hold, nor one
+//!   that assigns what they could not assign;
+//! - external members never hold cards; the base role is never granted nor revoked;
 //! - reporting lines never loop.
 
-use crate::authorize::Permit;
+use crate::authorize::{self, Context, Permit};
 use crate::catalog::{Action, PermSet, Permission, Scope};
 use crate::decision::Reason;
 use crate::grant::{GrantSpec, Timestamp};
 use crate::ids::{MemberId, TeamId};
-use crate::principal::{Principal, ResolvedGrant};
-use crate::role::{Role, RoleBook, TeamBinding};
+use crate::org::Target;
+use crate::principal::{MemberKind, Principal, ResolvedGrant};
+use crate::role::{Assignable, Role, RoleBook, TeamBinding};
 use crate::validate::{self, ValidationError};
 use std::sync::Arc;
 
-/// Resolves and checks the shape of requested grants: known roles, team binding, windows.
+/// Resolves and checks the shape of requested grants: known roles, team binding, windows,
+/// caps.
 pub fn resolve_grants(
     book: &RoleBook,
     specs: &[GrantSpec],
@@ -53,18 +57,29 @@ pub fn resolve_grants(
                 ));
             }
         }
+        if spec.options.max_amount_minor.is_some_and(|m| m < 0) {
+            return Err(ValidationError::new(
+                field("max_amount_minor"),
+                "must be zero or more",
+            ));
+        }
         // Aliases are stored under the role's own key, so `cardholder` and `employee` are one.
         let spec = GrantSpec {
             role: role.key.to_string(),
             ..spec.clone()
         };
-        if out.iter().any(|(s, _)| *s == spec) {
+        if out.iter().any(|(s, _)| {
+            s.role == spec.role
+                && s.team == spec.team
+                && s.valid_from == spec.valid_from
+                && s.valid_until == spec.valid_until
+        }) {
             return Err(ValidationError::new(
                 field("role"),
                 format!("grant of `{}` is listed twice", role.key),
             ));
         }
-        out.push((spec, role));
+        out.push((spec, role.clone()));
     }
     Ok(out)
 }
@@ -72,12 +87,12 @@ pub fn resolve_grants(
 /// Refuses new grants whose window has already closed: they would give nothing, which is
 /// surely not what was meant. Grants kept as they are may have ended; they stay as history.
 pub fn check_new_windows(
-    current: &[ResolvedGrant],
+    current: &Principal,
     proposed: &[(GrantSpec, Role)],
     now: Timestamp,
 ) -> Result<(), ValidationError> {
     for (i, (spec, _)) in proposed.iter().enumerate() {
-        let kept = current.iter().any(|g| g.grant.spec == *spec);
+        let kept = current.stored_grants().any(|g| g.grant.spec == *spec);
         if !kept && spec.valid_until.is_some_and(|until| until <= now) {
             return Err(ValidationError::new(
                 format!("grants[{i}].valid_until"),
@@ -97,206 +112,252 @@ pub enum GrantVia {
 
 /// A proposed change of one member's grants.
 pub struct GrantChange<'a> {
-    pub target: MemberId,
+    /// The member, as the actor sees them.
+    pub target: Target<'a>,
     pub target_archived: bool,
+    pub target_kind: MemberKind,
+    /// The member's stored grants now (not the base role).
     pub current: &'a [ResolvedGrant],
     pub proposed: &'a [(GrantSpec, Role)],
-    /// Active members other than the target holding a permanent owner grant now.
-    pub other_permanent_owners: usize,
+    /// Active members other than the target holding a permanent top-role grant now.
+    pub other_permanent_tops: usize,
+    /// The preset's top role key, for the message.
+    pub top_role: &'a str,
+    pub base_role: Option<&'a str>,
 }
 
-fn holds_permanent_owner<'a>(
-    mut specs: impl Iterator<Item = (&'a GrantSpec, &'a Role)>,
+/// Whether `actor` may grant or revoke `role` (bound to `team`) for `target`: a grant of
+/// theirs lists the role and reaches the member; a team-bound one only within its team and
+/// only for grants bound to that team.
+pub fn may_assign(
+    actor: &Principal,
     now: Timestamp,
-) -> bool {
-    specs.any(|(s, r)| r.is_owner() && s.is_permanent_from(now))
-}
-
-/// What a change of grants would do to a member's effective permissions, now.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AccessDiff {
-    /// Permissions the member would hold that nothing they hold now covers.
-    pub gained: Vec<Permission>,
-    /// Permissions the member holds now that the new grants would not cover.
-    pub lost: Vec<Permission>,
-}
-
-/// Previews replacing `target`'s grants with `proposed`, without deciding whether it is allowed.
-pub fn access_diff(
-    target: &Principal,
-    proposed: &[(GrantSpec, Role)],
-    now: Timestamp,
-) -> AccessDiff {
-    let before = target.permissions(now);
-    let after = if target.archived {
-        PermSet::EMPTY
+    role: &Role,
+    team: Option<TeamId>,
+    target: &Target<'_>,
+) -> Result<(), Reason> {
+    if role.top_controlled && !actor.is_top(now) {
+        return Err(Reason::OwnerOnly {
+            role: role.key.to_string(),
+        });
+    }
+    let ok = actor.active_grants(now).any(|g| {
+        g.role.assignable.allows(&role.key)
+            && match g.grant.spec.team {
+                None => true,
+                Some(bound) => team == Some(bound) && target.teams.contains(&bound),
+            }
+    });
+    if ok {
+        Ok(())
     } else {
-        proposed
-            .iter()
-            .filter(|(spec, _)| spec.active_at(now))
-            .map(|(spec, role)| match spec.team {
-                Some(_) => role.permissions.capped_at_team(),
-                None => role.permissions,
-            })
-            .fold(PermSet::EMPTY, PermSet::union)
-    };
-    AccessDiff {
-        gained: after.beyond(before),
-        lost: before.beyond(after),
+        Err(Reason::NotAssignable {
+            role: role.key.to_string(),
+        })
     }
-}
-
-/// What a grant gives: its role's permissions, narrowed to team scope when bound to a team.
-fn given_by(spec: &GrantSpec, role: &Role) -> PermSet {
-    match spec.team {
-        Some(_) => role.permissions.capped_at_team(),
-        None => role.permissions,
-    }
-}
-
-/// Whether `actor` holds `action` over the members of `team`: company-wide, or through a
-/// grant bound to that very team. A team scope reached through one's own reports or another
-/// team does not cover it.
-fn reaches_team(actor: &Principal, now: Timestamp, action: Action, team: TeamId) -> bool {
-    actor.active_grants(now).any(|g| match g.grant.spec.team {
-        None => g.permissions.reach(action) == Some(Scope::All),
-        Some(bound) => {
-            bound == team
-                && g.permissions
-                    .reach(action)
-                    .is_some_and(|r| r >= Scope::Team)
-        }
-    })
 }
 
 /// Checks a grant change against every invariant; the permit allows storing it.
 pub fn change_grants(
     actor: &Principal,
-    now: Timestamp,
+    ctx: Context<'_>,
     via: GrantVia,
     change: &GrantChange<'_>,
 ) -> Result<Permit, Reason> {
+    let now = ctx.now;
     let needed = match via {
         GrantVia::Assign => Action::RoleAssign,
         GrantVia::Invite => Action::MemberInvite,
     };
-    actor.check(now, needed, Scope::All)?;
-
-    let added = change
+    if via == GrantVia::Invite {
+        authorize::on_member(actor, ctx, needed, change.target).into_result()?;
+    } else if actor.archived() {
+        return Err(Reason::Archived);
+    } else if ctx.company_closed {
+        return Err(Reason::CompanyClosed);
+    }
+    let same = |a: &GrantSpec, b: &GrantSpec| a == b;
+    let added: Vec<&(GrantSpec, Role)> = change
         .proposed
         .iter()
-        .filter(|(spec, _)| !change.current.iter().any(|g| g.grant.spec == *spec));
-    let has_added = added.clone().next().is_some();
-    let removed = change.current.iter().filter(|g| {
-        !change
-            .proposed
-            .iter()
-            .any(|(spec, _)| g.grant.spec == *spec)
-    });
+        .filter(|(spec, _)| !change.current.iter().any(|g| same(&g.grant.spec, spec)))
+        .collect();
+    let removed: Vec<&ResolvedGrant> = change
+        .current
+        .iter()
+        .filter(|g| {
+            !change
+                .proposed
+                .iter()
+                .any(|(spec, _)| same(&g.grant.spec, spec))
+        })
+        .collect();
 
-    // Owners keep control of their owners and admins: an admin changes none of their grants
-    // (what is removed is among the current grants, so checking those covers it).
-    let touched_roles = added
-        .clone()
-        .map(|(_, r)| r)
-        .chain(change.current.iter().map(|g| &g.role));
-    for role in touched_roles {
-        if role.is_owner_controlled() && !actor.is_owner(now) {
-            return Err(Reason::OwnerOnly {
+    // A grant that is new or has a new window would let a time-limited holder keep their
+    // access for good; only someone else may give it. A permanent top-role holder already
+    // holds everything for good, so their own changes widen nothing.
+    if change.target.member == actor.member() && !added.is_empty() && !actor.is_permanent_top(now) {
+        return Err(Reason::SelfGrant);
+    }
+    for (spec, role) in &added {
+        if change.base_role == Some(&*role.key) {
+            return Err(Reason::BaseRole {
                 role: role.key.to_string(),
             });
         }
+        if change.target_kind == MemberKind::External && role.holds_cards() {
+            return Err(Reason::ExternalNoCards {
+                role: role.key.to_string(),
+            });
+        }
+        may_assign(actor, now, role, spec.team, &change.target)?;
+    }
+    for g in &removed {
+        may_assign(actor, now, &g.role, g.grant.spec.team, &change.target)?;
     }
 
-    let held = actor.permissions(now);
-    let mut beyond: Vec<Permission> = Vec::new();
-    // Everything team-scoped the member would hold: a team-bound grant stretches all of it
-    // to the grant's team, so its granter must reach that team with each of them.
-    let team_scoped = change
-        .proposed
-        .iter()
-        .filter(|(spec, _)| spec.active_at(now))
-        .map(|(spec, role)| given_by(spec, role))
-        .fold(PermSet::EMPTY, PermSet::union)
-        .only_at(Scope::Team);
-    for (spec, role) in added {
-        let given = given_by(spec, role);
-        match spec.team {
-            None => beyond.extend(given.beyond(held)),
-            Some(team) => {
-                for p in given.union(team_scoped).iter() {
-                    let covered = match p.scope {
-                        Some(Scope::Team) => reaches_team(actor, now, p.action, team),
-                        _ => held.reach(p.action).is_some_and(|r| r >= p.reach()),
-                    };
-                    if !covered {
-                        beyond.push(p);
-                    }
-                }
-            }
-        }
-    }
-    // Revoking is giving in reverse: nobody takes away what they could not give back.
-    for g in removed {
-        beyond.extend(g.permissions.beyond(held));
-    }
-    if !beyond.is_empty() {
-        beyond.sort_unstable();
-        beyond.dedup();
-        return Err(Reason::Escalation {
-            permissions: beyond,
+    let top = |s: &GrantSpec, r: &Role| r.top && s.is_permanent_from(now);
+    let was_top =
+        !change.target_archived && change.current.iter().any(|g| top(&g.grant.spec, &g.role));
+    let stays_top = !change.target_archived && change.proposed.iter().any(|(s, r)| top(s, r));
+    if was_top && !stays_top && change.other_permanent_tops == 0 {
+        return Err(Reason::LastOwner {
+            role: change.top_role.to_string(),
         });
     }
-
-    let was_owner = !change.target_archived
-        && holds_permanent_owner(change.current.iter().map(|g| (&g.grant.spec, &g.role)), now);
-    let stays_owner = !change.target_archived
-        && holds_permanent_owner(change.proposed.iter().map(|(s, r)| (s, r)), now);
-    if was_owner && !stays_owner && change.other_permanent_owners == 0 {
-        return Err(Reason::LastOwner);
-    }
-    // A grant that is new or has a new window would let a time-limited holder keep their
-    // access for good; only someone else may give it. A permanent owner already holds
-    // everything for good, so their own changes widen nothing.
-    if change.target == actor.member && has_added && !was_owner {
-        return Err(Reason::SelfGrant);
-    }
-    Ok(Permit::new(needed, actor.member))
+    Ok(Permit::new(needed, actor.member()))
 }
 
-/// Checks archiving `target`: the right to, owners protected by owners, never the last owner.
+/// What a change of grants would do to a member's access, now. Permissions of team-bound
+/// grants are shown with their team (`expense.approve.team@3`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessDiff {
+    pub gained: Vec<String>,
+    pub lost: Vec<String>,
+}
+
+type Held = Vec<(Permission, Option<TeamId>)>;
+
+fn held_by<'a>(grants: impl Iterator<Item = (&'a GrantSpec, PermSet)>) -> Held {
+    let mut out: Held = Vec::new();
+    for (spec, perms) in grants {
+        for p in perms.iter() {
+            out.push((p, spec.team));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn covered(p: Permission, team: Option<TeamId>, by: &Held) -> bool {
+    by.iter().any(|(q, t)| {
+        q.action == p.action
+            && q.reach() >= p.reach()
+            && (*t == team || (t.is_none() && (team.is_none() || q.reach() == Scope::All)))
+    })
+}
+
+fn label(p: Permission, team: Option<TeamId>) -> String {
+    match team {
+        Some(t) => format!("{p}@{t}"),
+        None => p.to_string(),
+    }
+}
+
+/// Previews replacing `target`'s stored grants with `proposed`, without deciding whether it
+/// is allowed. The base role stays on both sides.
+pub fn access_diff(
+    target: &Principal,
+    proposed: &[(GrantSpec, Role)],
+    now: Timestamp,
+) -> AccessDiff {
+    let live = !target.archived();
+    let before = held_by(
+        target
+            .active_grants(now)
+            .map(|g| (&g.grant.spec, g.permissions)),
+    );
+    let base = target.grants().iter().filter(|g| g.base && live);
+    let after = held_by(
+        base.map(|g| (&g.grant.spec, g.permissions)).chain(
+            proposed
+                .iter()
+                .filter(|(spec, _)| live && spec.active_at(now))
+                .map(|(spec, role)| {
+                    let g = ResolvedGrant::new(
+                        crate::grant::Grant {
+                            id: crate::ids::GrantId(0),
+                            spec: spec.clone(),
+                        },
+                        role.clone(),
+                        target.kind(),
+                    );
+                    (spec, g.permissions)
+                })
+                .collect::<Vec<_>>(),
+        ),
+    );
+    let diff = |a: &Held, b: &Held| -> Vec<String> {
+        let mut v: Vec<String> = a
+            .iter()
+            .filter(|(p, t)| !covered(*p, *t, b))
+            .map(|(p, t)| label(*p, *t))
+            .collect();
+        v.dedup();
+        v
+    };
+    AccessDiff {
+        gained: diff(&after, &before),
+        lost: diff(&before, &after),
+    }
+}
+
+/// Checks archiving `target`: the right to (reaching them), top-controlled roles protected by
+/// the top role, never the last permanent top-role holder.
 pub fn archive_member(
     actor: &Principal,
-    now: Timestamp,
-    target: &Principal,
-    other_permanent_owners: usize,
+    ctx: Context<'_>,
+    target: Target<'_>,
+    target_principal: &Principal,
+    other_permanent_tops: usize,
+    top_role: &str,
 ) -> Result<Permit, Reason> {
-    actor.check(now, Action::MemberArchive, Scope::All)?;
-    if let Some(g) = target.grants.iter().find(|g| g.role.is_owner_controlled()) {
-        if !actor.is_owner(now) {
+    authorize::on_member(actor, ctx, Action::MemberArchive, target).into_result()?;
+    if let Some(g) = target_principal
+        .stored_grants()
+        .find(|g| g.role.top_controlled)
+    {
+        if !actor.is_top(ctx.now) {
             return Err(Reason::OwnerOnly {
                 role: g.role.key.to_string(),
             });
         }
     }
-    let is_owner = !target.archived
-        && holds_permanent_owner(target.grants.iter().map(|g| (&g.grant.spec, &g.role)), now);
-    if is_owner && other_permanent_owners == 0 {
-        return Err(Reason::LastOwner);
+    if target_principal.is_permanent_top(ctx.now) && other_permanent_tops == 0 {
+        return Err(Reason::LastOwner {
+            role: top_role.to_string(),
+        });
     }
-    if target.archived {
+    if target_principal.archived() {
         return Err(Reason::AlreadyArchived);
     }
-    Ok(Permit::new(Action::MemberArchive, actor.member))
+    Ok(Permit::new(Action::MemberArchive, actor.member()))
 }
 
-/// Checks a change of reporting line; `would_cycle` comes from the org chart or the store.
-pub fn set_manager(actor: &Principal, now: Timestamp, would_cycle: bool) -> Result<Permit, Reason> {
-    actor.check(now, Action::MemberManage, Scope::All)?;
+/// Checks a change of reporting line or profile; `would_cycle` comes from the org chart or
+/// the store.
+pub fn manage_member(
+    actor: &Principal,
+    ctx: Context<'_>,
+    target: Target<'_>,
+    would_cycle: bool,
+) -> Result<Permit, Reason> {
+    authorize::on_member(actor, ctx, Action::MemberManage, target).into_result()?;
     if would_cycle {
         return Err(Reason::ReportingCycle);
     }
-    Ok(Permit::new(Action::MemberManage, actor.member))
+    Ok(Permit::new(Action::MemberManage, actor.member()))
 }
 
 /// A custom role as typed in, validated.
@@ -307,18 +368,21 @@ pub struct CustomRoleInput {
     pub description: String,
     pub permissions: PermSet,
     pub read_only: bool,
+    pub assignable: Vec<String>,
 }
 
 impl CustomRoleInput {
     pub fn parse(
+        book: &RoleBook,
         key: &str,
         name: &str,
         description: Option<&str>,
         permissions: &[String],
         read_only: bool,
+        assignable: &[String],
     ) -> Result<CustomRoleInput, ValidationError> {
         let key = validate::key("key", key)?;
-        if crate::role::builtin(&key).is_some() {
+        if book.preset().role(&key).is_some() {
             return Err(ValidationError::new(
                 "key",
                 format!("`{key}` is a built-in role"),
@@ -349,12 +413,26 @@ impl CustomRoleInput {
             }
             set.insert(p);
         }
+        let mut keys = Vec::with_capacity(assignable.len());
+        for (i, k) in assignable.iter().enumerate() {
+            let role = book.get(k.trim()).ok_or_else(|| {
+                ValidationError::new(
+                    format!("assignable[{i}]"),
+                    format!("`{k}` is not a role of this company"),
+                )
+            })?;
+            keys.push(role.key.to_string());
+        }
+        if !keys.is_empty() && set.reach(Action::RoleAssign).is_none() {
+            set.insert(Permission::unscoped(Action::RoleAssign));
+        }
         Ok(CustomRoleInput {
             key,
             name,
             description,
             permissions: set,
             read_only,
+            assignable: keys,
         })
     }
 
@@ -367,24 +445,67 @@ impl CustomRoleInput {
             read_only: self.read_only,
             builtin: false,
             team_binding: TeamBinding::Optional,
+            assignable: Assignable::Roles(
+                self.assignable
+                    .iter()
+                    .map(|k| Arc::from(k.as_str()))
+                    .collect(),
+            ),
+            top: false,
+            top_controlled: false,
         }
     }
 }
 
-/// Checks defining a custom role: the right to, and nothing beyond what the definer holds.
+/// Checks defining a custom role: the right to, nothing beyond what the definer holds
+/// company-wide, and only assignable roles the definer could assign themselves.
 pub fn define_role(
     actor: &Principal,
-    now: Timestamp,
+    ctx: Context<'_>,
+    book: &RoleBook,
     role: &CustomRoleInput,
 ) -> Result<Permit, Reason> {
-    actor.check(now, Action::RoleManage, Scope::All)?;
-    let beyond = role.permissions.beyond(actor.permissions(now));
+    authorize::company(actor, ctx, Action::RoleManage).into_result()?;
+    let beyond = role.permissions.beyond(actor.company_permissions(ctx.now));
     if !beyond.is_empty() {
         return Err(Reason::Escalation {
             permissions: beyond,
         });
     }
-    Ok(Permit::new(Action::RoleManage, actor.member))
+    for key in &role.assignable {
+        let Some(r) = book.get(key) else { continue };
+        let unbound = actor
+            .active_grants(ctx.now)
+            .any(|g| g.grant.spec.team.is_none() && g.role.assignable.allows(&r.key));
+        if r.top_controlled && !actor.is_top(ctx.now) {
+            return Err(Reason::OwnerOnly {
+                role: r.key.to_string(),
+            });
+        }
+        if !unbound {
+            return Err(Reason::NotAssignable {
+                role: r.key.to_string(),
+            });
+        }
+    }
+    Ok(Permit::new(Action::RoleManage, actor.member()))
+}
+
+/// A role-change request is decided by whoever may assign that role to that member, never by
+/// the requester.
+pub fn decide_role_request(
+    actor: &Principal,
+    now: Timestamp,
+    requester: MemberId,
+    role: &Role,
+    team: Option<TeamId>,
+    target: &Target<'_>,
+) -> Result<Permit, Reason> {
+    if requester == actor.member() {
+        return Err(Reason::OwnRequest);
+    }
+    may_assign(actor, now, role, team, target)?;
+    Ok(Permit::new(Action::RoleAssign, actor.member()))
 }
 
 #[cfg(test)]

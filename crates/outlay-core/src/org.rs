@@ -1,34 +1,65 @@
 //! The shape of a company as the rules need it: who reports to whom, and who is in which team.
-//! Team scope is a member's direct and indirect reports plus the members of every team for
-//! which they hold a team-bound grant. The store answers the same question in SQL; this
-//! in-memory chart serves tests, benchmarks and callers that hold the whole company.
+//! A decision about a member's data needs the target's place in the deciding principal's
+//! reporting line ([`Line`]) and the target's teams; the store computes both with indexed
+//! lookups, and this in-memory chart does the same for tests, benchmarks and the model.
 
 use crate::ids::{MemberId, TeamId};
 
-/// How the target of an action relates to the member acting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Relation {
-    /// The member's own.
+/// Where a target member sits relative to the principal whose rights decide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Line {
+    /// The principal themself.
     Own,
-    /// Someone in the member's team scope.
-    Team,
+    /// A direct report.
+    Direct,
+    /// Below the principal in the reporting line, but not directly.
+    Indirect,
     /// Anyone else in the company.
     Other,
 }
 
-impl Relation {
-    /// The narrowest scope that reaches a target in this relation.
+impl Line {
+    /// The narrowest unbound scope that reaches a target here.
     pub fn needed_scope(self) -> crate::catalog::Scope {
+        use crate::catalog::Scope;
         match self {
-            Relation::Own => crate::catalog::Scope::Own,
-            Relation::Team => crate::catalog::Scope::Team,
-            Relation::Other => crate::catalog::Scope::All,
+            Line::Own => Scope::Own,
+            Line::Direct => Scope::Direct,
+            Line::Indirect => Scope::Team,
+            Line::Other => Scope::All,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Line::Own => "own",
+            Line::Direct => "direct",
+            Line::Indirect => "indirect",
+            Line::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Line {
+        match s {
+            "own" => Line::Own,
+            "direct" => Line::Direct,
+            "indirect" => Line::Indirect,
+            _ => Line::Other,
         }
     }
 }
 
+/// The member a request is about, as the deciding principal sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub member: MemberId,
+    pub line: Line,
+    /// The teams the target belongs to.
+    pub teams: &'a [TeamId],
+}
+
 /// Reporting lines longer than this are treated as broken rather than walked forever.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 #[derive(Clone, Debug, Default)]
 pub struct OrgChart {
@@ -47,6 +78,10 @@ impl OrgChart {
             .binary_search_by_key(&m, |e| e.0)
             .ok()
             .map(|i| &self.members[i])
+    }
+
+    pub fn members(&self) -> impl Iterator<Item = MemberId> + '_ {
+        self.members.iter().map(|e| e.0)
     }
 
     pub fn manager_of(&self, m: MemberId) -> Option<MemberId> {
@@ -70,22 +105,27 @@ impl OrgChart {
         false
     }
 
-    /// How `target` relates to `actor`, given the teams of the actor's active team-bound grants.
+    /// Where `target` sits relative to `principal`.
     #[inline]
-    pub fn relation(&self, actor: MemberId, bound_teams: &[TeamId], target: MemberId) -> Relation {
-        if actor == target {
-            return Relation::Own;
+    pub fn line(&self, principal: MemberId, target: MemberId) -> Line {
+        if principal == target {
+            Line::Own
+        } else if self.manager_of(target) == Some(principal) {
+            Line::Direct
+        } else if self.reports_to(target, principal) {
+            Line::Indirect
+        } else {
+            Line::Other
         }
-        if self.reports_to(target, actor)
-            || (!bound_teams.is_empty()
-                && self
-                    .teams_of(target)
-                    .iter()
-                    .any(|t| bound_teams.contains(t)))
-        {
-            return Relation::Team;
+    }
+
+    /// `target` as `principal` sees them.
+    pub fn target(&self, principal: MemberId, target: MemberId) -> Target<'_> {
+        Target {
+            member: target,
+            line: self.line(principal, target),
+            teams: self.teams_of(target),
         }
-        Relation::Other
     }
 
     /// Whether making `manager` the manager of `member` would close a loop.
@@ -117,30 +157,21 @@ mod tests {
     }
 
     #[test]
-    fn team_scope_covers_direct_and_indirect_reports() {
+    fn the_line_tells_direct_from_indirect_reports() {
         let c = chart();
-        assert_eq!(c.relation(MemberId(1), &[], MemberId(3)), Relation::Team);
-        assert_eq!(c.relation(MemberId(2), &[], MemberId(3)), Relation::Team);
-        assert_eq!(c.relation(MemberId(3), &[], MemberId(2)), Relation::Other);
-        assert_eq!(c.relation(MemberId(1), &[], MemberId(1)), Relation::Own);
-    }
-
-    #[test]
-    fn team_scope_covers_members_of_bound_teams() {
-        let c = chart();
-        assert_eq!(
-            c.relation(MemberId(5), &[TeamId(10)], MemberId(4)),
-            Relation::Team
-        );
-        assert_eq!(c.relation(MemberId(5), &[], MemberId(4)), Relation::Other);
+        assert_eq!(c.line(MemberId(1), MemberId(3)), Line::Indirect);
+        assert_eq!(c.line(MemberId(2), MemberId(3)), Line::Direct);
+        assert_eq!(c.line(MemberId(3), MemberId(2)), Line::Other);
+        assert_eq!(c.line(MemberId(1), MemberId(1)), Line::Own);
+        assert_eq!(c.target(MemberId(5), MemberId(4)).teams, &[TeamId(10)]);
     }
 
     #[test]
     fn moving_a_report_moves_access_at_once() {
         let mut c = chart();
         c.set_manager(MemberId(3), Some(MemberId(5)));
-        assert_eq!(c.relation(MemberId(2), &[], MemberId(3)), Relation::Other);
-        assert_eq!(c.relation(MemberId(5), &[], MemberId(3)), Relation::Team);
+        assert_eq!(c.line(MemberId(2), MemberId(3)), Line::Other);
+        assert_eq!(c.line(MemberId(5), MemberId(3)), Line::Direct);
     }
 
     #[test]

@@ -1,41 +1,109 @@
-//! A principal: one member as the rules see them, with grants resolved to their roles'
-//! permissions. Effective permissions are the union over active grants, each at its widest
-//! scope; a team-bound grant reaches no further than its team.
+//! A principal: one member as the rules see them, with grants resolved to what each gives.
+//! Nothing is merged across grants: each grant reaches its own targets, and a decision names
+//! the one grant that allowed it. Only the store's loader builds principals (the HTTP crate's
+//! clippy configuration forbids [`Principal::load`]); fields are private outside the core.
 
 use crate::catalog::{Action, PermSet, Permission, Scope};
-use crate::decision::Reason;
-use crate::grant::{Grant, Timestamp};
-use crate::ids::{MemberId, TeamId};
-use crate::role::Role;
+use crate::grant::{Grant, GrantSpec, Timestamp};
+use crate::ids::{GrantId, MemberId, TeamId};
+use crate::org::{Line, Target};
+use crate::role::{cardholding, Role, RoleBook};
+use serde::{Deserialize, Serialize};
 
-/// One grant with what its role gives.
+/// Whether a member belongs to the company or comes from outside (an external bookkeeper).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberKind {
+    #[default]
+    Internal,
+    External,
+}
+
+impl MemberKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberKind::Internal => "internal",
+            MemberKind::External => "external",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MemberKind> {
+        match s {
+            "internal" => Some(MemberKind::Internal),
+            "external" => Some(MemberKind::External),
+            _ => None,
+        }
+    }
+}
+
+/// One grant with what it gives.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResolvedGrant {
     pub grant: Grant,
     pub role: Role,
-    /// The role's permissions, narrowed to team scope when the grant names a team.
+    /// The role's permissions less switched-off groups, and less cards for external members.
     pub permissions: PermSet,
+    /// The company's base role, held by every active member without a stored grant.
+    pub base: bool,
 }
 
 impl ResolvedGrant {
-    pub fn new(grant: Grant, role: Role) -> ResolvedGrant {
-        let permissions = match grant.spec.team {
-            Some(_) => role.permissions.capped_at_team(),
-            None => role.permissions,
-        };
+    pub fn new(grant: Grant, role: Role, kind: MemberKind) -> ResolvedGrant {
+        let mut permissions = grant.spec.options.narrow(role.permissions);
+        if kind == MemberKind::External {
+            permissions = permissions.minus(cardholding());
+        }
         ResolvedGrant {
             grant,
             role,
             permissions,
+            base: false,
+        }
+    }
+
+    /// Whether this grant, holding `action` at `widest`, reaches `target` (or, with no
+    /// target, the team `team` or the whole company).
+    #[inline]
+    pub fn reaches(
+        &self,
+        action: Action,
+        widest: Scope,
+        target: Option<&Target<'_>>,
+        team: Option<TeamId>,
+    ) -> bool {
+        let company = action.info().company_level;
+        match self.grant.spec.team {
+            None => match target {
+                None => company || widest == Scope::All,
+                Some(t) => match t.line {
+                    Line::Own => true,
+                    Line::Direct => widest >= Scope::Direct,
+                    Line::Indirect => widest >= Scope::Team,
+                    Line::Other => widest == Scope::All,
+                },
+            },
+            Some(bound) => {
+                if company || team.is_some_and(|t| t != bound) {
+                    return false;
+                }
+                match target {
+                    None => team == Some(bound) && widest > Scope::Own,
+                    Some(t) => {
+                        (t.line == Line::Own && self.permissions.holds_at(action, Scope::Own))
+                            || (widest > Scope::Own && t.teams.contains(&bound))
+                    }
+                }
+            }
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
-    pub member: MemberId,
-    pub archived: bool,
-    pub grants: Vec<ResolvedGrant>,
+    pub(crate) member: MemberId,
+    pub(crate) archived: bool,
+    pub(crate) kind: MemberKind,
+    pub(crate) grants: Vec<ResolvedGrant>,
 }
 
 /// One effective permission and the grants behind it.
@@ -45,7 +113,85 @@ pub struct EffectivePermission {
     pub sources: Vec<ResolvedGrant>,
 }
 
+/// The members whose data a principal may list for one action: the union of what each
+/// active grant reaches. The store turns it into SQL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListScope {
+    pub all: bool,
+    pub own: bool,
+    pub direct: bool,
+    pub subtree: bool,
+    pub teams: Vec<TeamId>,
+}
+
+impl ListScope {
+    /// Whether a target is in this scope: the same rule as the decision, without its reason.
+    pub fn reaches(&self, t: &Target<'_>) -> bool {
+        self.all
+            || (self.own && t.line == Line::Own)
+            || (self.direct && matches!(t.line, Line::Own | Line::Direct))
+            || (self.subtree && t.line != Line::Other)
+            || t.teams.iter().any(|x| self.teams.contains(x))
+    }
+}
+
 impl Principal {
+    /// The loader's constructor: stored grants resolved against the company's roles (grants
+    /// of roles that no longer exist give nothing), plus the preset's base role for active
+    /// members.
+    pub fn load(
+        member: MemberId,
+        archived: bool,
+        kind: MemberKind,
+        grants: Vec<Grant>,
+        book: &RoleBook,
+    ) -> Principal {
+        let mut resolved: Vec<ResolvedGrant> = Vec::with_capacity(grants.len() + 1);
+        if let Some(base) = book.base() {
+            let grant = Grant {
+                id: GrantId(0),
+                spec: GrantSpec::role(&base.key),
+            };
+            let mut g = ResolvedGrant::new(grant, base.clone(), kind);
+            g.base = true;
+            resolved.push(g);
+        }
+        for g in grants {
+            if let Some(role) = book.get(&g.spec.role) {
+                resolved.push(ResolvedGrant::new(g, role.clone(), kind));
+            }
+        }
+        Principal {
+            member,
+            archived,
+            kind,
+            grants: resolved,
+        }
+    }
+
+    pub fn member(&self) -> MemberId {
+        self.member
+    }
+
+    pub fn archived(&self) -> bool {
+        self.archived
+    }
+
+    pub fn kind(&self) -> MemberKind {
+        self.kind
+    }
+
+    /// Every grant, active or not, the base role first.
+    pub fn grants(&self) -> &[ResolvedGrant] {
+        &self.grants
+    }
+
+    /// Stored grants only (not the base role).
+    pub fn stored_grants(&self) -> impl Iterator<Item = &ResolvedGrant> {
+        self.grants.iter().filter(|g| !g.base)
+    }
+
+    #[inline]
     pub fn active_grants(&self, now: Timestamp) -> impl Iterator<Item = &ResolvedGrant> {
         let live = !self.archived;
         self.grants
@@ -53,111 +199,59 @@ impl Principal {
             .filter(move |g| live && g.grant.spec.active_at(now))
     }
 
-    /// The union of what the active grants give.
+    /// The union of what the active grants give: for pages, never for decisions.
     pub fn permissions(&self, now: Timestamp) -> PermSet {
         self.active_grants(now)
             .fold(PermSet::EMPTY, |acc, g| acc.union(g.permissions))
     }
 
-    /// Whether the member holds an active owner grant.
-    pub fn is_owner(&self, now: Timestamp) -> bool {
-        self.active_grants(now).any(|g| g.role.is_owner())
+    /// What the active unbound grants give: what holds company-wide.
+    pub fn company_permissions(&self, now: Timestamp) -> PermSet {
+        self.active_grants(now)
+            .filter(|g| g.grant.spec.team.is_none())
+            .fold(PermSet::EMPTY, |acc, g| acc.union(g.permissions))
     }
 
-    /// Teams of active team-bound grants: their members are in this member's team scope.
-    pub fn bound_teams(&self, now: Timestamp) -> Vec<TeamId> {
-        let mut teams: Vec<TeamId> = self
-            .active_grants(now)
-            .filter_map(|g| g.grant.spec.team)
-            .collect();
-        teams.sort_unstable();
-        teams.dedup();
-        teams
+    /// Whether the member holds an active grant of the company's top role.
+    pub fn is_top(&self, now: Timestamp) -> bool {
+        self.active_grants(now).any(|g| g.role.top)
     }
 
-    /// Checks `action` at the scope `needed`, naming the deciding grant or the refusal.
-    #[inline]
-    pub fn check(&self, now: Timestamp, action: Action, needed: Scope) -> Result<Reason, Reason> {
-        match self.deciding_grant(now, action, needed) {
-            Ok(g) => Ok(Self::granted(g, action)),
-            Err(widest) => Err(self.refusal(now, action, needed, widest)),
-        }
+    /// Whether the member holds a permanent grant of the top role.
+    pub fn is_permanent_top(&self, now: Timestamp) -> bool {
+        !self.archived
+            && self
+                .stored_grants()
+                .any(|g| g.role.top && g.grant.spec.is_permanent_from(now))
     }
 
-    /// The first active grant holding `action` at `needed` or wider; else the widest scope at
-    /// which any active grant holds it. What [`Principal::check`] decides, without building
-    /// the reason, so callers that need only part of it pay for no more.
-    #[inline]
-    pub(crate) fn deciding_grant(
-        &self,
-        now: Timestamp,
-        action: Action,
-        needed: Scope,
-    ) -> Result<&ResolvedGrant, Option<Scope>> {
-        let mut widest: Option<Scope> = None;
+    /// Where `action`'s data may be listed from, or `None` when nothing is reached.
+    pub fn list_scope(&self, now: Timestamp, action: Action) -> Option<ListScope> {
+        let mut s = ListScope::default();
+        let mut any = false;
         for g in self.active_grants(now) {
-            if let Some(reach) = g.permissions.reach(action) {
-                if reach >= needed {
-                    return Ok(g);
+            let Some(widest) = g.permissions.reach(action) else {
+                continue;
+            };
+            any = true;
+            match g.grant.spec.team {
+                None => match widest {
+                    Scope::All => s.all = true,
+                    Scope::Team => s.subtree = true,
+                    Scope::Direct => s.direct = true,
+                    Scope::Own => s.own = true,
+                },
+                Some(team) => {
+                    if g.permissions.holds_at(action, Scope::Own) {
+                        s.own = true;
+                    }
+                    if widest > Scope::Own && !s.teams.contains(&team) {
+                        s.teams.push(team);
+                    }
                 }
-                widest = widest.max(Some(reach));
             }
         }
-        Err(widest)
-    }
-
-    /// The reason an allowing grant gives: its permission at the grant's widest scope.
-    #[inline]
-    pub(crate) fn granted(g: &ResolvedGrant, action: Action) -> Reason {
-        let scope = if action.is_scoped() {
-            g.permissions.reach(action)
-        } else {
-            None
-        };
-        Reason::Granted {
-            permission: Permission { action, scope },
-            grant: g.grant.id,
-            role: g.role.key.clone(),
-            team: g.grant.spec.team,
-        }
-    }
-
-    /// Why `action` at `needed` is refused, given the widest scope at which it is held.
-    pub(crate) fn refusal(
-        &self,
-        now: Timestamp,
-        action: Action,
-        needed: Scope,
-        widest: Option<Scope>,
-    ) -> Reason {
-        if self.archived {
-            return Reason::Archived;
-        }
-        if let Some(held) = widest {
-            return Reason::OutOfScope {
-                action,
-                held,
-                needed,
-            };
-        }
-        let read_only = self.active_grants(now).find(|g| g.role.read_only);
-        match read_only {
-            Some(g) if action.info().mutates => Reason::ReadOnlyRole {
-                role: g.role.key.clone(),
-                action,
-            },
-            _ => Reason::NoPermission { action },
-        }
-    }
-
-    /// The widest scope at which `action` is held now.
-    pub fn reach(&self, now: Timestamp, action: Action) -> Option<Scope> {
-        if self.archived {
-            return None;
-        }
-        self.active_grants(now)
-            .filter_map(|g| g.permissions.reach(action))
-            .max()
+        any.then_some(s)
     }
 
     /// Every effective permission with the active grants that give it ("view all permissions").
@@ -179,101 +273,75 @@ impl Principal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grant::GrantSpec;
-    use crate::ids::GrantId;
-    use crate::role::builtin;
-
-    fn principal(specs: &[GrantSpec]) -> Principal {
-        let grants = specs
-            .iter()
-            .enumerate()
-            .map(|(i, spec)| {
-                let role = builtin(&spec.role).expect("builtin role");
-                ResolvedGrant::new(
-                    Grant {
-                        id: GrantId(i as i64 + 1),
-                        spec: spec.clone(),
-                    },
-                    role,
-                )
-            })
-            .collect();
-        Principal {
-            member: MemberId(1),
-            archived: false,
-            grants,
-        }
-    }
+    use crate::preset;
 
     const NOW: Timestamp = Timestamp(1_800_000_000);
 
-    #[test]
-    fn effective_permissions_are_the_union_at_the_widest_scope() {
-        let p = principal(&[GrantSpec::role("employee"), GrantSpec::role("manager")]);
-        assert_eq!(p.reach(NOW, Action::ExpenseView), Some(Scope::Team));
-        assert_eq!(p.reach(NOW, Action::ExpenseCreate), Some(Scope::All));
-        let granted = p.check(NOW, Action::ExpenseView, Scope::Team);
-        assert!(matches!(granted, Ok(Reason::Granted { ref role, .. }) if &**role == "manager"));
+    fn load(preset: &str, kind: MemberKind, specs: &[GrantSpec]) -> Principal {
+        let book = RoleBook::new(preset::get(preset).expect("preset"), vec![]);
+        let grants = specs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Grant {
+                id: GrantId(i as i64 + 1),
+                spec: s.clone(),
+            })
+            .collect();
+        Principal::load(MemberId(1), false, kind, grants, &book)
     }
 
     #[test]
-    fn expired_grants_grant_nothing() {
+    fn the_base_role_is_held_without_a_grant() {
+        let p = load("pliant", MemberKind::Internal, &[]);
+        assert_eq!(p.grants().len(), 1);
+        assert!(p.grants()[0].base);
+        assert!(p.permissions(NOW).reach(Action::CardView).is_some());
+        assert_eq!(p.stored_grants().count(), 0);
+    }
+
+    #[test]
+    fn external_members_never_hold_cards() {
+        let p = load("pliant", MemberKind::External, &[GrantSpec::role("admin")]);
+        assert!(p.permissions(NOW).intersect(cardholding()).is_empty());
+        assert!(p.permissions(NOW).reach(Action::CardIssue).is_some());
+        assert!(p.permissions(NOW).reach(Action::AccountingManage).is_some());
+    }
+
+    #[test]
+    fn the_list_scope_is_the_union_of_each_grants_reach() {
+        let p = load(
+            "outlay",
+            MemberKind::Internal,
+            &[
+                GrantSpec::role("manager"),
+                GrantSpec::for_team("team_manager", TeamId(7)),
+            ],
+        );
+        let s = p.list_scope(NOW, Action::ExpenseView);
+        assert_eq!(
+            s,
+            Some(ListScope {
+                all: false,
+                own: true,
+                direct: false,
+                subtree: true,
+                teams: vec![TeamId(7)],
+            })
+        );
+        assert_eq!(p.list_scope(NOW, Action::AuditView), None);
+    }
+
+    #[test]
+    fn expired_grants_give_nothing() {
         let finance = GrantSpec {
             valid_until: Some(NOW),
             ..GrantSpec::role("finance")
         };
-        let p = principal(&[GrantSpec::role("employee"), finance]);
-        let before = Timestamp(NOW.0 - 1);
-        assert_eq!(p.reach(before, Action::ExpenseView), Some(Scope::All));
-        assert_eq!(p.reach(NOW, Action::ExpenseView), Some(Scope::Own));
-        assert_eq!(
-            p.check(NOW, Action::ExpenseView, Scope::All),
-            Err(Reason::OutOfScope {
-                action: Action::ExpenseView,
-                held: Scope::Own,
-                needed: Scope::All
-            })
-        );
-    }
-
-    #[test]
-    fn a_team_bound_grant_reaches_its_team_not_the_company() {
-        let p = principal(&[GrantSpec::for_team("finance", TeamId(7))]);
-        assert_eq!(p.reach(NOW, Action::ExpenseView), Some(Scope::Team));
-        assert_eq!(p.bound_teams(NOW), vec![TeamId(7)]);
-    }
-
-    #[test]
-    fn archived_members_hold_nothing() {
-        let mut p = principal(&[GrantSpec::role("owner")]);
-        p.archived = true;
-        assert_eq!(
-            p.check(NOW, Action::ExpenseView, Scope::Own),
-            Err(Reason::Archived)
-        );
+        let p = load("outlay", MemberKind::Internal, &[finance]);
+        assert!(p
+            .permissions(Timestamp(NOW.0 - 1))
+            .reach(Action::ExpenseView)
+            .is_some());
         assert!(p.permissions(NOW).is_empty());
-    }
-
-    #[test]
-    fn a_read_only_role_is_named_when_it_is_why_a_write_fails() {
-        let p = principal(&[GrantSpec::role("auditor")]);
-        assert_eq!(
-            p.check(NOW, Action::ExpenseCreate, Scope::All),
-            Err(Reason::ReadOnlyRole {
-                role: "auditor".into(),
-                action: Action::ExpenseCreate
-            })
-        );
-    }
-
-    #[test]
-    fn every_effective_permission_names_its_sources() {
-        let p = principal(&[GrantSpec::role("employee"), GrantSpec::role("manager")]);
-        let eff = p.effective(NOW);
-        let create = eff
-            .iter()
-            .find(|e| e.permission.action == Action::ExpenseCreate);
-        assert_eq!(create.map(|e| e.sources.len()), Some(2));
-        assert!(eff.iter().all(|e| !e.sources.is_empty()));
     }
 }

@@ -1,7 +1,8 @@
-//! Roles: named sets of permissions. The built-in roles cover the role models of the five
-//! seed products (Pleo, Eloope, Pliant, Qonto, Plane); companies add custom roles on top.
+//! Roles: named sets of permissions, each listing the roles its holders may assign. The
+//! built-in roles come from the company's preset (`preset.rs`); companies add custom roles.
 
-use crate::catalog::{Action, Action::*, PermSet, Permission, Scope};
+use crate::catalog::{Action, PermSet, Permission, Scope};
+use crate::preset::Preset;
 use std::sync::Arc;
 
 /// Whether a grant of the role names a team.
@@ -9,13 +10,57 @@ use std::sync::Arc;
 pub enum TeamBinding {
     /// Never bound to a team (owner, admin: company-wide by nature).
     Never,
-    /// May be bound; a bound grant's `all` permissions narrow to that team.
+    /// May be bound; a bound grant reaches the team's members and nothing else.
     Optional,
     /// Always bound to one team (Pliant's team manager).
     Required,
 }
 
-/// A role: built-in (static) or defined by a company.
+impl TeamBinding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TeamBinding::Never => "never",
+            TeamBinding::Optional => "optional",
+            TeamBinding::Required => "required",
+        }
+    }
+}
+
+/// The roles a role's holders may grant and revoke.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Assignable {
+    /// Every role of the company (owner, account holder).
+    Any,
+    /// Exactly these roles, by key.
+    Roles(Vec<Arc<str>>),
+}
+
+impl Assignable {
+    pub fn none() -> Assignable {
+        Assignable::Roles(Vec::new())
+    }
+
+    pub fn allows(&self, role: &str) -> bool {
+        match self {
+            Assignable::Any => true,
+            Assignable::Roles(keys) => keys.iter().any(|k| &**k == role),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Assignable::Roles(k) if k.is_empty())
+    }
+
+    /// The keys, or `["*"]` for any role.
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            Assignable::Any => vec!["*".to_string()],
+            Assignable::Roles(k) => k.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+}
+
+/// A role: built-in (from the preset) or defined by a company.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Role {
     pub key: Arc<str>,
@@ -26,445 +71,71 @@ pub struct Role {
     pub read_only: bool,
     pub builtin: bool,
     pub team_binding: TeamBinding,
+    /// Which roles its holders may grant and revoke.
+    pub assignable: Assignable,
+    /// The company's top role: owner, account holder, or admin where there is no owner.
+    pub top: bool,
+    /// Only holders of the top role grant or revoke it: the top role itself, admin where the
+    /// preset says so, and custom roles with an admin-grade permission.
+    pub top_controlled: bool,
 }
 
 impl Role {
-    pub fn is_owner(&self) -> bool {
-        self.builtin && &*self.key == OWNER
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.builtin && &*self.key == ADMIN
-    }
-
-    /// Only owners grant or revoke these roles: owner, admin, and every custom role holding
-    /// a permission that among the built-ins only owners and admins hold, so an admin cannot
-    /// mint an admin under another name.
-    pub fn is_owner_controlled(&self) -> bool {
-        self.is_owner()
-            || self.is_admin()
-            || (!self.builtin && !self.permissions.intersect(admin_grade()).is_empty())
+    /// Whether the role makes its holder a cardholder (never so for external members).
+    pub fn holds_cards(&self) -> bool {
+        !self.permissions.intersect(cardholding()).is_empty()
     }
 }
 
-pub const OWNER: &str = "owner";
-pub const ADMIN: &str = "admin";
-pub const EMPLOYEE: &str = "employee";
-pub const TEAM_MANAGER: &str = "team_manager";
-
-/// A built-in role as written in this file.
-pub struct BuiltinRole {
-    pub key: &'static str,
-    pub name: &'static str,
-    pub aliases: &'static [&'static str],
-    pub description: &'static str,
-    pub permissions: PermSet,
-    pub read_only: bool,
-    pub team_binding: TeamBinding,
+/// What holding a card means: one's own cards and transactions, and requesting cards.
+/// External members never hold these; managing others' cards is another matter.
+pub fn cardholding() -> PermSet {
+    PermSet::of(&[
+        Permission::scoped(Action::CardView, Scope::Own),
+        Permission::scoped(Action::TransactionView, Scope::Own),
+        Permission::unscoped(Action::CardRequest),
+    ])
 }
 
-const fn own(a: Action) -> Permission {
-    Permission::scoped(a, Scope::Own)
-}
-const fn team(a: Action) -> Permission {
-    Permission::scoped(a, Scope::Team)
-}
-const fn all(a: Action) -> Permission {
-    Permission::scoped(a, Scope::All)
-}
-const fn un(a: Action) -> Permission {
-    Permission::unscoped(a)
-}
-
-const EMPLOYEE_PERMS: PermSet = PermSet::of(&[
-    un(ExpenseCreate),
-    own(ExpenseView),
-    own(ExpenseEdit),
-    own(ExpenseDelete),
-    own(ExpenseSubmit),
-    un(ReportCreate),
-    own(ReportView),
-    own(ReportSubmit),
-    un(AdvanceRequest),
-    own(AdvanceView),
-    un(TripCreate),
-    own(TripView),
-    own(CardView),
-    own(MemberView),
-    own(AnalyticsView),
-]);
-
-const MANAGER_PERMS: PermSet = EMPLOYEE_PERMS.union(PermSet::of(&[
-    team(ExpenseView),
-    team(ExpenseApprove),
-    team(ReportView),
-    team(ReportApprove),
-    team(AdvanceView),
-    team(AdvanceApprove),
-    team(TripView),
-    team(TripApprove),
-    team(CardView),
-    team(MemberView),
-    team(AnalyticsView),
-    un(TeamView),
-]));
-
-const TEAM_MANAGER_PERMS: PermSet = PermSet::of(&[
-    team(ExpenseView),
-    team(CardView),
-    team(CardIssue),
-    team(CardLimits),
-    team(MemberView),
-    un(TeamView),
-]);
-
-const VIEW_ALL: PermSet = PermSet::of(&[
-    all(ExpenseView),
-    all(ReportView),
-    all(AdvanceView),
-    all(TripView),
-    all(CardView),
-    all(MemberView),
-    all(AnalyticsView),
-    un(TeamView),
-]);
-
-const FINANCE_PERMS: PermSet = EMPLOYEE_PERMS.union(VIEW_ALL).union(PermSet::of(&[
-    all(ExpenseApprove),
-    un(ExpenseReimburse),
-    all(ReportApprove),
-    all(AdvanceApprove),
-    un(AdvanceDisburse),
-    un(RoleView),
-    un(SettingsView),
-    un(PolicyView),
-    un(AccountingView),
-    un(ExportCreate),
-]));
-
-const ACCOUNTANT_PERMS: PermSet = PermSet::of(&[
-    all(ExpenseView),
-    all(ExpenseEdit),
-    un(ExpenseReimburse),
-    all(ReportView),
-    all(AdvanceView),
-    all(CardView),
-    all(MemberView),
-    un(TeamView),
-    un(AccountingView),
-    un(AccountingManage),
-    un(ExportCreate),
-    un(SettingsView),
-    un(PolicyView),
-]);
-
-const ACCOUNTANT_EXTENDED_PERMS: PermSet = ACCOUNTANT_PERMS.union(PermSet::of(&[
-    un(MemberInvite),
-    un(RoleView),
-    un(RoleAssign),
-    all(CardIssue),
-    all(CardLimits),
-]));
-
-const REVIEWER_PERMS: PermSet = PermSet::of(&[
-    all(ExpenseView),
-    all(ExpenseApprove),
-    all(ReportView),
-    all(ReportApprove),
-    un(PolicyView),
-]);
-
-const AUDITOR_PERMS: PermSet = VIEW_ALL.union(PermSet::of(&[
-    un(AuditView),
-    un(RoleView),
-    un(SettingsView),
-    un(PolicyView),
-    un(AccountingView),
-    un(ExportCreate),
-]));
-
-const VIEWER_PERMS: PermSet = VIEW_ALL.union(PermSet::of(&[un(SettingsView), un(PolicyView)]));
-
-const OWNER_ONLY: PermSet = PermSet::of(&[un(AccountClose)]);
-
-/// Every permission in the catalog, computed once.
-fn everything() -> PermSet {
-    let mut set = PermSet::EMPTY;
-    for p in crate::catalog::all_permissions() {
-        set.insert(p);
-    }
-    set
-}
-
-/// Built-in roles. Owner and admin take their permissions from the whole catalog.
-pub static BUILTIN_ROLES: &[BuiltinRole] = &[
-    BuiltinRole {
-        key: OWNER,
-        name: "Owner",
-        aliases: &["account_holder"],
-        description: "Full control, including who becomes owner or admin and closing the account.",
-        permissions: PermSet::EMPTY, // filled from the catalog by `builtin`
-        read_only: false,
-        team_binding: TeamBinding::Never,
-    },
-    BuiltinRole {
-        key: ADMIN,
-        name: "Admin",
-        aliases: &["administrator"],
-        description: "Full access to features and data; grants every role except owner and admin.",
-        permissions: PermSet::EMPTY, // every permission but the owner-only ones
-        read_only: false,
-        team_binding: TeamBinding::Never,
-    },
-    BuiltinRole {
-        key: "manager",
-        name: "Manager",
-        aliases: &["approver"],
-        description: "An employee who also sees and approves the spending of their reports and bound teams.",
-        permissions: MANAGER_PERMS,
-        read_only: false,
-        team_binding: TeamBinding::Optional,
-    },
-    BuiltinRole {
-        key: TEAM_MANAGER,
-        name: "Team manager",
-        aliases: &[],
-        description: "Bound to one team: sees its members and spending, issues its cards within limits.",
-        permissions: TEAM_MANAGER_PERMS,
-        read_only: false,
-        team_binding: TeamBinding::Required,
-    },
-    BuiltinRole {
-        key: EMPLOYEE,
-        name: "Employee",
-        aliases: &["cardholder", "worker"],
-        description: "Submits and manages their own expenses, reports, advances, trips and cards.",
-        permissions: EMPLOYEE_PERMS,
-        read_only: false,
-        team_binding: TeamBinding::Optional,
-    },
-    BuiltinRole {
-        key: "finance",
-        name: "Finance",
-        aliases: &[],
-        description: "Sees all spending, has final approval authority, reimburses and exports; no user management.",
-        permissions: FINANCE_PERMS,
-        read_only: false,
-        team_binding: TeamBinding::Optional,
-    },
-    BuiltinRole {
-        key: "accountant",
-        name: "Accountant (limited)",
-        aliases: &["bookkeeper"],
-        description: "Bookkeeping: sees and corrects expense details, manages accounting settings, exports, reimburses.",
-        permissions: ACCOUNTANT_PERMS,
-        read_only: false,
-        team_binding: TeamBinding::Optional,
-    },
-    BuiltinRole {
-        key: "accountant_extended",
-        name: "Accountant (extended)",
-        aliases: &["bookkeeper_extended"],
-        description: "Limited accountant plus inviting members, assigning roles within their own, cards and limits.",
-        permissions: ACCOUNTANT_EXTENDED_PERMS,
-        read_only: false,
-        team_binding: TeamBinding::Optional,
-    },
-    BuiltinRole {
-        key: "expense_reviewer",
-        name: "Expense reviewer",
-        aliases: &["reviewer"],
-        description: "Reviews submitted expenses and reports and approves or rejects them.",
-        permissions: REVIEWER_PERMS,
-        read_only: false,
-        team_binding: TeamBinding::Optional,
-    },
-    BuiltinRole {
-        key: "auditor",
-        name: "Auditor",
-        aliases: &[],
-        description: "Read-only access to everything including the audit log; changes nothing.",
-        permissions: AUDITOR_PERMS,
-        read_only: true,
-        team_binding: TeamBinding::Optional,
-    },
-    BuiltinRole {
-        key: "viewer",
-        name: "Viewer",
-        aliases: &[],
-        description: "Read-only access to company data and reports; changes nothing.",
-        permissions: VIEWER_PERMS,
-        read_only: true,
-        team_binding: TeamBinding::Optional,
-    },
-];
-
-/// The built-in role with this key or alias, with its full permission set.
-pub fn builtin(key: &str) -> Option<Role> {
-    let def = BUILTIN_ROLES
-        .iter()
-        .find(|r| r.key == key || r.aliases.contains(&key))?;
-    let permissions = match def.key {
-        OWNER => everything(),
-        ADMIN => everything().minus(OWNER_ONLY),
-        _ => def.permissions,
-    };
-    Some(Role {
-        key: Arc::from(def.key),
-        name: def.name.to_string(),
-        description: def.description.to_string(),
-        permissions,
-        read_only: def.read_only,
-        builtin: true,
-        team_binding: def.team_binding,
-    })
-}
-
-/// The permissions that, among the built-in roles, only owner and admin hold: what makes
-/// an admin an admin (managing roles, settings, api keys, ...).
-pub fn admin_grade() -> PermSet {
-    let others = BUILTIN_ROLES
-        .iter()
-        .filter(|r| r.key != OWNER && r.key != ADMIN)
-        .fold(PermSet::EMPTY, |acc, r| acc.union(r.permissions));
-    everything().minus(OWNER_ONLY).minus(others)
-}
-
-/// All built-in roles, resolved.
-pub fn builtins() -> Vec<Role> {
-    BUILTIN_ROLES
-        .iter()
-        .filter_map(|r| builtin(r.key))
-        .collect()
-}
-
-/// The roles a company can grant: built-ins plus its custom roles.
-#[derive(Clone, Debug, Default)]
+/// The roles a company can grant: its preset's built-ins plus its custom roles.
+#[derive(Clone, Debug)]
 pub struct RoleBook {
+    preset: &'static Preset,
     custom: Vec<Role>,
 }
 
 impl RoleBook {
-    pub fn new(custom: Vec<Role>) -> RoleBook {
-        RoleBook { custom }
+    /// Custom roles are marked top-controlled when they hold an admin-grade permission of
+    /// the preset, so an admin cannot mint an admin under another name.
+    pub fn new(preset: &'static Preset, custom: Vec<Role>) -> RoleBook {
+        let grade = preset.admin_grade();
+        let custom = custom
+            .into_iter()
+            .map(|mut r| {
+                r.top_controlled = !r.permissions.intersect(grade).is_empty();
+                r
+            })
+            .collect();
+        RoleBook { preset, custom }
     }
 
-    pub fn get(&self, key: &str) -> Option<Role> {
-        builtin(key).or_else(|| self.custom.iter().find(|r| &*r.key == key).cloned())
+    pub fn preset(&self) -> &'static Preset {
+        self.preset
     }
 
-    pub fn all(&self) -> Vec<Role> {
-        let mut roles = builtins();
-        roles.extend(self.custom.iter().cloned());
-        roles
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn read_only_roles_hold_no_mutating_permission() {
-        for role in builtins().into_iter().filter(|r| r.read_only) {
-            for p in role.permissions.iter() {
-                assert!(!p.info().mutates, "{} holds {p}", role.key);
-            }
-        }
+    /// A built-in role by key or alias, or a custom role by key.
+    pub fn get(&self, key: &str) -> Option<&Role> {
+        self.preset
+            .role(key)
+            .or_else(|| self.custom.iter().find(|r| &*r.key == key))
     }
 
-    #[test]
-    fn auditor_cannot_create_expenses_but_sees_everything() {
-        let auditor = builtin("auditor")
-            .map(|r| r.permissions)
-            .unwrap_or_default();
-        assert_eq!(auditor.reach(ExpenseCreate), None);
-        assert_eq!(auditor.reach(ExpenseView), Some(Scope::All));
-        assert_eq!(auditor.reach(AuditView), Some(Scope::All));
+    pub fn all(&self) -> impl Iterator<Item = &Role> {
+        self.preset.roles().iter().chain(self.custom.iter())
     }
 
-    #[test]
-    fn owner_holds_every_permission_and_admin_all_but_closing_the_account() {
-        let owner = builtin(OWNER).map(|r| r.permissions).unwrap_or_default();
-        let admin = builtin(ADMIN).map(|r| r.permissions).unwrap_or_default();
-        assert_eq!(owner.len(), crate::catalog::all_permissions().count());
-        assert!(admin.within(owner));
-        assert_eq!(admin.reach(AccountClose), None);
-        assert_eq!(owner.reach(AccountClose), Some(Scope::All));
-    }
-
-    #[test]
-    fn every_builtin_role_is_within_admin_except_owner() {
-        let admin = builtin(ADMIN).map(|r| r.permissions).unwrap_or_default();
-        for role in builtins().into_iter().filter(|r| !r.is_owner()) {
-            assert!(role.permissions.within(admin), "{}", role.key);
-        }
-    }
-
-    #[test]
-    fn aliases_resolve_to_their_role() {
-        for (alias, key) in [
-            ("cardholder", EMPLOYEE),
-            ("worker", EMPLOYEE),
-            ("account_holder", OWNER),
-            ("bookkeeper", "accountant"),
-        ] {
-            assert_eq!(
-                builtin(alias).map(|r| r.key.to_string()),
-                Some(key.to_string())
-            );
-        }
-    }
-
-    #[test]
-    fn the_eloope_comparison_table_holds() {
-        let get = |k: &str| builtin(k).map(|r| r.permissions).unwrap_or_default();
-        let (employee, manager, finance, auditor, admin) = (
-            get(EMPLOYEE),
-            get("manager"),
-            get("finance"),
-            get("auditor"),
-            get(ADMIN),
-        );
-        // submit own expenses: all but auditor
-        for (set, yes) in [
-            (employee, true),
-            (manager, true),
-            (finance, true),
-            (auditor, false),
-            (admin, true),
-        ] {
-            assert_eq!(set.reach(ExpenseCreate).is_some(), yes);
-        }
-        // view all expenses: finance, auditor, admin
-        for (set, yes) in [
-            (employee, false),
-            (manager, false),
-            (finance, true),
-            (auditor, true),
-            (admin, true),
-        ] {
-            assert_eq!(set.reach(ExpenseView) == Some(Scope::All), yes);
-        }
-        // approve team: manager, finance, admin
-        for (set, yes) in [
-            (employee, false),
-            (manager, true),
-            (finance, true),
-            (auditor, false),
-            (admin, true),
-        ] {
-            assert_eq!(set.reach(ExpenseApprove).is_some(), yes);
-        }
-        // manage users: admin only
-        for (set, yes) in [
-            (employee, false),
-            (manager, false),
-            (finance, false),
-            (auditor, false),
-            (admin, true),
-        ] {
-            assert_eq!(set.reach(MemberInvite).is_some(), yes);
-        }
+    /// The base role every active member holds without a grant, if the preset has one.
+    pub fn base(&self) -> Option<&Role> {
+        self.preset.base_role()
     }
 }

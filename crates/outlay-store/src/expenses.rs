@@ -1,11 +1,12 @@
-//! Expenses. Lists push the caller's scope into SQL and carry each row's relation to the
-//! caller, so the core can say which actions each row allows without another query.
+//! Expenses. Lists push the caller's reach into SQL and carry each row's owner as the caller
+//! sees them (line and teams), so the core can say which actions each row allows without
+//! another query.
 
 use crate::scope;
 use crate::{Conn, Result};
 use outlay_core::authorize::Permit;
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
-use outlay_core::{MemberId, OrgId, Relation, Scope, Timestamp};
+use outlay_core::{ListScope, MemberId, OrgId, Timestamp};
 use sqlx::FromRow;
 
 #[derive(Clone, Debug, FromRow)]
@@ -27,7 +28,12 @@ pub struct ExpenseRow {
     pub decided_by: Option<i64>,
     pub decided_at: Option<i64>,
     pub reject_reason: Option<String>,
-    pub relation: String,
+    pub decided_on_behalf_of: Option<i64>,
+    pub override_reason: Option<String>,
+    /// The owner's place in the viewer's reporting line.
+    pub line: String,
+    /// The owner's teams, comma-separated.
+    pub owner_teams: Option<String>,
 }
 
 impl ExpenseRow {
@@ -36,14 +42,27 @@ impl ExpenseRow {
         ExpenseStatus::parse(&self.status).unwrap_or(ExpenseStatus::Draft)
     }
 
-    pub fn relation(&self) -> Relation {
-        scope::parse_relation(&self.relation)
+    /// The owner as the viewer sees them.
+    pub fn owner(&self) -> scope::TargetFacts {
+        scope::TargetFacts {
+            member: MemberId(self.owner_id),
+            line: outlay_core::Line::parse(&self.line),
+            teams: scope::parse_teams(self.owner_teams.as_deref()),
+        }
     }
 
-    pub fn facts(&self) -> outlay_core::authorize::ExpenseFacts {
+    /// What the rules need; the amount counts against caps only in the company currency.
+    pub fn facts<'a>(
+        &'a self,
+        owner: &'a scope::TargetFacts,
+        base_currency: &str,
+    ) -> outlay_core::authorize::ExpenseFacts<'a> {
         outlay_core::authorize::ExpenseFacts {
-            owner: MemberId(self.owner_id),
+            id: self.id,
+            owner: owner.target(),
             status: self.status(),
+            amount_minor: (self.currency == base_currency).then_some(self.amount_minor),
+            category: Some(&self.category),
         }
     }
 
@@ -73,32 +92,31 @@ fn select(where_clause: &str) -> String {
     format!(
         "{cte} SELECT e.id, e.org_id, e.owner_id, m.name AS owner_name, e.amount_minor, e.currency, e.merchant, \
          e.spent_on, e.category, e.note, e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, \
-         e.decided_at, e.reject_reason, {rel} AS relation \
+         e.decided_at, e.reject_reason, e.decided_on_behalf_of, e.override_reason, {line} AS line, {teams} AS owner_teams \
          FROM expenses e JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id \
          WHERE e.org_id = $1 AND {where_clause}",
-        cte = scope::team_scope_cte(),
-        rel = scope::relation_column("e.owner_id"),
+        cte = scope::REPORTS_CTE,
+        line = scope::line_column("e.owner_id", "m.manager_id"),
+        teams = scope::teams_column("e.owner_id"),
     )
 }
 
-/// The expenses `actor` may see at `visible_at`, newest first.
+/// The expenses `viewer` may see (`visible`, from the core), newest first.
 pub async fn list(
     conn: &mut Conn,
     org: OrgId,
-    actor: MemberId,
-    now: Timestamp,
-    visible_at: Scope,
+    viewer: MemberId,
+    visible: &ListScope,
     filter: &ListFilter,
 ) -> Result<Vec<ExpenseRow>> {
     let sql = select(&format!(
-        "{vis} AND ($4 IS NULL OR e.status = $4) AND ($5 IS NULL OR e.owner_id = $5) \
-         AND ($6 IS NULL OR e.id < $6) ORDER BY e.id DESC LIMIT $7",
-        vis = scope::visible(visible_at, "e.owner_id"),
+        "{vis} AND ($3 IS NULL OR e.status = $3) AND ($4 IS NULL OR e.owner_id = $4) \
+         AND ($5 IS NULL OR e.id < $5) ORDER BY e.id DESC LIMIT $6",
+        vis = scope::visible(visible, "e.owner_id", "m.manager_id"),
     ));
     Ok(sqlx::query_as(&sql)
         .bind(org.0)
-        .bind(actor.0)
-        .bind(now.0)
+        .bind(viewer.0)
         .bind(filter.status.map(ExpenseStatus::as_str))
         .bind(filter.owner.map(|m| m.0))
         .bind(filter.cursor)
@@ -107,20 +125,18 @@ pub async fn list(
         .await?)
 }
 
-/// One expense of the company with its relation to `actor`; whether the actor may see it
-/// is the core's decision.
+/// One expense of the company with its owner as `viewer` sees them; whether the viewer may
+/// see it is the core's decision.
 pub async fn get(
     conn: &mut Conn,
     org: OrgId,
-    actor: MemberId,
-    now: Timestamp,
+    viewer: MemberId,
     id: i64,
 ) -> Result<Option<ExpenseRow>> {
-    let sql = select("e.id = $4");
+    let sql = select("e.id = $3");
     Ok(sqlx::query_as(&sql)
         .bind(org.0)
-        .bind(actor.0)
-        .bind(now.0)
+        .bind(viewer.0)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?)
@@ -134,7 +150,9 @@ pub async fn create(
     now: Timestamp,
     permit: &Permit,
 ) -> Result<i64> {
-    create_with_status(conn, org, permit.actor(), input, ExpenseStatus::Draft, now).await
+    // Under a submit delegation the expense is the delegator's.
+    let owner = permit.on_behalf_of().unwrap_or(permit.actor());
+    create_with_status(conn, org, owner, input, ExpenseStatus::Draft, now).await
 }
 
 /// Creates an expense directly in a status: for seeding the demo and imports.
@@ -235,8 +253,8 @@ pub async fn decide(
         ExpenseStatus::Approved
     };
     sqlx::query(
-        "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5 \
-         WHERE org_id = $1 AND id = $2",
+        "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5, \
+         decided_on_behalf_of = $7, override_reason = NULL WHERE org_id = $1 AND id = $2",
     )
     .bind(org.0)
     .bind(id)
@@ -244,6 +262,39 @@ pub async fn decide(
     .bind(permit.actor().0)
     .bind(now.0)
     .bind(reject_reason)
+    .bind(permit.on_behalf_of().map(|m| m.0))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records an override of an earlier decision: approve a rejected expense, or reject an
+/// approved one, with the reason.
+pub async fn override_decision(
+    conn: &mut Conn,
+    org: OrgId,
+    id: i64,
+    approve: bool,
+    reason: &str,
+    now: Timestamp,
+    permit: &Permit,
+) -> Result<()> {
+    let (status, reject_reason) = if approve {
+        (ExpenseStatus::Approved, None)
+    } else {
+        (ExpenseStatus::Rejected, Some(reason))
+    };
+    sqlx::query(
+        "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5, \
+         decided_on_behalf_of = NULL, override_reason = $7 WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(status.as_str())
+    .bind(permit.actor().0)
+    .bind(now.0)
+    .bind(reject_reason)
+    .bind(reason)
     .execute(&mut *conn)
     .await?;
     Ok(())

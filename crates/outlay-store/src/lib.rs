@@ -5,9 +5,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod delegations;
 pub mod expenses;
 pub mod members;
 pub mod orgs;
+pub mod role_requests;
 pub mod roles;
 pub mod scope;
 pub mod teams;

@@ -1,12 +1,16 @@
 //! Members, their grants and reporting lines, and principals loaded for decisions.
 
-use crate::scope::{self, ACTIVE_GRANT};
+use crate::scope;
 use crate::{Conn, Result, StoreError};
 use outlay_core::authorize::Permit;
 use outlay_core::{
-    Grant, GrantId, GrantSpec, MemberId, OrgId, Principal, ResolvedGrant, RoleBook, Scope, TeamId,
-    Timestamp,
+    Grant, GrantId, GrantOptions, GrantSpec, ListScope, MemberId, MemberKind, OrgId, Principal,
+    RoleBook, TeamId, Timestamp,
 };
+
+/// SQL condition: grant alias `g` is active at `$3`.
+const ACTIVE_GRANT: &str =
+    "(g.valid_from IS NULL OR g.valid_from <= $3) AND (g.valid_until IS NULL OR g.valid_until > $3)";
 use sqlx::FromRow;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,9 +41,14 @@ pub struct MemberRow {
     pub manager_id: Option<i64>,
     pub created_at: i64,
     pub archived_at: Option<i64>,
-    /// How this member relates to whoever listed it: `own`, `team` or `other`.
+    pub kind: String,
+    pub external_id: Option<String>,
+    /// This member's place in the lister's reporting line: `own`, `direct`, `indirect`, `other`.
     #[sqlx(default)]
-    pub relation: Option<String>,
+    pub line: Option<String>,
+    /// This member's teams, comma-separated (lists only).
+    #[sqlx(default)]
+    pub teams: Option<String>,
 }
 
 impl MemberRow {
@@ -50,9 +59,22 @@ impl MemberRow {
     pub fn is_archived(&self) -> bool {
         self.status == "archived"
     }
+
+    pub fn kind(&self) -> MemberKind {
+        MemberKind::parse(&self.kind).unwrap_or_default()
+    }
+
+    /// As the lister sees them (lists carry `line` and `teams`).
+    pub fn target_facts(&self) -> scope::TargetFacts {
+        scope::TargetFacts {
+            member: self.member_id(),
+            line: outlay_core::Line::parse(self.line.as_deref().unwrap_or("other")),
+            teams: scope::parse_teams(self.teams.as_deref()),
+        }
+    }
 }
 
-const COLUMNS: &str = "m.id, m.org_id, m.person_id, m.name, p.email, m.status, m.manager_id, m.created_at, m.archived_at";
+const COLUMNS: &str = "m.id, m.org_id, m.person_id, m.name, p.email, m.status, m.manager_id, m.created_at, m.archived_at, m.kind, m.external_id";
 
 pub async fn get(conn: &mut Conn, org: OrgId, id: MemberId) -> Result<Option<MemberRow>> {
     let sql = format!("SELECT {COLUMNS} FROM members m JOIN persons p ON p.id = m.person_id WHERE m.org_id = $1 AND m.id = $2");
@@ -72,51 +94,58 @@ pub async fn by_person(conn: &mut Conn, org: OrgId, person: i64) -> Result<Optio
         .await?)
 }
 
-/// Members the actor may see at `scope`, newest first, with their relation to the actor.
+/// Members the actor may see (`visible` from the core), newest first, each with their place
+/// in the actor's reporting line and their teams.
 pub async fn list(
     conn: &mut Conn,
     org: OrgId,
     actor: MemberId,
-    now: Timestamp,
-    visible_at: Scope,
+    visible: &ListScope,
     cursor: Option<i64>,
     limit: i64,
 ) -> Result<Vec<MemberRow>> {
     let sql = format!(
-        "{cte} SELECT {COLUMNS}, {rel} AS relation FROM members m JOIN persons p ON p.id = m.person_id \
-         WHERE m.org_id = $1 AND {vis} AND ($4 IS NULL OR m.id < $4) ORDER BY m.id DESC LIMIT $5",
-        cte = scope::team_scope_cte(),
-        rel = scope::relation_column("m.id"),
-        vis = scope::visible(visible_at, "m.id"),
+        "{cte} SELECT {COLUMNS}, {line} AS line, {teams} AS teams FROM members m JOIN persons p ON p.id = m.person_id \
+         WHERE m.org_id = $1 AND {vis} AND ($3 IS NULL OR m.id < $3) ORDER BY m.id DESC LIMIT $4",
+        cte = scope::REPORTS_CTE,
+        line = scope::line_column("m.id", "m.manager_id"),
+        teams = scope::teams_column("m.id"),
+        vis = scope::visible(visible, "m.id", "m.manager_id"),
     );
     Ok(sqlx::query_as(&sql)
         .bind(org.0)
         .bind(actor.0)
-        .bind(now.0)
         .bind(cursor)
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?)
 }
 
+/// A membership about to be created.
+pub struct NewMember<'a> {
+    pub person: i64,
+    pub name: &'a str,
+    pub status: MemberStatus,
+    pub manager: Option<MemberId>,
+    pub kind: MemberKind,
+}
+
 pub async fn create(
     conn: &mut Conn,
     org: OrgId,
-    person: i64,
-    name: &str,
-    status: MemberStatus,
-    manager: Option<MemberId>,
+    m: &NewMember<'_>,
     now: Timestamp,
 ) -> Result<MemberId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO members (org_id, person_id, name, status, manager_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO members (org_id, person_id, name, status, manager_id, kind, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(org.0)
-    .bind(person)
-    .bind(name)
-    .bind(status.as_str())
-    .bind(manager.map(|m| m.0))
+    .bind(m.person)
+    .bind(m.name)
+    .bind(m.status.as_str())
+    .bind(m.manager.map(|m| m.0))
+    .bind(m.kind.as_str())
     .bind(now.0)
     .fetch_one(&mut *conn)
     .await?;
@@ -141,10 +170,20 @@ struct GrantRow {
     team_id: Option<i64>,
     valid_from: Option<i64>,
     valid_until: Option<i64>,
+    max_amount_minor: Option<i64>,
+    self_issue: Option<bool>,
+    groups_off: i64,
 }
+
+const GRANT_COLUMNS: &str =
+    "id, role, team_id, valid_from, valid_until, max_amount_minor, self_issue, groups_off";
 
 impl From<GrantRow> for Grant {
     fn from(r: GrantRow) -> Grant {
+        let mut options =
+            GrantOptions::default().from_off_bits(u8::try_from(r.groups_off).unwrap_or(0));
+        options.max_amount_minor = r.max_amount_minor;
+        options.self_issue = r.self_issue;
         Grant {
             id: GrantId(r.id),
             spec: GrantSpec {
@@ -152,19 +191,21 @@ impl From<GrantRow> for Grant {
                 team: r.team_id.map(TeamId),
                 valid_from: r.valid_from.map(Timestamp),
                 valid_until: r.valid_until.map(Timestamp),
+                options,
             },
         }
     }
 }
 
 pub async fn grants(conn: &mut Conn, org: OrgId, member: MemberId) -> Result<Vec<Grant>> {
-    let rows: Vec<GrantRow> = sqlx::query_as(
-        "SELECT id, role, team_id, valid_from, valid_until FROM grants WHERE org_id = $1 AND member_id = $2 ORDER BY id",
-    )
-    .bind(org.0)
-    .bind(member.0)
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = format!(
+        "SELECT {GRANT_COLUMNS} FROM grants WHERE org_id = $1 AND member_id = $2 ORDER BY id"
+    );
+    let rows: Vec<GrantRow> = sqlx::query_as(&sql)
+        .bind(org.0)
+        .bind(member.0)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows.into_iter().map(Grant::from).collect())
 }
 
@@ -181,15 +222,16 @@ pub async fn grants_between(
         #[sqlx(flatten)]
         grant: GrantRow,
     }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT member_id, id, role, team_id, valid_from, valid_until FROM grants \
-         WHERE org_id = $1 AND member_id BETWEEN $2 AND $3 ORDER BY id",
-    )
-    .bind(org.0)
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = format!(
+        "SELECT member_id, {GRANT_COLUMNS} FROM grants \
+         WHERE org_id = $1 AND member_id BETWEEN $2 AND $3 ORDER BY id"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(org.0)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| (r.member_id, Grant::from(r.grant)))
@@ -204,18 +246,13 @@ pub async fn principal(conn: &mut Conn, org: OrgId, member: &MemberRow) -> Resul
 }
 
 pub fn resolve(member: &MemberRow, grants: Vec<Grant>, book: &RoleBook) -> Principal {
-    let grants = grants
-        .into_iter()
-        .filter_map(|g| {
-            book.get(&g.spec.role)
-                .map(|role| ResolvedGrant::new(g, role))
-        })
-        .collect();
-    Principal {
-        member: member.member_id(),
-        archived: member.is_archived(),
+    Principal::load(
+        member.member_id(),
+        member.is_archived(),
+        member.kind(),
         grants,
-    }
+        book,
+    )
 }
 
 /// Replaces all of a member's grants with `specs`.
@@ -233,20 +270,78 @@ pub async fn replace_grants(
         .execute(&mut *conn)
         .await?;
     for spec in specs {
-        sqlx::query(
-            "INSERT INTO grants (org_id, member_id, role, team_id, valid_from, valid_until, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(org.0)
-        .bind(member.0)
-        .bind(&spec.role)
-        .bind(spec.team.map(|t| t.0))
-        .bind(spec.valid_from.map(|t| t.0))
-        .bind(spec.valid_until.map(|t| t.0))
-        .bind(now.0)
-        .execute(&mut *conn)
-        .await?;
+        insert_grant(conn, org, member, spec, now).await?;
     }
+    Ok(())
+}
+
+/// Adds one grant, keeping the member's others.
+pub async fn add_grant(
+    conn: &mut Conn,
+    org: OrgId,
+    member: MemberId,
+    spec: &GrantSpec,
+    now: Timestamp,
+    _permit: &Permit,
+) -> Result<()> {
+    insert_grant(conn, org, member, spec, now).await
+}
+
+/// Inserts a grant without a check: callers hold a permit, or seed.
+pub async fn insert_grant(
+    conn: &mut Conn,
+    org: OrgId,
+    member: MemberId,
+    spec: &GrantSpec,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO grants (org_id, member_id, role, team_id, valid_from, valid_until, max_amount_minor, self_issue, groups_off, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(org.0)
+    .bind(member.0)
+    .bind(&spec.role)
+    .bind(spec.team.map(|t| t.0))
+    .bind(spec.valid_from.map(|t| t.0))
+    .bind(spec.valid_until.map(|t| t.0))
+    .bind(spec.options.max_amount_minor)
+    .bind(spec.options.self_issue)
+    .bind(i64::from(spec.options.off_bits()))
+    .bind(now.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A member's profile fields; `None` keeps the current value.
+#[derive(Clone, Debug, Default)]
+pub struct ProfilePatch {
+    pub name: Option<String>,
+    pub kind: Option<MemberKind>,
+    /// `Some(None)` clears it.
+    pub external_id: Option<Option<String>>,
+}
+
+pub async fn update_profile(
+    conn: &mut Conn,
+    org: OrgId,
+    member: MemberId,
+    patch: &ProfilePatch,
+    _permit: &Permit,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE members SET name = COALESCE($3, name), kind = COALESCE($4, kind), \
+         external_id = CASE WHEN $5 THEN $6 ELSE external_id END WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org.0)
+    .bind(member.0)
+    .bind(patch.name.as_deref())
+    .bind(patch.kind.map(MemberKind::as_str))
+    .bind(patch.external_id.is_some())
+    .bind(patch.external_id.clone().flatten())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -285,21 +380,24 @@ pub async fn archive(
     Ok(())
 }
 
-/// Active members other than `except` who hold an owner grant that is live now and never ends.
-pub async fn other_permanent_owners(
+/// Active members other than `except` who hold a grant of the top role `top` that is live
+/// now and never ends.
+pub async fn other_permanent_tops(
     conn: &mut Conn,
     org: OrgId,
     except: MemberId,
+    top: &str,
     now: Timestamp,
 ) -> Result<usize> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(DISTINCT g.member_id) FROM grants g JOIN members m ON m.id = g.member_id AND m.org_id = g.org_id \
-         WHERE g.org_id = $1 AND g.member_id <> $2 AND g.role = 'owner' AND m.status = 'active' \
+         WHERE g.org_id = $1 AND g.member_id <> $2 AND g.role = $4 AND m.status = 'active' \
            AND (g.valid_from IS NULL OR g.valid_from <= $3) AND g.valid_until IS NULL",
     )
     .bind(org.0)
     .bind(except.0)
     .bind(now.0)
+    .bind(top)
     .fetch_one(&mut *conn)
     .await?;
     usize::try_from(n).map_err(|_| StoreError::Corrupt("negative owner count".into()))
@@ -338,11 +436,14 @@ pub struct Membership {
     pub org_name: String,
     pub member_id: i64,
     pub status: String,
+    pub preset: String,
+    pub kind: String,
+    pub closed_at: Option<i64>,
 }
 
 pub async fn memberships(conn: &mut Conn, person: i64) -> Result<Vec<Membership>> {
     Ok(sqlx::query_as(
-        "SELECT m.org_id, o.name AS org_name, m.id AS member_id, m.status FROM members m \
+        "SELECT m.org_id, o.name AS org_name, m.id AS member_id, m.status, o.preset, m.kind, o.closed_at FROM members m \
          JOIN orgs o ON o.id = m.org_id WHERE m.person_id = $1 ORDER BY m.org_id",
     )
     .bind(person)
@@ -366,4 +467,55 @@ pub async fn active_roles(
         .bind(now.0)
         .fetch_all(&mut *conn)
         .await?)
+}
+
+/// The member as they would be with these stored grants instead of theirs: for previews.
+pub fn principal_with(member: &MemberRow, specs: &[GrantSpec], book: &RoleBook) -> Principal {
+    let grants = specs
+        .iter()
+        .map(|spec| Grant {
+            id: GrantId(0),
+            spec: spec.clone(),
+        })
+        .collect();
+    resolve(member, grants, book)
+}
+
+/// Members (other than `member`) whose data `after` reaches and `before` does not, and the
+/// reverse, at most `limit` of each, as (id, name).
+pub async fn reach_change(
+    conn: &mut Conn,
+    org: OrgId,
+    member: MemberId,
+    before: Option<&ListScope>,
+    after: Option<&ListScope>,
+    limit: i64,
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>)> {
+    let none = ListScope::default();
+    let (before, after) = (before.unwrap_or(&none), after.unwrap_or(&none));
+    if before == after {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let side = |inside: &ListScope, outside: &ListScope| {
+        format!(
+            "{cte} SELECT m.id, m.name FROM members m WHERE m.org_id = $1 AND m.id <> $2 \
+             AND {a} AND NOT {b} ORDER BY m.id LIMIT $3",
+            cte = scope::REPORTS_CTE,
+            a = scope::visible(inside, "m.id", "m.manager_id"),
+            b = scope::visible(outside, "m.id", "m.manager_id"),
+        )
+    };
+    let mut out = Vec::with_capacity(2);
+    for sql in [side(after, before), side(before, after)] {
+        let rows: Vec<(i64, String)> = sqlx::query_as(&sql)
+            .bind(org.0)
+            .bind(member.0)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+        out.push(rows);
+    }
+    let lost = out.pop().unwrap_or_default();
+    let gained = out.pop().unwrap_or_default();
+    Ok((gained, lost))
 }

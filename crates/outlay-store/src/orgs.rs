@@ -1,21 +1,84 @@
-//! Companies.
+//! Companies: their preset, base currency, and whether they are closed.
 
 use crate::{Conn, Result};
-use outlay_core::{OrgId, Timestamp};
+use outlay_core::{preset, OrgId, Preset, Timestamp};
+use sqlx::FromRow;
 
-pub async fn create(conn: &mut Conn, name: &str, now: Timestamp) -> Result<OrgId> {
-    let id: i64 =
-        sqlx::query_scalar("INSERT INTO orgs (name, created_at) VALUES ($1, $2) RETURNING id")
-            .bind(name)
-            .bind(now.0)
-            .fetch_one(&mut *conn)
-            .await?;
+#[derive(Clone, Debug, FromRow)]
+pub struct OrgRow {
+    pub id: i64,
+    pub name: String,
+    pub preset: String,
+    pub base_currency: String,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+    pub close_reason: Option<String>,
+}
+
+impl OrgRow {
+    /// The company's preset; an unknown key (from a newer version) falls back to Outlay's.
+    pub fn preset(&self) -> &'static Preset {
+        preset::get(&self.preset).unwrap_or_else(preset::outlay)
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed_at.is_some()
+    }
+}
+
+pub async fn create(
+    conn: &mut Conn,
+    name: &str,
+    preset: &str,
+    base_currency: &str,
+    now: Timestamp,
+) -> Result<OrgId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO orgs (name, preset, base_currency, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(name)
+    .bind(preset)
+    .bind(base_currency)
+    .bind(now.0)
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(OrgId(id))
 }
 
+pub async fn get(conn: &mut Conn, org: OrgId) -> Result<Option<OrgRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, preset, base_currency, created_at, closed_at, close_reason FROM orgs WHERE id = $1",
+    )
+    .bind(org.0)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
 pub async fn name(conn: &mut Conn, org: OrgId) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT name FROM orgs WHERE id = $1")
-        .bind(org.0)
-        .fetch_optional(&mut *conn)
+    Ok(get(conn, org).await?.map(|o| o.name))
+}
+
+pub async fn count(conn: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM orgs")
+        .fetch_one(&mut *conn)
         .await?)
+}
+
+/// Closes the company; returns false when it was closed already.
+pub async fn close(
+    conn: &mut Conn,
+    org: OrgId,
+    reason: &str,
+    now: Timestamp,
+    _permit: &outlay_core::authorize::Permit,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE orgs SET closed_at = $2, close_reason = $3 WHERE id = $1 AND closed_at IS NULL",
+    )
+    .bind(org.0)
+    .bind(now.0)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -2,7 +2,7 @@
 
 use crate::{Conn, Result};
 use outlay_core::authorize::Permit;
-use outlay_core::role::{Role, TeamBinding};
+use outlay_core::role::{Assignable, Role, TeamBinding};
 use outlay_core::{OrgId, PermSet, Permission, RoleBook, Timestamp};
 use sqlx::FromRow;
 use std::sync::Arc;
@@ -14,6 +14,7 @@ struct RoleRow {
     description: String,
     permissions: String,
     read_only: bool,
+    assignable: String,
 }
 
 impl From<RoleRow> for Role {
@@ -35,13 +36,17 @@ impl From<RoleRow> for Role {
             read_only: r.read_only,
             builtin: false,
             team_binding: TeamBinding::Optional,
+            assignable: Assignable::Roles(r.assignable.split_whitespace().map(Arc::from).collect()),
+            top: false,
+            // Decided by the role book, from the preset's admin-grade permissions.
+            top_controlled: false,
         }
     }
 }
 
 pub async fn custom(conn: &mut Conn, org: OrgId) -> Result<Vec<Role>> {
     let rows: Vec<RoleRow> = sqlx::query_as(
-        "SELECT key, name, description, permissions, read_only FROM roles WHERE org_id = $1 ORDER BY key",
+        "SELECT key, name, description, permissions, read_only, assignable FROM roles WHERE org_id = $1 ORDER BY key",
     )
     .bind(org.0)
     .fetch_all(&mut *conn)
@@ -49,9 +54,12 @@ pub async fn custom(conn: &mut Conn, org: OrgId) -> Result<Vec<Role>> {
     Ok(rows.into_iter().map(Role::from).collect())
 }
 
-/// Built-in roles plus the company's custom roles.
+/// The company's preset roles plus its custom roles.
 pub async fn book(conn: &mut Conn, org: OrgId) -> Result<RoleBook> {
-    Ok(RoleBook::new(custom(conn, org).await?))
+    let preset = crate::orgs::get(conn, org)
+        .await?
+        .map_or_else(outlay_core::preset::outlay, |o| o.preset());
+    Ok(RoleBook::new(preset, custom(conn, org).await?))
 }
 
 pub async fn create(
@@ -63,8 +71,8 @@ pub async fn create(
 ) -> Result<()> {
     let keys: Vec<String> = role.permissions.iter().map(|p| p.key()).collect();
     sqlx::query(
-        "INSERT INTO roles (org_id, key, name, description, permissions, read_only, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO roles (org_id, key, name, description, permissions, read_only, assignable, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $8, $7)",
     )
     .bind(org.0)
     .bind(&*role.key)
@@ -73,6 +81,7 @@ pub async fn create(
     .bind(keys.join(" "))
     .bind(role.read_only)
     .bind(now.0)
+    .bind(role.assignable.keys().join(" "))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -1,91 +1,136 @@
-//! The caller's scope as SQL. Parameters are numbered the same in every scoped query:
-//! `$1` company, `$2` acting member, `$3` now (Unix seconds).
-//!
-//! Team scope is the actor's direct and indirect reports plus the members of every team for
-//! which the actor holds an active team-bound grant: the same rule as `OrgChart::relation`.
+//! Reach as SQL. Parameters are numbered the same in every scoped query: `$1` company, `$2`
+//! the member whose rights decide. A list is limited by the core's [`ListScope`] for the
+//! action (the union of what each active grant reaches); every row carries its owner's place
+//! in that member's reporting line and the owner's teams, so the core decides each row's
+//! actions without another query.
 
-use outlay_core::{MemberId, OrgId, Relation, Scope, Timestamp};
+use crate::{Conn, Result};
+use outlay_core::{Line, ListScope, MemberId, OrgId, Target, TeamId};
 
-/// SQL condition: grant alias `g` is active at `$3`.
-pub const ACTIVE_GRANT: &str =
-    "(g.valid_from IS NULL OR g.valid_from <= $3) AND (g.valid_until IS NULL OR g.valid_until > $3)";
+/// CTE defining `reports(id)`: everyone below `$2` in the reporting line.
+pub const REPORTS_CTE: &str = "WITH RECURSIVE reports(id, depth) AS ( \
+        SELECT id, 1 FROM members WHERE org_id = $1 AND manager_id = $2 \
+        UNION ALL \
+        SELECT m.id, r.depth + 1 FROM members m JOIN reports r ON m.manager_id = r.id \
+        WHERE m.org_id = $1 AND r.depth < 64 \
+    )";
 
-/// CTE defining `scope(id)`: the members in the actor's team scope.
-pub fn team_scope_cte() -> String {
-    format!(
-        "WITH RECURSIVE reports(id, depth) AS ( \
-            SELECT id, 1 FROM members WHERE org_id = $1 AND manager_id = $2 \
-            UNION ALL \
-            SELECT m.id, r.depth + 1 FROM members m JOIN reports r ON m.manager_id = r.id \
-            WHERE m.org_id = $1 AND r.depth < 64 \
-        ), scope(id) AS ( \
-            SELECT id FROM reports \
-            UNION \
-            SELECT tm.member_id FROM team_members tm JOIN grants g ON g.team_id = tm.team_id \
-            WHERE tm.org_id = $1 AND g.org_id = $1 AND g.member_id = $2 AND {ACTIVE_GRANT} \
-        )"
-    )
-}
-
-/// SQL condition restricting `column` (a member id) to what `scope` reaches.
-pub fn visible(scope: Scope, column: &str) -> String {
-    match scope {
-        Scope::All => "1 = 1".to_string(),
-        Scope::Team => format!("({column} = $2 OR {column} IN (SELECT id FROM scope))"),
-        Scope::Own => format!("{column} = $2"),
+/// SQL condition restricting `column` (a member id, whose manager is `manager_column`) to
+/// what `scope` reaches.
+pub fn visible(scope: &ListScope, column: &str, manager_column: &str) -> String {
+    if scope.all {
+        return "1 = 1".to_string();
     }
+    let mut parts: Vec<String> = Vec::new();
+    if scope.own || scope.direct || scope.subtree {
+        parts.push(format!("{column} = $2"));
+    }
+    if scope.direct {
+        parts.push(format!("{manager_column} = $2"));
+    }
+    if scope.subtree {
+        parts.push(format!("{column} IN (SELECT id FROM reports)"));
+    }
+    if !scope.teams.is_empty() {
+        // Team ids are integers from the store itself, never from the request.
+        let ids: Vec<String> = scope.teams.iter().map(|t| t.0.to_string()).collect();
+        parts.push(format!(
+            "{column} IN (SELECT member_id FROM team_members WHERE org_id = $1 AND team_id IN ({}))",
+            ids.join(", ")
+        ));
+    }
+    if parts.is_empty() {
+        return "1 = 0".to_string();
+    }
+    format!("({})", parts.join(" OR "))
 }
 
-/// SQL expression naming how `column` relates to the actor: `own`, `team` or `other`.
-pub fn relation_column(column: &str) -> String {
+/// SQL expression naming `column`'s place in `$2`'s reporting line.
+pub fn line_column(column: &str, manager_column: &str) -> String {
     format!(
         "CASE WHEN {column} = $2 THEN 'own' \
-              WHEN {column} IN (SELECT id FROM scope) THEN 'team' \
+              WHEN {manager_column} = $2 THEN 'direct' \
+              WHEN {column} IN (SELECT id FROM reports) THEN 'indirect' \
               ELSE 'other' END"
     )
 }
 
-pub fn parse_relation(s: &str) -> Relation {
-    match s {
-        "own" => Relation::Own,
-        "team" => Relation::Team,
-        _ => Relation::Other,
+/// SQL expression listing `column`'s teams, comma-separated.
+pub fn teams_column(column: &str) -> String {
+    format!(
+        "(SELECT group_concat(tm.team_id) FROM team_members tm WHERE tm.org_id = $1 AND tm.member_id = {column})"
+    )
+}
+
+/// Parses [`teams_column`]'s text.
+pub fn parse_teams(s: Option<&str>) -> Vec<TeamId> {
+    s.unwrap_or("")
+        .split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .map(TeamId)
+        .collect()
+}
+
+/// A target member as one principal sees them, owned (the core's [`Target`] borrows it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetFacts {
+    pub member: MemberId,
+    pub line: Line,
+    pub teams: Vec<TeamId>,
+}
+
+impl TargetFacts {
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            member: self.member,
+            line: self.line,
+            teams: &self.teams,
+        }
     }
 }
 
-/// How `target` relates to `actor` now.
-pub async fn relation(
-    conn: &mut crate::Conn,
+/// `target` as `principal` sees them now: their place in the principal's reporting line and
+/// their teams.
+pub async fn target(
+    conn: &mut Conn,
     org: OrgId,
-    actor: MemberId,
-    now: Timestamp,
+    principal: MemberId,
     target: MemberId,
-) -> crate::Result<Relation> {
-    if actor == target {
-        return Ok(Relation::Own);
+) -> Result<TargetFacts> {
+    let teams: Vec<i64> = sqlx::query_scalar(
+        "SELECT team_id FROM team_members WHERE org_id = $1 AND member_id = $2 ORDER BY team_id",
+    )
+    .bind(org.0)
+    .bind(target.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let teams = teams.into_iter().map(TeamId).collect();
+    if principal == target {
+        return Ok(TargetFacts {
+            member: target,
+            line: Line::Own,
+            teams,
+        });
     }
-    let sql = format!(
+    let line: String = sqlx::query_scalar(
         "WITH RECURSIVE chain(id, depth) AS ( \
-            SELECT manager_id, 1 FROM members WHERE org_id = $1 AND id = $4 \
+            SELECT manager_id, 1 FROM members WHERE org_id = $1 AND id = $3 \
             UNION ALL \
             SELECT m.manager_id, c.depth + 1 FROM members m JOIN chain c ON m.id = c.id \
             WHERE m.org_id = $1 AND c.depth < 64 \
         ) \
-        SELECT EXISTS(SELECT 1 FROM chain WHERE id = $2) \
-            OR EXISTS(SELECT 1 FROM team_members tm JOIN grants g ON g.team_id = tm.team_id \
-                      WHERE tm.org_id = $1 AND tm.member_id = $4 AND g.org_id = $1 \
-                        AND g.member_id = $2 AND {ACTIVE_GRANT})"
-    );
-    let in_team: bool = sqlx::query_scalar(&sql)
-        .bind(org.0)
-        .bind(actor.0)
-        .bind(now.0)
-        .bind(target.0)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(if in_team {
-        Relation::Team
-    } else {
-        Relation::Other
+        SELECT CASE WHEN EXISTS(SELECT 1 FROM chain WHERE id = $2 AND depth = 1) THEN 'direct' \
+                    WHEN EXISTS(SELECT 1 FROM chain WHERE id = $2) THEN 'indirect' \
+                    ELSE 'other' END",
+    )
+    .bind(org.0)
+    .bind(principal.0)
+    .bind(target.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(TargetFacts {
+        member: target,
+        line: Line::parse(&line),
+        teams,
     })
 }

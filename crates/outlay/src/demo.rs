@@ -1,9 +1,10 @@
-//! Seeds the demo companies (Acme and Globex, defined in the core) into a store.
+//! Seeds the demo companies (Acme, Globex and one per seed preset, defined in the core)
+//! into a store.
 
 use outlay_core::demo::{self, DemoCompany};
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
 use outlay_core::money::Money;
-use outlay_core::{GrantSpec, MemberId, OrgId, TeamId, Timestamp};
+use outlay_core::{GrantSpec, MemberId, MemberKind, OrgId, TeamId, Timestamp};
 use outlay_store::audit::{NewEvent, Outcome};
 use outlay_store::members::MemberStatus;
 use outlay_store::{Store, StoreError};
@@ -17,6 +18,7 @@ pub struct Seeded {
 pub struct SeededCompany {
     pub org: OrgId,
     pub name: &'static str,
+    pub preset: &'static str,
     pub people: Vec<(String, MemberId, String)>,
     pub teams: HashMap<&'static str, TeamId>,
 }
@@ -33,32 +35,28 @@ pub enum SeedError {
     Hash(String),
 }
 
-/// Seeds Acme and Globex in one transaction, reporting progress through `progress`.
+/// Seeds every demo company in one transaction, reporting progress through `progress`.
 pub async fn seed(
     store: &Store,
     now: Timestamp,
     progress: impl Fn(&str),
 ) -> Result<Seeded, SeedError> {
-    // One argon2id hash per person, each with its own salt, off the async threads.
-    let people: usize = [&demo::ACME, &demo::GLOBEX]
-        .iter()
-        .map(|c| c.people.len())
-        .sum();
-    progress(&format!("hashing {people} demo passwords (argon2id)"));
-    let hashes = tokio::task::spawn_blocking(move || {
-        (0..people)
-            .map(|_| crate::password::hash(demo::PASSWORD))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(|e| SeedError::Hash(e.to_string()))?
-    .map_err(|e| SeedError::Hash(e.to_string()))?;
-    let mut hashes = hashes.into_iter();
+    // Every demo person shares one published password, so one argon2id hash (off the async
+    // threads) serves them all: a salt per person would protect nothing here.
+    progress("hashing the demo password (argon2id)");
+    let hash = tokio::task::spawn_blocking(|| crate::password::hash(demo::PASSWORD))
+        .await
+        .map_err(|e| SeedError::Hash(e.to_string()))?
+        .map_err(|e| SeedError::Hash(e.to_string()))?;
+    let mut hashes = std::iter::repeat(hash);
 
     let mut tx = store.write().await?;
     let mut companies = Vec::new();
-    for company in [&demo::ACME, &demo::GLOBEX] {
-        progress(&format!("seeding {}", company.name));
+    for company in demo::COMPANIES {
+        progress(&format!(
+            "seeding {} (preset {})",
+            company.name, company.preset
+        ));
         companies.push(seed_company(&mut tx, company, now, &mut hashes).await?);
     }
     tx.commit().await?;
@@ -72,7 +70,7 @@ async fn seed_company(
     hashes: &mut impl Iterator<Item = String>,
 ) -> Result<SeededCompany, SeedError> {
     let missing = |what: &str| SeedError::Data(format!("{} names unknown {what}", company.name));
-    let org = outlay_store::orgs::create(tx, company.name, now).await?;
+    let org = outlay_store::orgs::create(tx, company.name, company.preset, "EUR", now).await?;
     let mut teams = HashMap::new();
     for name in company.teams {
         let id: i64 = sqlx::query_scalar(
@@ -92,15 +90,39 @@ async fn seed_company(
         let hash = hashes.next().ok_or_else(|| missing("password"))?;
         let person =
             outlay_store::auth::create_person(tx, &email, p.name, Some(&hash), now).await?;
-        let member =
-            outlay_store::members::create(tx, org, person, p.name, MemberStatus::Active, None, now)
-                .await?;
+        let member = outlay_store::members::create(
+            tx,
+            org,
+            &outlay_store::members::NewMember {
+                person,
+                name: p.name,
+                status: MemberStatus::Active,
+                manager: None,
+                kind: if p.external {
+                    MemberKind::External
+                } else {
+                    MemberKind::Internal
+                },
+            },
+            now,
+        )
+        .await?;
         ids.insert(p.key, member);
-        people.push((
-            email,
-            member,
-            p.grants.iter().map(|g| g.0).collect::<Vec<_>>().join(", "),
-        ));
+        let mut roles: Vec<String> = p
+            .grants
+            .iter()
+            .map(|(role, team)| match team {
+                Some(t) => format!("{role}@{t}"),
+                None => role.to_string(),
+            })
+            .collect();
+        if let Some(base) = outlay_core::preset::get(company.preset).and_then(|p| p.base) {
+            roles.insert(0, format!("{base} (base)"));
+        }
+        if p.external {
+            roles.push("(external)".to_string());
+        }
+        people.push((email, member, roles.join(", ")));
     }
     for p in company.people {
         let member = *ids.get(p.key).ok_or_else(|| missing(p.key))?;
@@ -122,14 +144,7 @@ async fn seed_company(
                 team,
                 ..GrantSpec::role(role)
             };
-            sqlx::query("INSERT INTO grants (org_id, member_id, role, team_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(org.0)
-                .bind(member.0)
-                .bind(&spec.role)
-                .bind(spec.team.map(|t| t.0))
-                .bind(now.0)
-                .execute(&mut *tx)
-                .await?;
+            outlay_store::members::insert_grant(tx, org, member, &spec, now).await?;
         }
         for t in p.teams {
             let team = teams.get(t).ok_or_else(|| missing(t))?;
@@ -195,6 +210,7 @@ async fn seed_company(
     Ok(SeededCompany {
         org,
         name: company.name,
+        preset: company.preset,
         people,
         teams,
     })

@@ -5,16 +5,22 @@
 use super::error::WebError;
 use super::extract::Auth;
 use super::App;
-use outlay_core::{MemberId, OrgId, Principal, Reason, Timestamp};
+use outlay_core::authorize::Context;
+use outlay_core::{MemberId, OrgId, Principal, Reason, RoleBook, Timestamp};
 use outlay_store::audit::{self, NewEvent, Outcome};
 use outlay_store::members::{self, MemberRow};
+use outlay_store::orgs::OrgRow;
 use outlay_store::{Conn, Tx};
 use serde_json::{json, Value};
 
 pub struct Actor {
     pub org: OrgId,
+    pub company: OrgRow,
+    pub book: RoleBook,
     pub member: MemberRow,
     pub principal: Principal,
+    /// The teams the actor belongs to.
+    pub teams: Vec<outlay_core::TeamId>,
     pub person: i64,
     pub now: Timestamp,
 }
@@ -22,6 +28,23 @@ pub struct Actor {
 impl Actor {
     pub fn id(&self) -> MemberId {
         self.member.member_id()
+    }
+
+    /// The actor as the target of their own actions (creating their own expense).
+    pub fn principal_target(&self) -> outlay_store::scope::TargetFacts {
+        outlay_store::scope::TargetFacts {
+            member: self.id(),
+            line: outlay_core::Line::Own,
+            teams: self.teams.clone(),
+        }
+    }
+
+    /// The context of this actor's own decisions: now, in the company's current state.
+    pub fn ctx(&self) -> Context<'static> {
+        Context {
+            company_closed: self.company.is_closed(),
+            ..Context::at(self.now)
+        }
     }
 }
 
@@ -37,12 +60,28 @@ async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError
     let member = member
         .filter(|m| m.status != "invited")
         .ok_or(WebError::NotFound)?;
-    let principal = members::principal(conn, org, &member).await?;
+    let company = outlay_store::orgs::get(conn, org)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let book = RoleBook::new(
+        company.preset(),
+        outlay_store::roles::custom(conn, org).await?,
+    );
+    let grants = members::grants(conn, org, member.member_id()).await?;
+    let principal = members::resolve(&member, grants, &book);
+    let teams = outlay_store::teams::teams_of(conn, org, member.member_id())
+        .await?
+        .into_iter()
+        .map(outlay_core::TeamId)
+        .collect();
     let archived = member.is_archived();
     let actor = Actor {
         org,
+        company,
+        book,
         member,
         principal,
+        teams,
         person: auth.person.id,
         now: auth.now,
     };

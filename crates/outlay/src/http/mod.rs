@@ -50,7 +50,10 @@ pub fn router(app: App) -> Router {
             "/orgs/{org}/members",
             get(members::list).post(members::invite),
         )
-        .route("/orgs/{org}/members/{id}", get(members::get))
+        .route(
+            "/orgs/{org}/members/{id}",
+            get(members::get).patch(members::update_profile),
+        )
         .route(
             "/orgs/{org}/members/{id}/permissions",
             get(members::permissions),
@@ -86,6 +89,10 @@ pub fn router(app: App) -> Router {
         .route("/orgs/{org}/expenses/{id}/submit", post(expenses::submit))
         .route("/orgs/{org}/expenses/{id}/approve", post(expenses::approve))
         .route("/orgs/{org}/expenses/{id}/reject", post(expenses::reject))
+        .route(
+            "/orgs/{org}/expenses/{id}/override",
+            post(expenses::override_decision),
+        )
         .route("/orgs/{org}/authz/explain", get(authz::explain))
         .route("/orgs/{org}/audit", get(audit::list))
         .route("/orgs/{org}/audit/verify", get(audit::verify))

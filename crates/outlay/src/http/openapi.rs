@@ -53,11 +53,11 @@ impl Modify for BearerAuth {
     paths(
         auth::login, auth::logout, me::me,
         catalog::permissions, roles::list, roles::create,
-        members::list, members::invite, members::get, members::permissions, members::replace_grants, members::preview_grants,
+        members::list, members::invite, members::get, members::update_profile, members::permissions, members::replace_grants, members::preview_grants,
         members::set_manager, members::archive, members::accept_invitation,
         teams::list, teams::create, teams::add_member, teams::remove_member,
         expenses::list, expenses::create, expenses::get, expenses::edit, expenses::delete,
-        expenses::submit, expenses::approve, expenses::reject,
+        expenses::submit, expenses::approve, expenses::reject, expenses::override_decision,
         authz::explain, audit::list, audit::verify, serve,
     ),
     modifiers(&BearerAuth),

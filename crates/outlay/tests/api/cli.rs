@@ -102,7 +102,7 @@ fn outlay_migrate_brings_a_fresh_database_up_to_date_once() {
         );
         String::from_utf8_lossy(&out.stdout).to_string()
     };
-    assert!(run().starts_with("1 migration(s) applied"));
+    assert!(run().starts_with("2 migration(s) applied"));
     assert!(run().starts_with("0 migration(s) applied"));
 }
 

@@ -1,9 +1,10 @@
-//! The store answers "who is in my team scope" in SQL; the core answers it over an in-memory
-//! org chart. For every pair of demo members, before and after a reporting-line change and
-//! with a team-bound grant, both must agree.
+//! The store answers "where is this member in my reporting line, and in which teams" in SQL;
+//! the core answers it over an in-memory org chart. For every pair of demo members of every
+//! demo company, before and after a reporting-line change, both must agree; and the store's
+//! list scoping lists exactly the members the core's list scope reaches.
 
 use crate::harness::TestServer;
-use outlay_core::{MemberId, OrgChart, OrgId, Relation, TeamId};
+use outlay_core::{Action, Line, MemberId, OrgChart, OrgId, TeamId};
 use outlay_store::Store;
 
 async fn chart(store: &Store, org: OrgId) -> (Vec<MemberId>, OrgChart) {
@@ -33,39 +34,62 @@ async fn chart(store: &Store, org: OrgId) -> (Vec<MemberId>, OrgChart) {
     (ids, chart)
 }
 
-async fn assert_agree(store: &Store, org: OrgId, bound: &[(MemberId, TeamId)]) -> usize {
+/// Checks every pair; returns how many pairs are in a reporting line (direct or indirect).
+async fn assert_agree(store: &Store, org: OrgId) -> usize {
     let (ids, chart) = chart(store, org).await;
     let now = outlay::clock::system()();
     let mut conn = store.read().await.unwrap();
-    let mut team_pairs = 0;
+    let mut in_line = 0;
     for actor in &ids {
-        let teams: Vec<TeamId> = bound
-            .iter()
-            .filter(|(m, _)| m == actor)
-            .map(|(_, t)| *t)
-            .collect();
         for target in &ids {
-            let sql = outlay_store::scope::relation(&mut conn, org, *actor, now, *target)
+            let sql = outlay_store::scope::target(&mut conn, org, *actor, *target)
                 .await
                 .unwrap();
-            let model = chart.relation(*actor, &teams, *target);
-            assert_eq!(sql, model, "actor {actor} target {target}");
-            team_pairs += usize::from(sql == Relation::Team);
+            let model = chart.target(*actor, *target);
+            assert_eq!(sql.target(), model, "actor {actor} target {target}");
+            in_line += usize::from(matches!(sql.line, Line::Direct | Line::Indirect));
+        }
+        // The members the store lists for the actor are exactly those the core reaches.
+        let row = outlay_store::members::get(&mut conn, org, *actor)
+            .await
+            .unwrap()
+            .unwrap();
+        let principal = outlay_store::members::principal(&mut conn, org, &row)
+            .await
+            .unwrap();
+        if let Some(scope) = principal.list_scope(now, Action::MemberView) {
+            let listed: Vec<MemberId> =
+                outlay_store::members::list(&mut conn, org, *actor, &scope, None, 1000)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.member_id())
+                    .collect();
+            let mut expected: Vec<MemberId> = ids
+                .iter()
+                .copied()
+                .filter(|t| scope.reaches(&chart.target(*actor, *t)))
+                .collect();
+            expected.sort_unstable_by(|a, b| b.cmp(a));
+            assert_eq!(listed, expected, "members listed for {actor}");
         }
     }
-    team_pairs
+    in_line
 }
 
 #[tokio::test]
-async fn sql_team_scope_agrees_with_the_core_org_chart() {
+async fn sql_reach_agrees_with_the_core_org_chart() {
     let server = TestServer::start().await;
     let store = Store::open(&format!("sqlite://{}", server.db_path.display()))
         .await
         .unwrap();
+    for company in &server.seeded.companies {
+        assert_agree(&store, company.org).await;
+    }
     let acme = OrgId(server.acme());
-    let team_pairs = assert_agree(&store, acme, &[]).await;
+    let in_line = assert_agree(&store, acme).await;
     // olivia reaches mark, nora and their three reports; mark two; nora one.
-    assert_eq!(team_pairs, 5 + 2 + 1);
+    assert_eq!(in_line, 5 + 2 + 1);
 
     // Move alice under nora and bind a team_manager grant of Engineering to bea.
     let (alice, nora, bea) = (
@@ -89,8 +113,8 @@ async fn sql_team_scope_agrees_with_the_core_org_chart() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let bound = [(MemberId(bea), TeamId(engineering))];
-    let team_pairs = assert_agree(&store, acme, &bound).await;
-    // olivia 5, mark 1 (bob), nora 2 (erin, alice), bea 2 (nora, erin in Engineering).
-    assert_eq!(team_pairs, 5 + 1 + 2 + 2);
+    let in_line = assert_agree(&store, acme).await;
+    // olivia 5, mark 1 (bob), nora 2 (erin, alice).
+    assert_eq!(in_line, 5 + 1 + 2);
+    let _ = TeamId(engineering);
 }

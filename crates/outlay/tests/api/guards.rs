@@ -108,7 +108,8 @@ async fn a_team_grant_cannot_stretch_someone_elses_approval_rights() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    // bea approves nothing; binding mark to Sales would stretch his approval to all of it.
+    // bea's role assigns employee, expense_reviewer and accountant, and only within Sales:
+    // never a manager role, and never an unbound grant.
     let bea_session = server.login("bea").await;
     let (status, body) = bea_session
         .put(
@@ -117,11 +118,30 @@ async fn a_team_grant_cannot_stretch_someone_elses_approval_rights() {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(code(&body), "escalation");
+    assert_eq!(code(&body), "not_assignable");
     assert!(body["error"]["message"]
         .as_str()
         .unwrap()
-        .contains("expense.approve.team"));
+        .contains("team_manager"));
+    let (status, body) = bea_session
+        .put(
+            &format!("/api/v1/orgs/{org}/members/{mark}/grants"),
+            json!({"grants": [{"role": "manager"}, {"role": "expense_reviewer"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(
+        code(&body),
+        "not_assignable",
+        "unbound grants are beyond a Sales-bound granter"
+    );
+    let (status, body) = bea_session
+        .put(
+            &format!("/api/v1/orgs/{org}/members/{mark}/grants"),
+            json!({"grants": [{"role": "manager"}, {"role": "expense_reviewer", "team_id": sales}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "mark is in Sales: {body}");
 
     // Nor may she take away bob's finance, which she could not give back.
     let (status, body) = bea_session
@@ -131,7 +151,11 @@ async fn a_team_grant_cannot_stretch_someone_elses_approval_rights() {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(code(&body), "escalation");
+    assert_eq!(code(&body), "not_assignable");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("finance"));
 }
 
 #[tokio::test]

@@ -271,15 +271,20 @@ async fn an_approved_expense_is_final_for_everyone() {
     let alice_id = server.member("alice");
     // alice owns it and olivia holds every right: both meet the rule itself (409). fiona and
     // mark lack the right to edit others' expenses at all (403). Nobody changes it.
-    for (who, refusal) in [
-        ("alice", StatusCode::CONFLICT),
-        ("olivia", StatusCode::CONFLICT),
-        ("fiona", StatusCode::FORBIDDEN),
-        ("mark", StatusCode::FORBIDDEN),
+    // Only an override (finance, owners) or an accounting correction (owners) remains.
+    for (who, refusal, actions) in [
+        ("alice", StatusCode::CONFLICT, json!([])),
+        (
+            "olivia",
+            StatusCode::CONFLICT,
+            json!(["override", "correct"]),
+        ),
+        ("fiona", StatusCode::FORBIDDEN, json!(["override"])),
+        ("mark", StatusCode::FORBIDDEN, json!([])),
     ] {
         let session = server.login(who).await;
         let approved = expense_of(&session, org, alice_id, "approved").await;
-        assert_eq!(approved["allowed_actions"], json!([]), "{who}: {approved}");
+        assert_eq!(approved["allowed_actions"], actions, "{who}: {approved}");
         let path = format!("/api/v1/orgs/{org}/expenses/{}", approved["id"]);
         let (status, body) = session.patch(&path, json!({"amount_minor": 1})).await;
         assert_eq!(status, refusal, "{who} edits: {body}");

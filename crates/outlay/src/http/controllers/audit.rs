@@ -44,7 +44,8 @@ pub struct AuditQuery {
 
 async fn check(app: &App, auth: &Auth, org: i64) -> Result<crate::http::actor::Actor, WebError> {
     let actor = app.reader(auth, org).await?;
-    if let Err(r) = authorize::company(&actor.principal, actor.now, Action::AuditView).into_result()
+    if let Err(r) =
+        authorize::company(&actor.principal, actor.ctx(), Action::AuditView).into_result()
     {
         return Err(app.refused(&actor, "audit.view", "audit", r.into()).await);
     }

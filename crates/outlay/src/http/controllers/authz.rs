@@ -1,12 +1,14 @@
-//! Explaining decisions: may member M do action A (on resource R), and why.
+//! Explaining decisions: may member M do action A (on resource R, for an amount), and why.
+//! The answer is the one decision function's, naming the single grant that allowed it or the
+//! rule that refused.
 
 use crate::http::error::{ErrorBody, WebError};
 use crate::http::extract::{Auth, Path, Query};
 use crate::http::App;
 use axum::extract::State;
 use axum::Json;
-use outlay_core::authorize::{self, ExpenseAction};
-use outlay_core::{Action, Decision, MemberId, Reason, Relation};
+use outlay_core::authorize::{self, ExpenseAction, Request, ResourceRef};
+use outlay_core::{Action, Decision, Line, MemberId, Permission, Scope, Target, TeamId};
 use outlay_store::{expenses, members, scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,8 +19,11 @@ pub struct ExplainQuery {
     pub member: i64,
     /// An action such as `expense.approve` or `member.invite`.
     pub action: String,
-    /// `expense:ID` or `member:ID`, for actions on one resource.
+    /// `expense:ID`, `member:ID` (an action on that member's data, cards or payments) or
+    /// `team:ID` (e.g. inviting into that team).
     pub resource: Option<String>,
+    /// An amount in minor units of the company currency, to ask about caps.
+    pub amount_minor: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -30,34 +35,35 @@ pub struct ExplainResponse {
     pub reason: String,
     /// For allows: the permission that allowed it.
     pub permission: Option<String>,
-    /// For allows: the grant and role behind it.
+    /// For allows: the grant and role behind it (grant 0 is the base role).
     pub grant_id: Option<i64>,
     pub role: Option<String>,
+    /// For allows by a team-bound grant: its team.
+    pub team_id: Option<i64>,
 }
 
 fn response(d: Decision) -> ExplainResponse {
-    let (permission, grant_id, role) = match &d.reason {
-        Reason::Granted {
-            permission,
-            grant,
-            role,
-            ..
-        } => (
-            Some(permission.key()),
-            Some(grant.0),
-            Some(role.to_string()),
+    let (permission, grant_id, role, team_id) = match &d {
+        Decision::Allowed(g) => (
+            Some(g.permission.key()),
+            Some(g.grant.0),
+            Some(g.role.to_string()),
+            g.team.map(|t| t.0),
         ),
-        _ => (None, None, None),
+        Decision::Denied(_) => (None, None, None, None),
     };
     ExplainResponse {
-        allowed: d.allowed,
-        code: d.reason.code().to_string(),
-        reason: d.reason.to_string(),
+        allowed: d.is_allowed(),
+        code: d.code().to_string(),
+        reason: d.to_string(),
         permission,
         grant_id,
         role,
+        team_id,
     }
 }
+
+const RESOURCE_FORMAT: &str = "must be `expense:ID`, `member:ID` or `team:ID`";
 
 /// Explain a decision without taking the action. Anyone may explain their own rights;
 /// explaining another member's needs `role.view`. The resource must be visible to the caller.
@@ -77,7 +83,7 @@ pub async fn explain(
     // answer never tells whether a member exists.
     if q.member != actor.id().0 {
         if let Err(r) =
-            authorize::company(&actor.principal, actor.now, Action::RoleView).into_result()
+            authorize::company(&actor.principal, actor.ctx(), Action::RoleView).into_result()
         {
             return Err(app
                 .refused(
@@ -102,56 +108,83 @@ pub async fn explain(
     };
     let subject = members::principal(&mut conn, actor.org, &subject_row).await?;
     let action_key = q.action.trim();
+    // `expense.view` asks about the widest reach; `expense.view.team` about that scope.
+    let (action, scope) = match Action::from_key(action_key) {
+        Some(a) => (a, None),
+        None => {
+            let p = Permission::parse(action_key).ok_or_else(|| {
+                WebError::invalid(
+                    "action",
+                    format!("`{action_key}` is neither an action nor a permission of the catalog"),
+                )
+            })?;
+            (p.action, p.scope)
+        }
+    };
+    if q.amount_minor.is_some_and(|a| a < 0) {
+        return Err(WebError::invalid("amount_minor", "must be zero or more"));
+    }
+    let ctx = actor.ctx();
     let resource = q
         .resource
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
+    let parse_id = |id: &str| -> Result<i64, WebError> {
+        id.parse()
+            .map_err(|_| WebError::invalid("resource", RESOURCE_FORMAT))
+    };
     let decision = match resource.map(|r| r.split_once(':')) {
         None => {
-            // `expense.view` asks about the widest reach; `expense.view.team` about that scope.
-            let (action, reach) = match Action::from_key(action_key) {
-                Some(action) => (action, Relation::Other),
-                None => {
-                    let p = outlay_core::Permission::parse(action_key).ok_or_else(|| {
-                        WebError::invalid(
-                            "action",
-                            format!("`{action_key}` is neither an action nor a permission of the catalog"),
-                        )
-                    })?;
-                    let reach = match p.scope {
-                        Some(outlay_core::Scope::Own) => Relation::Own,
-                        Some(outlay_core::Scope::Team) => Relation::Team,
-                        _ => Relation::Other,
-                    };
-                    (p.action, reach)
-                }
+            let line = match scope {
+                None if action.is_scoped() => Some(Line::Other),
+                None => None,
+                Some(Scope::Own) => Some(Line::Own),
+                Some(Scope::Direct) => Some(Line::Direct),
+                Some(Scope::Team) => Some(Line::Indirect),
+                Some(Scope::All) => Some(Line::Other),
             };
-            if action.is_scoped() {
-                authorize::scoped(&subject, actor.now, action, reach)
-            } else {
-                authorize::company(&subject, actor.now, action)
-            }
+            // A scope asks about a target that far away: someone who is nobody's teammate.
+            let owner = line.map(|line| Target {
+                member: if line == Line::Own {
+                    subject.member()
+                } else {
+                    MemberId(0)
+                },
+                line,
+                teams: &[],
+            });
+            authorize::decide(&Request {
+                principal: &subject,
+                action,
+                resource: ResourceRef {
+                    owner,
+                    amount_minor: q.amount_minor,
+                    ..ResourceRef::default()
+                },
+                context: ctx,
+            })
         }
         Some(Some(("expense", id))) => {
-            let id: i64 = id.parse().map_err(|_| {
-                WebError::invalid("resource", "must be `expense:ID` or `member:ID`")
-            })?;
-            let action = ExpenseAction::parse(action_key)
-                .ok_or_else(|| WebError::invalid("action", format!("`{action_key}` is not an expense action (view, edit, delete, submit, approve, reject)")))?;
+            let id = parse_id(id)?;
+            if action.info().resource != outlay_core::Resource::Expense {
+                return Err(WebError::invalid(
+                    "action",
+                    format!("`{action_key}` is not an expense action"),
+                ));
+            }
             // The caller must be able to see the expense themselves.
-            let mine = expenses::get(&mut conn, actor.org, actor.id(), actor.now, id).await?;
-            let seen = mine.filter(|r| {
-                authorize::expense(
-                    &actor.principal,
-                    actor.now,
-                    ExpenseAction::View,
-                    r.facts(),
-                    r.relation(),
-                )
-                .allowed
-            });
-            let Some(row) = seen else {
+            let mine = expenses::get(&mut conn, actor.org, actor.id(), id).await?;
+            let seen = match &mine {
+                Some(r) => {
+                    let owner = r.owner();
+                    let facts = r.facts(&owner, &actor.company.base_currency);
+                    authorize::expense(&actor.principal, ctx, ExpenseAction::View, &facts)
+                        .is_allowed()
+                }
+                None => false,
+            };
+            if !seen {
                 return Err(app
                     .refused(
                         &actor,
@@ -160,26 +193,24 @@ pub async fn explain(
                         WebError::NotFound,
                     )
                     .await);
+            }
+            let Some(row) = expenses::get(&mut conn, actor.org, subject.member(), id).await? else {
+                return Err(WebError::NotFound);
             };
-            let relation = scope::relation(
-                &mut conn,
-                actor.org,
-                subject.member,
-                actor.now,
-                MemberId(row.owner_id),
-            )
-            .await?;
-            authorize::expense(&subject, actor.now, action, row.facts(), relation)
+            let owner = row.owner();
+            let mut resource = row.facts(&owner, &actor.company.base_currency).resource();
+            if q.amount_minor.is_some() {
+                resource.amount_minor = q.amount_minor;
+            }
+            authorize::decide(&Request {
+                principal: &subject,
+                action,
+                resource,
+                context: ctx,
+            })
         }
         Some(Some(("member", id))) => {
-            let id: i64 = id.parse().map_err(|_| {
-                WebError::invalid("resource", "must be `expense:ID` or `member:ID`")
-            })?;
-            let action = Action::from_key(action_key)
-                .filter(|a| a.info().resource == outlay_core::Resource::Member)
-                .ok_or_else(|| {
-                    WebError::invalid("action", format!("`{action_key}` is not a member action"))
-                })?;
+            let id = parse_id(id)?;
             let target = members::get(&mut conn, actor.org, MemberId(id)).await?;
             // The caller must be able to see the member themselves, or the answer leaks
             // whether the id exists.
@@ -199,22 +230,39 @@ pub async fn explain(
                     )
                     .await);
             };
-            let relation = scope::relation(
-                &mut conn,
-                actor.org,
-                subject.member,
-                actor.now,
-                target.member_id(),
-            )
-            .await?;
-            authorize::scoped(&subject, actor.now, action, relation)
+            let facts =
+                scope::target(&mut conn, actor.org, subject.member(), target.member_id()).await?;
+            authorize::decide(&Request {
+                principal: &subject,
+                action,
+                resource: ResourceRef {
+                    owner: Some(facts.target()),
+                    amount_minor: q.amount_minor,
+                    ..ResourceRef::default()
+                },
+                context: ctx,
+            })
         }
-        Some(_) => {
-            return Err(WebError::invalid(
-                "resource",
-                "must be `expense:ID` or `member:ID`",
-            ))
+        Some(Some(("team", id))) => {
+            let id = parse_id(id)?;
+            if outlay_store::teams::get(&mut conn, actor.org, TeamId(id))
+                .await?
+                .is_none()
+            {
+                return Err(WebError::NotFound);
+            }
+            authorize::decide(&Request {
+                principal: &subject,
+                action,
+                resource: ResourceRef {
+                    team: Some(TeamId(id)),
+                    amount_minor: q.amount_minor,
+                    ..ResourceRef::default()
+                },
+                context: ctx,
+            })
         }
+        Some(_) => return Err(WebError::invalid("resource", RESOURCE_FORMAT)),
     };
     Ok(Json(response(decision)))
 }

@@ -10,11 +10,13 @@ use crate::http::App;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use outlay_core::authorize::{self, ExpenseAction};
+use outlay_core::authorize::{
+    self, Context, ExpenseAction, OnBehalf, Permit, Request, ResourceRef,
+};
 use outlay_core::expense::{ExpenseInput, ExpenseStatus, RawExpense};
-use outlay_core::{Action, MemberId, Reason, Timestamp};
+use outlay_core::{Action, Decision, DelegationKind, Granted, MemberId, Reason, Timestamp};
 use outlay_store::expenses::{self, ExpenseRow, ListFilter};
-use outlay_store::Conn;
+use outlay_store::{delegations, members, Conn};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -39,8 +41,12 @@ pub struct ExpenseOut {
     pub updated_at: String,
     pub submitted_at: Option<String>,
     pub decided_by: Option<i64>,
+    /// When the decision was made by a delegate: the member they acted for.
+    pub decided_on_behalf_of: Option<i64>,
     pub decided_at: Option<String>,
     pub reject_reason: Option<String>,
+    /// When the last decision overrode an earlier one: why.
+    pub override_reason: Option<String>,
     /// What the caller may do with it now, e.g. `["edit","submit","delete"]`.
     pub allowed_actions: Vec<String>,
 }
@@ -52,11 +58,12 @@ pub struct ExpensePage {
 }
 
 fn out(actor: &Actor, row: ExpenseRow) -> ExpenseOut {
-    let allowed_actions =
-        authorize::expense_actions(&actor.principal, actor.now, row.facts(), row.relation())
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+    let owner = row.owner();
+    let facts = row.facts(&owner, &actor.company.base_currency);
+    let allowed_actions = authorize::expense_actions(&actor.principal, actor.ctx(), &facts)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     let t = |s: i64| rfc3339(Timestamp(s));
     ExpenseOut {
         id: row.id,
@@ -73,8 +80,10 @@ fn out(actor: &Actor, row: ExpenseRow) -> ExpenseOut {
         updated_at: t(row.updated_at),
         submitted_at: row.submitted_at.map(t),
         decided_by: row.decided_by,
+        decided_on_behalf_of: row.decided_on_behalf_of,
         decided_at: row.decided_at.map(t),
         reject_reason: row.reject_reason,
+        override_reason: row.override_reason,
         allowed_actions,
     }
 }
@@ -114,7 +123,10 @@ pub async fn list(
         })?),
     };
     let actor = app.reader(&auth, org).await?;
-    let Some(visible_at) = authorize::list_scope(&actor.principal, actor.now, Action::ExpenseView)
+    let view = authorize::company(&actor.principal, actor.ctx(), Action::ExpenseView);
+    let visible = actor.principal.list_scope(actor.now, Action::ExpenseView);
+    let Some(visible) =
+        visible.filter(|_| !matches!(view, Decision::Denied(Reason::CompanyClosed)))
     else {
         let err = Reason::NoPermission {
             action: Action::ExpenseView,
@@ -129,15 +141,7 @@ pub async fn list(
         limit: paging.fetch(),
     };
     let mut conn = app.store.read().await?;
-    let mut rows = expenses::list(
-        &mut conn,
-        actor.org,
-        actor.id(),
-        actor.now,
-        visible_at,
-        &filter,
-    )
-    .await?;
+    let mut rows = expenses::list(&mut conn, actor.org, actor.id(), &visible, &filter).await?;
     let next_cursor = paging.finish(&mut rows, |r| r.id);
     let items = rows.into_iter().map(|r| out(&actor, r)).collect();
     Ok(Json(ExpensePage { items, next_cursor }))
@@ -155,6 +159,8 @@ pub struct ExpenseIn {
     /// Defaults to `general`.
     pub category: Option<String>,
     pub note: Option<String>,
+    /// Create it for this member, under an active `submit` delegation from them.
+    pub on_behalf_of: Option<i64>,
 }
 
 impl ExpenseIn {
@@ -182,15 +188,32 @@ pub async fn create(
     Body(req): Body<ExpenseIn>,
 ) -> Result<(StatusCode, Json<ExpenseOut>), WebError> {
     let input = ExpenseInput::parse(&req.raw())?;
+    let on_behalf = req.on_behalf_of;
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let result = async {
-        let permit = authorize::create_expense(&actor.principal, actor.now)?;
+        let permit = match on_behalf {
+            None => {
+                let me = actor.principal_target();
+                authorize::permit(&Request {
+                    principal: &actor.principal,
+                    action: Action::ExpenseCreate,
+                    resource: ResourceRef::of_member(me.target()),
+                    context: actor.ctx(),
+                })?
+                .0
+            }
+            Some(delegator) => {
+                delegated(&mut tx, &actor, MemberId(delegator), Action::ExpenseCreate, None)
+                    .await?
+                    .0
+            }
+        };
         let id = expenses::create(&mut tx, actor.org, &input, actor.now, &permit).await?;
-        let row = expenses::get(&mut tx, actor.org, actor.id(), actor.now, id)
+        let row = expenses::get(&mut tx, actor.org, actor.id(), id)
             .await?
             .ok_or(WebError::NotFound)?;
-        let detail =
-            json!({"expense_id": id, "amount_minor": row.amount_minor, "currency": row.currency});
+        let detail = json!({"expense_id": id, "amount_minor": row.amount_minor, "currency": row.currency,
+                            "on_behalf_of": permit.on_behalf_of().map(|m| m.0)});
         Ok((out(&actor, row), detail))
     }
     .await;
@@ -201,23 +224,28 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(out)))
 }
 
-/// Loads an expense the actor may see; anything else is a 404, whoever's it is.
+/// Loads an expense the actor may see, themself or through an active delegation; anything
+/// else is a 404, whoever's it is.
 async fn visible(conn: &mut Conn, actor: &Actor, id: i64) -> Result<ExpenseRow, WebError> {
-    let row = expenses::get(conn, actor.org, actor.id(), actor.now, id)
+    let row = expenses::get(conn, actor.org, actor.id(), id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let view = authorize::expense(
-        &actor.principal,
-        actor.now,
-        ExpenseAction::View,
-        row.facts(),
-        row.relation(),
-    );
-    if view.allowed {
-        Ok(row)
-    } else {
-        Err(WebError::NotFound)
+    let owner = row.owner();
+    let facts = row.facts(&owner, &actor.company.base_currency);
+    if authorize::expense(&actor.principal, actor.ctx(), ExpenseAction::View, &facts).is_allowed() {
+        return Ok(row);
     }
+    for kind in [DelegationKind::Approve, DelegationKind::Submit] {
+        for d in delegations::active_to(conn, actor.org, actor.id(), kind, actor.now).await? {
+            let delegator = MemberId(d.delegator_id);
+            if let Ok(Some(_)) =
+                on_behalf(conn, actor, delegator, kind, Action::ExpenseView, Some(id)).await
+            {
+                return Ok(row);
+            }
+        }
+    }
+    Err(WebError::NotFound)
 }
 
 /// One expense, if the caller may see it.
@@ -240,7 +268,82 @@ pub async fn get(
     }
 }
 
-/// Runs one decided action on a visible expense inside a write transaction.
+/// Decides `action` for the actor acting for `delegator` under an active delegation of
+/// `kind`, on expense `id` (or on the delegator's own new expense when `id` is `None`).
+/// `Ok(None)` when the delegator or the expense is not found.
+async fn on_behalf(
+    conn: &mut Conn,
+    actor: &Actor,
+    delegator: MemberId,
+    kind: DelegationKind,
+    action: Action,
+    id: Option<i64>,
+) -> Result<Option<Result<(Permit, Granted), Reason>>, WebError> {
+    let Some(row) = members::get(conn, actor.org, delegator).await? else {
+        return Ok(None);
+    };
+    let grants = members::grants(conn, actor.org, delegator).await?;
+    let principal = members::resolve(&row, grants, &actor.book);
+    let context = Context {
+        on_behalf_of: Some(OnBehalf {
+            delegator: &principal,
+            kind,
+        }),
+        ..actor.ctx()
+    };
+    let decision = match id {
+        Some(id) => {
+            // The expense as the delegator sees it: their reach decides.
+            let Some(expense) = expenses::get(conn, actor.org, delegator, id).await? else {
+                return Ok(None);
+            };
+            let owner = expense.owner();
+            let facts = expense.facts(&owner, &actor.company.base_currency);
+            authorize::permit(&Request {
+                principal: &actor.principal,
+                action,
+                resource: facts.resource(),
+                context,
+            })
+        }
+        None => {
+            let me = outlay_store::scope::target(conn, actor.org, delegator, delegator).await?;
+            authorize::permit(&Request {
+                principal: &actor.principal,
+                action,
+                resource: ResourceRef::of_member(me.target()),
+                context,
+            })
+        }
+    };
+    Ok(Some(decision))
+}
+
+/// The permit for `action` through an active delegation from `delegator` to the actor.
+async fn delegated(
+    conn: &mut Conn,
+    actor: &Actor,
+    delegator: MemberId,
+    action: Action,
+    id: Option<i64>,
+) -> Result<(Permit, Granted), WebError> {
+    let mut refusal = Reason::NotDelegated { action };
+    for kind in [DelegationKind::Approve, DelegationKind::Submit] {
+        let active = delegations::active_to(conn, actor.org, actor.id(), kind, actor.now).await?;
+        if !active.iter().any(|d| d.delegator_id == delegator.0) {
+            continue;
+        }
+        match on_behalf(conn, actor, delegator, kind, action, id).await? {
+            Some(Ok(p)) => return Ok(p),
+            Some(Err(r)) => refusal = r,
+            None => {}
+        }
+    }
+    Err(refusal.into())
+}
+
+/// Runs one decided action on a visible expense inside a write transaction: by the actor's
+/// own rights, or else on behalf of someone who delegated it to them.
 async fn act(
     app: &App,
     auth: &Auth,
@@ -251,23 +354,60 @@ async fn act(
         &mut Conn,
         &Actor,
         &ExpenseRow,
-        &authorize::Permit,
+        &Permit,
     ) -> Result<serde_json::Value, WebError>,
 ) -> Result<Option<ExpenseOut>, WebError> {
     let (mut tx, actor) = app.writer(auth, org).await?;
     let target = format!("expense:{id}");
     let result = async {
         let row = visible(&mut tx, &actor, id).await?;
-        let (permit, reason) = authorize::expense_permit(
-            &actor.principal,
-            actor.now,
-            action,
-            row.facts(),
-            row.relation(),
-        )?;
+        let owner = row.owner();
+        let facts = row.facts(&owner, &actor.company.base_currency);
+        let own = authorize::permit(&Request {
+            principal: &actor.principal,
+            action: action.permission(),
+            resource: facts.resource(),
+            context: actor.ctx(),
+        });
+        let (permit, granted) = match own {
+            Ok(p) => p,
+            Err(mine) => {
+                let mut found = None;
+                for kind in [DelegationKind::Approve, DelegationKind::Submit] {
+                    if !kind.covers(action.permission()) {
+                        continue;
+                    }
+                    for d in delegations::active_to(&mut tx, actor.org, actor.id(), kind, actor.now)
+                        .await?
+                    {
+                        let delegator = MemberId(d.delegator_id);
+                        if let Some(Ok(p)) = on_behalf(
+                            &mut tx,
+                            &actor,
+                            delegator,
+                            kind,
+                            action.permission(),
+                            Some(id),
+                        )
+                        .await?
+                        {
+                            found = Some(p);
+                            break;
+                        }
+                    }
+                    if found.is_some() {
+                        break;
+                    }
+                }
+                found.ok_or(WebError::Denied(mine))?
+            }
+        };
         let mut detail = apply(&mut tx, &actor, &row, &permit).await?;
-        detail["reason"] = json!(reason.to_string());
-        let after = expenses::get(&mut tx, actor.org, actor.id(), actor.now, id).await?;
+        detail["reason"] = json!(granted.to_string());
+        if let Some(m) = granted.on_behalf_of {
+            detail["on_behalf_of"] = json!(m.0);
+        }
+        let after = expenses::get(&mut tx, actor.org, actor.id(), id).await?;
         Ok((after.map(|r| out(&actor, r)), detail))
     }
     .await;
@@ -299,7 +439,7 @@ pub async fn edit(
     Body(req): Body<ExpenseIn>,
 ) -> Result<Json<ExpenseOut>, WebError> {
     done(
-        act(&app, &auth, org, id, ExpenseAction::Edit, async |tx, actor, row, permit| {
+        act(&app, &auth, org, id, ExpenseAction::Edit, async |tx: &mut Conn, actor: &Actor, row: &ExpenseRow, permit: &Permit| {
             let input = row.input().patched(&req.raw())?;
             expenses::update(tx, actor.org, row.id, &input, actor.now, permit).await?;
             Ok(json!({"before": {"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant},
@@ -319,7 +459,7 @@ pub async fn delete(
     auth: Auth,
     Path((org, id)): Path<(i64, i64)>,
 ) -> Result<StatusCode, WebError> {
-    act(&app, &auth, org, id, ExpenseAction::Delete, async |tx, actor, row, permit| {
+    act(&app, &auth, org, id, ExpenseAction::Delete, async |tx: &mut Conn, actor: &Actor, row: &ExpenseRow, permit: &Permit| {
         expenses::delete(tx, actor.org, row.id, permit).await?;
         Ok(json!({"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant}))
     })
@@ -408,6 +548,58 @@ pub async fn reject(
             async |tx, actor, row, permit| {
                 expenses::decide(tx, actor.org, row.id, Some(&reason), actor.now, permit).await?;
                 Ok(json!({"reject_reason": reason}))
+            },
+        )
+        .await?,
+    )
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideRequest {
+    /// `approve` (a rejected expense) or `reject` (an approved one).
+    pub decision: String,
+    /// Why: required, recorded with the override.
+    pub reason: Option<String>,
+}
+
+/// Override an earlier decision: approve a rejected expense or reject an approved one, with
+/// a mandatory reason. Needs `expense.override`; never one's own expense.
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses/{id}/override", tag = "expenses", request_body = OverrideRequest,
+    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
+    responses((status = 200, body = ExpenseOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn override_decision(
+    State(app): State<App>,
+    auth: Auth,
+    Path((org, id)): Path<(i64, i64)>,
+    Body(req): Body<OverrideRequest>,
+) -> Result<Json<ExpenseOut>, WebError> {
+    let approve = match req.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        other => {
+            return Err(WebError::invalid(
+                "decision",
+                format!("`{other}` is not one of `approve`, `reject`"),
+            ))
+        }
+    };
+    let reason = outlay_core::validate::text("reason", req.reason.as_deref().unwrap_or(""), 1000)?;
+    done(
+        act(
+            &app,
+            &auth,
+            org,
+            id,
+            ExpenseAction::Override,
+            async |tx, actor, row, permit| {
+                if let Some(r) = authorize::override_status(approve, row.status()) {
+                    return Err(r.into());
+                }
+                expenses::override_decision(tx, actor.org, row.id, approve, &reason, actor.now, permit)
+                    .await?;
+                Ok(json!({"override": req.decision, "override_reason": reason, "before": row.status}))
             },
         )
         .await?,

@@ -13,9 +13,13 @@ use axum::Json;
 use outlay_core::authorize;
 use outlay_core::invariants::{self, GrantChange, GrantVia};
 use outlay_core::role::Role;
-use outlay_core::{Action, GrantSpec, MemberId, OrgId, Principal, Reason, TeamId, Timestamp};
+use outlay_core::{
+    Action, GrantOptions, GrantSpec, Line, MemberId, MemberKind, OrgId, PermGroup, Principal,
+    Reason, TeamId, Timestamp,
+};
 use outlay_store::members::{self, MemberRow, MemberStatus};
-use outlay_store::{scope, Conn};
+use outlay_store::scope::{self, TargetFacts};
+use outlay_store::Conn;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
@@ -31,6 +35,12 @@ pub struct GrantOut {
     pub team_id: Option<i64>,
     pub valid_from: Option<String>,
     pub valid_until: Option<String>,
+    /// The highest card limit or approval amount (minor units of the company currency).
+    pub max_amount_minor: Option<i64>,
+    /// `false`: may not act on the holder's own cards.
+    pub self_issue: Option<bool>,
+    /// Permission groups switched off on this grant.
+    pub disabled_groups: Vec<String>,
     /// Whether the grant gives anything now.
     pub active: bool,
 }
@@ -42,6 +52,10 @@ pub struct MemberOut {
     pub email: String,
     /// `invited`, `active` or `archived`.
     pub status: String,
+    /// `internal`, or `external` (from outside the company; never holds cards).
+    pub kind: String,
+    /// An identifier from an HR system, unique in the company.
+    pub external_id: Option<String>,
     pub manager_id: Option<i64>,
     pub teams: Vec<i64>,
     pub grants: Vec<GrantOut>,
@@ -63,6 +77,9 @@ fn grant_out(g: &outlay_core::Grant, now: Timestamp, archived: bool) -> GrantOut
         team_id: g.spec.team.map(|t| t.0),
         valid_from: g.spec.valid_from.map(rfc3339),
         valid_until: g.spec.valid_until.map(rfc3339),
+        max_amount_minor: g.spec.options.max_amount_minor,
+        self_issue: g.spec.options.self_issue,
+        disabled_groups: g.spec.options.off().map(|g| g.key().to_string()).collect(),
         active: !archived && g.spec.active_at(now),
     }
 }
@@ -72,12 +89,11 @@ fn member_out(
     row: &MemberRow,
     target: &Principal,
     teams: Vec<i64>,
-    relation: outlay_core::Relation,
+    facts: &TargetFacts,
 ) -> MemberOut {
     let mut grants: Vec<GrantOut> = target
-        .grants
-        .iter()
-        .map(|g| grant_out(&g.grant, actor.now, target.archived))
+        .stored_grants()
+        .map(|g| grant_out(&g.grant, actor.now, target.archived()))
         .collect();
     grants.sort_by_key(|g| g.id);
     MemberOut {
@@ -85,13 +101,20 @@ fn member_out(
         name: row.name.clone(),
         email: row.email.clone(),
         status: row.status.clone(),
+        kind: row.kind.clone(),
+        external_id: row.external_id.clone(),
         manager_id: row.manager_id,
         teams,
         grants,
-        allowed_actions: authorize::member_actions(&actor.principal, actor.now, target, relation)
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        allowed_actions: authorize::member_actions(
+            &actor.principal,
+            actor.ctx(),
+            facts.target(),
+            target,
+        )
+        .into_iter()
+        .map(str::to_string)
+        .collect(),
     }
 }
 
@@ -100,26 +123,32 @@ async fn visible_member(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
-) -> Result<Option<(MemberRow, Principal, outlay_core::Relation)>, WebError> {
+) -> Result<Option<(MemberRow, Principal, TargetFacts)>, WebError> {
     let Some(row) = members::get(conn, actor.org, MemberId(id)).await? else {
         return Ok(None);
     };
-    let Some(relation) = seen_as(conn, actor, &row).await? else {
+    let Some(facts) = seen_as(conn, actor, &row).await? else {
         return Ok(None);
     };
-    let principal = members::principal(conn, actor.org, &row).await?;
-    Ok(Some((row, principal, relation)))
+    let grants = members::grants(conn, actor.org, row.member_id()).await?;
+    let principal = members::resolve(&row, grants, &actor.book);
+    Ok(Some((row, principal, facts)))
 }
 
-/// How the actor relates to a member they may see (`member.view` at that reach), if they may.
+/// The member as the actor sees them, if the actor may see them (`member.view` reaching them).
 pub(crate) async fn seen_as(
     conn: &mut Conn,
     actor: &Actor,
     row: &MemberRow,
-) -> Result<Option<outlay_core::Relation>, WebError> {
-    let relation = scope::relation(conn, actor.org, actor.id(), actor.now, row.member_id()).await?;
-    let view = authorize::scoped(&actor.principal, actor.now, Action::MemberView, relation);
-    Ok(view.allowed.then_some(relation))
+) -> Result<Option<TargetFacts>, WebError> {
+    let facts = scope::target(conn, actor.org, actor.id(), row.member_id()).await?;
+    let view = authorize::on_member(
+        &actor.principal,
+        actor.ctx(),
+        Action::MemberView,
+        facts.target(),
+    );
+    Ok(view.is_allowed().then_some(facts))
 }
 
 async fn full_member(
@@ -127,10 +156,10 @@ async fn full_member(
     actor: &Actor,
     row: &MemberRow,
     target: &Principal,
-    relation: outlay_core::Relation,
+    facts: &TargetFacts,
 ) -> Result<MemberOut, WebError> {
     let teams = outlay_store::teams::teams_of(conn, actor.org, row.member_id()).await?;
-    Ok(member_out(actor, row, target, teams, relation))
+    Ok(member_out(actor, row, target, teams, facts))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -154,8 +183,12 @@ pub async fn list(
 ) -> Result<Json<MemberPage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
     let actor = app.reader(&auth, org).await?;
-    let Some(visible_at) = authorize::list_scope(&actor.principal, actor.now, Action::MemberView)
-    else {
+    let closed = matches!(
+        authorize::company(&actor.principal, actor.ctx(), Action::MemberView),
+        outlay_core::Decision::Denied(Reason::CompanyClosed)
+    );
+    let visible = actor.principal.list_scope(actor.now, Action::MemberView);
+    let Some(visible) = visible.filter(|_| !closed) else {
         let err = Reason::NoPermission {
             action: Action::MemberView,
         }
@@ -167,8 +200,7 @@ pub async fn list(
         &mut conn,
         actor.org,
         actor.id(),
-        actor.now,
-        visible_at,
+        &visible,
         paging.cursor,
         paging.fetch(),
     )
@@ -178,7 +210,7 @@ pub async fn list(
         rows.iter().map(|r| r.id).min().unwrap_or(0),
         rows.iter().map(|r| r.id).max().unwrap_or(0),
     );
-    let book = outlay_store::roles::book(&mut conn, actor.org).await?;
+    let book = &actor.book;
     let mut grants: HashMap<i64, Vec<outlay_core::Grant>> = HashMap::new();
     for (member, g) in members::grants_between(&mut conn, actor.org, lo, hi).await? {
         grants.entry(member).or_default().push(g);
@@ -190,14 +222,13 @@ pub async fn list(
     let items = rows
         .iter()
         .map(|row| {
-            let target = members::resolve(row, grants.remove(&row.id).unwrap_or_default(), &book);
-            let relation = scope::parse_relation(row.relation.as_deref().unwrap_or("other"));
+            let target = members::resolve(row, grants.remove(&row.id).unwrap_or_default(), book);
             member_out(
                 &actor,
                 row,
                 &target,
                 teams.remove(&row.id).unwrap_or_default(),
-                relation,
+                &row.target_facts(),
             )
         })
         .collect();
@@ -217,8 +248,8 @@ pub async fn get(
     let actor = app.reader(&auth, org).await?;
     let mut conn = app.store.read().await?;
     match visible_member(&mut conn, &actor, id).await? {
-        Some((row, target, relation)) => Ok(Json(
-            full_member(&mut conn, &actor, &row, &target, relation).await?,
+        Some((row, target, facts)) => Ok(Json(
+            full_member(&mut conn, &actor, &row, &target, &facts).await?,
         )),
         None => Err(app
             .refused(
@@ -233,7 +264,10 @@ pub async fn get(
 
 #[derive(Serialize, ToSchema)]
 pub struct GrantSource {
+    /// 0 for the base role, which every member holds without a grant.
     pub grant_id: i64,
+    /// The company's base role: held implicitly, never revoked.
+    pub base: bool,
     pub role: String,
     pub team_id: Option<i64>,
     pub valid_until: Option<String>,
@@ -269,22 +303,26 @@ pub async fn permissions(
     let mut conn = app.store.read().await?;
     // Everyone sees their own page, even with no grant left that shows members.
     let found = match visible_member(&mut conn, &actor, id).await? {
-        None if id == actor.id().0 => {
-            let principal = actor.principal.clone();
-            members::get(&mut conn, actor.org, actor.id())
-                .await?
-                .map(|row| (row, principal, outlay_core::Relation::Own))
-        }
+        None if id == actor.id().0 => Some((
+            actor.member.clone(),
+            actor.principal.clone(),
+            actor.principal_target(),
+        )),
         found => found,
     };
-    let Some((_, target, relation)) = found else {
+    let Some((_, target, facts)) = found else {
         return Err(app
             .refused(&actor, "role.view", &target_name, WebError::NotFound)
             .await);
     };
-    if relation != outlay_core::Relation::Own {
-        if let Err(r) =
-            authorize::company(&actor.principal, actor.now, Action::RoleView).into_result()
+    if facts.line != Line::Own {
+        if let Err(r) = authorize::on_member(
+            &actor.principal,
+            actor.ctx(),
+            Action::RoleView,
+            facts.target(),
+        )
+        .into_result()
         {
             return Err(app
                 .refused(&actor, "role.view", &target_name, r.into())
@@ -308,6 +346,7 @@ pub async fn permissions(
                     .iter()
                     .map(|g| GrantSource {
                         grant_id: g.grant.id.0,
+                        base: g.base,
                         role: g.role.key.to_string(),
                         team_id: g.grant.spec.team.map(|t| t.0),
                         valid_until: g.grant.spec.valid_until.map(rfc3339),
@@ -331,6 +370,15 @@ pub struct GrantIn {
     pub valid_from: Option<String>,
     /// RFC 3339; the grant gives nothing from this moment on.
     pub valid_until: Option<String>,
+    /// The highest card limit its holder may set, or amount they may approve, in minor
+    /// units of the company currency.
+    pub max_amount_minor: Option<i64>,
+    /// `false`: may not issue cards or change limits for themself.
+    pub self_issue: Option<bool>,
+    /// Permission groups to switch off: `organization_settings`, `accounting_settings`,
+    /// `modules`, `integrations`, `card_issuance`, `export`.
+    #[serde(default)]
+    pub disabled_groups: Vec<String>,
 }
 
 fn grant_specs(grants: &[GrantIn]) -> Result<Vec<GrantSpec>, WebError> {
@@ -349,11 +397,24 @@ fn grant_specs(grants: &[GrantIn]) -> Result<Vec<GrantSpec>, WebError> {
         .iter()
         .enumerate()
         .map(|(i, g)| {
+            let mut groups = Vec::with_capacity(g.disabled_groups.len());
+            for (j, key) in g.disabled_groups.iter().enumerate() {
+                groups.push(PermGroup::parse(key).ok_or_else(|| {
+                    WebError::invalid(
+                        &format!("grants[{i}].disabled_groups[{j}]"),
+                        format!("`{key}` is not a permission group"),
+                    )
+                })?);
+            }
+            let mut options = GrantOptions::default().with_off(groups);
+            options.max_amount_minor = g.max_amount_minor;
+            options.self_issue = g.self_issue;
             Ok(GrantSpec {
                 role: g.role.trim().to_string(),
                 team: g.team_id.map(TeamId),
                 valid_from: time(i, "valid_from", &g.valid_from)?,
                 valid_until: time(i, "valid_until", &g.valid_until)?,
+                options,
             })
         })
         .collect()
@@ -363,11 +424,11 @@ fn grant_specs(grants: &[GrantIn]) -> Result<Vec<GrantSpec>, WebError> {
 async fn resolve_grants(
     conn: &mut Conn,
     org: OrgId,
+    book: &outlay_core::RoleBook,
     grants: &[GrantIn],
 ) -> Result<Vec<(GrantSpec, Role)>, WebError> {
     let specs = grant_specs(grants)?;
-    let book = outlay_store::roles::book(conn, org).await?;
-    let resolved = invariants::resolve_grants(&book, &specs)?;
+    let resolved = invariants::resolve_grants(book, &specs)?;
     for (i, (spec, _)) in resolved.iter().enumerate() {
         if let Some(team) = spec.team {
             if outlay_store::teams::get(conn, org, team).await?.is_none() {
@@ -408,6 +469,12 @@ pub struct InviteRequest {
     #[serde(default)]
     pub grants: Vec<GrantIn>,
     pub manager_id: Option<i64>,
+    /// `internal` (default) or `external`: an external member never holds cards.
+    pub kind: Option<String>,
+    /// Put the new member in this team (a team-bound inviter invites into its team only).
+    pub team_id: Option<i64>,
+    /// An identifier from an HR system, unique in the company.
+    pub external_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -432,22 +499,70 @@ pub async fn invite(
 ) -> Result<(StatusCode, Json<InviteResponse>), WebError> {
     let email = outlay_core::validate::email(&req.email)?;
     let name = outlay_core::validate::text("name", &req.name, 120)?;
+    let kind = match req.kind.as_deref() {
+        None => MemberKind::Internal,
+        Some(k) => MemberKind::parse(k).ok_or_else(|| {
+            WebError::invalid(
+                "kind",
+                format!("`{k}` is not one of `internal`, `external`"),
+            )
+        })?,
+    };
+    let external_id = req
+        .external_id
+        .as_deref()
+        .map(|e| outlay_core::validate::text("external_id", e, 120))
+        .transpose()?;
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target = format!("invitation:{email}");
     let result = async {
-        let proposed = resolve_grants(&mut tx, actor.org, &req.grants).await?;
-        invariants::check_new_windows(&[], &proposed, actor.now)?;
+        let proposed = resolve_grants(&mut tx, actor.org, &actor.book, &req.grants).await?;
         let manager = check_manager(&mut tx, actor.org, req.manager_id).await?;
+        let team = match req.team_id {
+            None => None,
+            Some(t) => Some(
+                outlay_store::teams::get(&mut tx, actor.org, TeamId(t))
+                    .await?
+                    .map(|t| TeamId(t.id))
+                    .ok_or_else(|| {
+                        WebError::invalid(
+                            "team_id",
+                            format!("team {t} does not exist in this company"),
+                        )
+                    })?,
+            ),
+        };
+        // The newcomer as the inviter will see them: in the team, reporting to the manager.
+        let newcomer = TargetFacts {
+            member: MemberId(0),
+            line: if manager == Some(actor.id()) {
+                Line::Direct
+            } else {
+                Line::Other
+            },
+            teams: team.into_iter().collect(),
+        };
+        for (i, (spec, _)) in proposed.iter().enumerate() {
+            if spec.valid_until.is_some_and(|u| u <= actor.now) {
+                return Err(WebError::invalid(
+                    &format!("grants[{i}].valid_until"),
+                    "is already past: the grant would give nothing",
+                ));
+            }
+        }
         let change = GrantChange {
-            target: MemberId(0),
+            target: newcomer.target(),
             target_archived: false,
+            target_kind: kind,
             current: &[],
             proposed: &proposed,
-            // A new member holds nothing yet, so the last-owner rule cannot bite.
-            other_permanent_owners: 0,
+            // A new member holds nothing yet, so the last-top-role rule cannot bite.
+            other_permanent_tops: 0,
+            top_role: actor.book.preset().top,
+            base_role: actor.book.preset().base,
         };
         let permit =
-            invariants::change_grants(&actor.principal, actor.now, GrantVia::Invite, &change)?;
+            invariants::change_grants(&actor.principal, actor.ctx(), GrantVia::Invite, &change)?;
         let person = match outlay_store::auth::person_by_email(&mut tx, &email).await? {
             Some(p) => {
                 if members::by_person(&mut tx, actor.org, p.id)
@@ -468,13 +583,28 @@ pub async fn invite(
         let id = members::create(
             &mut tx,
             actor.org,
-            person,
-            &name,
-            MemberStatus::Invited,
-            manager,
+            &members::NewMember {
+                person,
+                name: &name,
+                status: MemberStatus::Invited,
+                manager,
+                kind,
+            },
             actor.now,
         )
         .await?;
+        if let Some(t) = team {
+            outlay_store::teams::add_member(&mut tx, actor.org, t, id, &permit).await?;
+        }
+        if external_id.is_some() {
+            let patch = members::ProfilePatch {
+                external_id: Some(external_id.clone()),
+                ..Default::default()
+            };
+            if let Err(e) = members::update_profile(&mut tx, actor.org, id, &patch, &permit).await {
+                return Err(external_id_taken(e));
+            }
+        }
         let specs: Vec<GrantSpec> = proposed.iter().map(|(s, _)| s.clone()).collect();
         members::replace_grants(&mut tx, actor.org, id, &specs, actor.now, &permit).await?;
         let (token, token_hash) = crate::tokens::issue();
@@ -488,6 +618,7 @@ pub async fn invite(
         )
         .await?;
         let roles: Vec<&str> = specs.iter().map(|s| s.role.as_str()).collect();
+        let _ = &roles;
         Ok((
             InviteResponse {
                 id: id.0,
@@ -629,12 +760,57 @@ pub struct GrantsRequest {
     pub grants: Vec<GrantIn>,
 }
 
-/// Replace a member's grants. Needs `role.assign`; only owners grant or revoke owner and
-/// admin; nobody grants beyond what they hold; the last permanent owner stays.
+/// A uniqueness violation on the external identifier is the caller's 409.
+fn external_id_taken(e: outlay_store::StoreError) -> WebError {
+    if e.is_unique_violation() {
+        WebError::Conflict {
+            code: "external_id_taken",
+            message: "another member of this company has that external identifier".into(),
+        }
+    } else {
+        e.into()
+    }
+}
+
+/// The checked change of a member's grants to `proposed`, as the actor would make it.
+async fn grant_change(
+    conn: &mut Conn,
+    actor: &Actor,
+    row: &MemberRow,
+    target: &Principal,
+    facts: &TargetFacts,
+    proposed: &[(GrantSpec, Role)],
+) -> Result<Result<authorize::Permit, Reason>, WebError> {
+    let preset = actor.book.preset();
+    let others =
+        members::other_permanent_tops(conn, actor.org, row.member_id(), preset.top, actor.now)
+            .await?;
+    let current: Vec<outlay_core::ResolvedGrant> = target.stored_grants().cloned().collect();
+    let change = GrantChange {
+        target: facts.target(),
+        target_archived: row.is_archived(),
+        target_kind: row.kind(),
+        current: &current,
+        proposed,
+        other_permanent_tops: others,
+        top_role: preset.top,
+        base_role: preset.base,
+    };
+    Ok(invariants::change_grants(
+        &actor.principal,
+        actor.ctx(),
+        GrantVia::Assign,
+        &change,
+    ))
+}
+
+/// Replace a member's grants. Each role added or removed must be assignable by one of the
+/// caller's grants reaching the member; top-controlled roles only by the top role; nobody
+/// adds to their own grants; the last permanent top-role holder stays.
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/members/{id}/grants", tag = "members", request_body = GrantsRequest,
     params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
     responses((status = 200, body = MemberOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, description = "last owner", body = ErrorBody)),
+              (status = 404, body = ErrorBody), (status = 409, description = "last owner, base role, external member, company closed", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn replace_grants(
     State(app): State<App>,
@@ -645,22 +821,12 @@ pub async fn replace_grants(
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target_name = format!("member:{id}");
     let result = async {
-        let (row, target, relation) = visible_member(&mut tx, &actor, id)
+        let (row, target, facts) = visible_member(&mut tx, &actor, id)
             .await?
             .ok_or(WebError::NotFound)?;
-        let proposed = resolve_grants(&mut tx, actor.org, &req.grants).await?;
-        invariants::check_new_windows(&target.grants, &proposed, actor.now)?;
-        let others =
-            members::other_permanent_owners(&mut tx, actor.org, row.member_id(), actor.now).await?;
-        let change = GrantChange {
-            target: row.member_id(),
-            target_archived: row.is_archived(),
-            current: &target.grants,
-            proposed: &proposed,
-            other_permanent_owners: others,
-        };
-        let permit =
-            invariants::change_grants(&actor.principal, actor.now, GrantVia::Assign, &change)?;
+        let proposed = resolve_grants(&mut tx, actor.org, &actor.book, &req.grants).await?;
+        invariants::check_new_windows(&target, &proposed, actor.now)?;
+        let permit = grant_change(&mut tx, &actor, &row, &target, &facts, &proposed).await??;
         let specs: Vec<GrantSpec> = proposed.iter().map(|(s, _)| s.clone()).collect();
         members::replace_grants(
             &mut tx,
@@ -672,12 +838,12 @@ pub async fn replace_grants(
         )
         .await?;
         let before: Vec<String> = target
-            .grants
-            .iter()
+            .stored_grants()
             .map(|g| g.grant.spec.role.clone())
             .collect();
-        let updated = members::principal(&mut tx, actor.org, &row).await?;
-        let out = full_member(&mut tx, &actor, &row, &updated, relation).await?;
+        let grants = members::grants(&mut tx, actor.org, row.member_id()).await?;
+        let updated = members::resolve(&row, grants, &actor.book);
+        let out = full_member(&mut tx, &actor, &row, &updated, &facts).await?;
         let after: Vec<&str> = specs.iter().map(|s| s.role.as_str()).collect();
         Ok((out, json!({"before": before, "after": after})))
     }
@@ -698,11 +864,14 @@ pub struct ManagerRequest {
 }
 
 /// A field that must be given, though it may be null: `Some(None)` is an explicit null.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-    Option::<i64>::deserialize(d).map(Some)
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Set a member's manager. Access follows the reporting line at once; nothing is deleted.
+/// Needs `member.manage` reaching the member.
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/members/{id}/manager", tag = "members", request_body = ManagerRequest,
     params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
     responses((status = 200, body = MemberOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -717,7 +886,7 @@ pub async fn set_manager(
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target_name = format!("member:{id}");
     let result = async {
-        let (row, target, _) = visible_member(&mut tx, &actor, id)
+        let (row, target, facts) = visible_member(&mut tx, &actor, id)
             .await?
             .ok_or(WebError::NotFound)?;
         let wanted = req
@@ -728,14 +897,14 @@ pub async fn set_manager(
             Some(m) => members::would_cycle(&mut tx, actor.org, row.member_id(), m).await?,
             None => false,
         };
-        let permit = invariants::set_manager(&actor.principal, actor.now, cycle)?;
+        let permit =
+            invariants::manage_member(&actor.principal, actor.ctx(), facts.target(), cycle)?;
         members::set_manager(&mut tx, actor.org, row.member_id(), manager, &permit).await?;
         let row = members::get(&mut tx, actor.org, row.member_id())
             .await?
             .ok_or(WebError::NotFound)?;
-        let relation =
-            scope::relation(&mut tx, actor.org, actor.id(), actor.now, row.member_id()).await?;
-        let out = full_member(&mut tx, &actor, &row, &target, relation).await?;
+        let facts = scope::target(&mut tx, actor.org, actor.id(), row.member_id()).await?;
+        let out = full_member(&mut tx, &actor, &row, &target, &facts).await?;
         Ok((out, json!({"manager_id": manager.map(|m| m.0)})))
     }
     .await;
@@ -745,7 +914,97 @@ pub async fn set_manager(
     ))
 }
 
-/// Archive a member: they can no longer log in or act; their data and history stay.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRequest {
+    pub name: Option<String>,
+    /// `internal` or `external`; an external member may hold no card-holding role.
+    pub kind: Option<String>,
+    /// An identifier from an HR system, unique in the company; null clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub external_id: Option<Option<String>>,
+}
+
+/// Change a member's profile: name, kind, external identifier. Needs `member.manage`
+/// reaching the member. The login email belongs to the person, not to one company.
+#[utoipa::path(patch, path = "/api/v1/orgs/{org}/members/{id}", tag = "members", request_body = ProfileRequest,
+    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
+    responses((status = 200, body = MemberOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, description = "external id taken, or external member holding cards", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update_profile(
+    State(app): State<App>,
+    auth: Auth,
+    Path((org, id)): Path<(i64, i64)>,
+    Body(req): Body<ProfileRequest>,
+) -> Result<Json<MemberOut>, WebError> {
+    let name = req
+        .name
+        .as_deref()
+        .map(|n| outlay_core::validate::text("name", n, 120))
+        .transpose()?;
+    let kind = req
+        .kind
+        .as_deref()
+        .map(|k| {
+            MemberKind::parse(k).ok_or_else(|| {
+                WebError::invalid(
+                    "kind",
+                    format!("`{k}` is not one of `internal`, `external`"),
+                )
+            })
+        })
+        .transpose()?;
+    let external_id = match &req.external_id {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(e)) => Some(Some(outlay_core::validate::text("external_id", e, 120)?)),
+    };
+    let (mut tx, actor) = app.writer(&auth, org).await?;
+    let target_name = format!("member:{id}");
+    let result = async {
+        let (row, target, facts) = visible_member(&mut tx, &actor, id)
+            .await?
+            .ok_or(WebError::NotFound)?;
+        let permit =
+            invariants::manage_member(&actor.principal, actor.ctx(), facts.target(), false)?;
+        if kind == Some(MemberKind::External) {
+            if let Some(g) = target.stored_grants().find(|g| g.role.holds_cards()) {
+                return Err(Reason::ExternalNoCards {
+                    role: g.role.key.to_string(),
+                }
+                .into());
+            }
+        }
+        let patch = members::ProfilePatch {
+            name: name.clone(),
+            kind,
+            external_id: external_id.clone(),
+        };
+        members::update_profile(&mut tx, actor.org, row.member_id(), &patch, &permit)
+            .await
+            .map_err(external_id_taken)?;
+        let row = members::get(&mut tx, actor.org, row.member_id())
+            .await?
+            .ok_or(WebError::NotFound)?;
+        let grants = members::grants(&mut tx, actor.org, row.member_id()).await?;
+        let updated = members::resolve(&row, grants, &actor.book);
+        let out = full_member(&mut tx, &actor, &row, &updated, &facts).await?;
+        Ok((
+            out,
+            json!({"name": name, "kind": kind.map(MemberKind::as_str), "external_id": external_id}),
+        ))
+    }
+    .await;
+    Ok(Json(
+        app.finish(tx, &actor, "member.profile", &target_name, result)
+            .await?,
+    ))
+}
+
+/// Archive a member: they can no longer log in or act; their data and history stay. Needs
+/// `member.archive` reaching the member.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/members/{id}/archive", tag = "members",
     params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
     responses((status = 200, body = MemberOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -759,18 +1018,28 @@ pub async fn archive(
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target_name = format!("member:{id}");
     let result = async {
-        let (row, target, relation) = visible_member(&mut tx, &actor, id)
+        let (row, target, facts) = visible_member(&mut tx, &actor, id)
             .await?
             .ok_or(WebError::NotFound)?;
+        let top = actor.book.preset().top;
         let others =
-            members::other_permanent_owners(&mut tx, actor.org, row.member_id(), actor.now).await?;
-        let permit = invariants::archive_member(&actor.principal, actor.now, &target, others)?;
+            members::other_permanent_tops(&mut tx, actor.org, row.member_id(), top, actor.now)
+                .await?;
+        let permit = invariants::archive_member(
+            &actor.principal,
+            actor.ctx(),
+            facts.target(),
+            &target,
+            others,
+            top,
+        )?;
         members::archive(&mut tx, actor.org, row.member_id(), actor.now, &permit).await?;
         let row = members::get(&mut tx, actor.org, row.member_id())
             .await?
             .ok_or(WebError::NotFound)?;
-        let target = members::principal(&mut tx, actor.org, &row).await?;
-        let out = full_member(&mut tx, &actor, &row, &target, relation).await?;
+        let grants = members::grants(&mut tx, actor.org, row.member_id()).await?;
+        let target = members::resolve(&row, grants, &actor.book);
+        let out = full_member(&mut tx, &actor, &row, &target, &facts).await?;
         Ok((out, json!({})))
     }
     .await;
@@ -781,20 +1050,32 @@ pub async fn archive(
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct ReachChange {
+    pub member_id: i64,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct GrantsPreview {
     /// Whether the caller may make this change now.
     pub allowed: bool,
-    /// `granted` or the code of the refusing rule, e.g. `owner_only`, `escalation`, `last_owner`.
+    /// `granted` or the code of the refusing rule, e.g. `owner_only`, `not_assignable`, `last_owner`.
     pub code: String,
     pub reason: String,
-    /// Permissions the member would gain (not covered by what they hold now).
+    /// Permissions the member would gain (not covered by what they hold now); those of
+    /// team-bound grants end in `@TEAM_ID`.
     pub gained: Vec<String>,
     /// Permissions the member would lose.
     pub lost: Vec<String>,
+    /// People whose expenses would enter the member's reach (at most 100).
+    pub people_gained: Vec<ReachChange>,
+    /// People whose expenses would leave the member's reach (at most 100).
+    pub people_lost: Vec<ReachChange>,
 }
 
-/// Preview replacing a member's grants: what they would gain and lose, and whether the
-/// caller may make the change. Nothing is changed. Needs `role.view` or `role.assign`.
+/// Preview replacing a member's grants: what they would gain and lose, whose data would
+/// enter or leave their reach, and whether the caller may make the change. Nothing is
+/// changed. Needs `role.view`, or a grant that assigns roles.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/members/{id}/grants/preview", tag = "members", request_body = GrantsRequest,
     params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
     responses((status = 200, body = GrantsPreview), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -807,9 +1088,12 @@ pub async fn preview_grants(
 ) -> Result<Json<GrantsPreview>, WebError> {
     let actor = app.reader(&auth, org).await?;
     let target_name = format!("member:{id}");
-    let may_preview = [Action::RoleView, Action::RoleAssign]
-        .into_iter()
-        .any(|a| authorize::company(&actor.principal, actor.now, a).allowed);
+    let may_preview = authorize::company(&actor.principal, actor.ctx(), Action::RoleView)
+        .is_allowed()
+        || actor
+            .principal
+            .active_grants(actor.now)
+            .any(|g| !g.role.assignable.is_empty());
     if !may_preview {
         let err = Reason::NoPermission {
             action: Action::RoleAssign,
@@ -818,26 +1102,32 @@ pub async fn preview_grants(
         return Err(app.refused(&actor, "role.preview", &target_name, err).await);
     }
     let mut conn = app.store.read().await?;
-    let Some((row, target, _)) = visible_member(&mut conn, &actor, id).await? else {
+    let Some((row, target, facts)) = visible_member(&mut conn, &actor, id).await? else {
         return Err(app
             .refused(&actor, "role.preview", &target_name, WebError::NotFound)
             .await);
     };
-    let proposed = resolve_grants(&mut conn, actor.org, &req.grants).await?;
-    invariants::check_new_windows(&target.grants, &proposed, actor.now)?;
-    let others =
-        members::other_permanent_owners(&mut conn, actor.org, row.member_id(), actor.now).await?;
-    let change = GrantChange {
-        target: row.member_id(),
-        target_archived: row.is_archived(),
-        current: &target.grants,
-        proposed: &proposed,
-        other_permanent_owners: others,
-    };
-    let decision =
-        invariants::change_grants(&actor.principal, actor.now, GrantVia::Assign, &change);
+    let proposed = resolve_grants(&mut conn, actor.org, &actor.book, &req.grants).await?;
+    invariants::check_new_windows(&target, &proposed, actor.now)?;
+    let decision = grant_change(&mut conn, &actor, &row, &target, &facts, &proposed).await?;
     let diff = invariants::access_diff(&target, &proposed, actor.now);
-    let keys = |ps: Vec<outlay_core::Permission>| ps.into_iter().map(|p| p.key()).collect();
+    let specs: Vec<GrantSpec> = proposed.iter().map(|(s, _)| s.clone()).collect();
+    let after = members::principal_with(&row, &specs, &actor.book);
+    let reach = |p: &Principal| p.list_scope(actor.now, Action::ExpenseView);
+    let (people_gained, people_lost) = members::reach_change(
+        &mut conn,
+        actor.org,
+        row.member_id(),
+        reach(&target).as_ref(),
+        reach(&after).as_ref(),
+        100,
+    )
+    .await?;
+    let people = |v: Vec<(i64, String)>| {
+        v.into_iter()
+            .map(|(member_id, name)| ReachChange { member_id, name })
+            .collect()
+    };
     let (allowed, code, reason) = match decision {
         Ok(_) => (
             true,
@@ -850,7 +1140,9 @@ pub async fn preview_grants(
         allowed,
         code,
         reason,
-        gained: keys(diff.gained),
-        lost: keys(diff.lost),
+        gained: diff.gained,
+        lost: diff.lost,
+        people_gained: people(people_gained),
+        people_lost: people(people_lost),
     }))
 }

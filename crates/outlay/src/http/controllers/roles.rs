@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use outlay_core::authorize;
 use outlay_core::invariants::{self, CustomRoleInput};
-use outlay_core::role::{Role, TeamBinding};
+use outlay_core::role::Role;
 use outlay_core::Action;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -25,6 +25,12 @@ pub struct RoleOut {
     pub read_only: bool,
     /// `never`, `optional` or `required`: whether grants of the role name a team.
     pub team_binding: String,
+    /// Roles its holders may grant and revoke (`*`: any).
+    pub assignable: Vec<String>,
+    /// The company's top role (owner, account holder, or admin).
+    pub top: bool,
+    /// Only holders of the top role grant or revoke it.
+    pub top_controlled: bool,
     pub permissions: Vec<String>,
     /// What the caller may do with the role now: `grant` when they could hand it out.
     pub allowed_actions: Vec<String>,
@@ -44,14 +50,12 @@ pub fn role_out(actor: &Actor, r: &Role) -> RoleOut {
         description: r.description.clone(),
         builtin: r.builtin,
         read_only: r.read_only,
-        team_binding: match r.team_binding {
-            TeamBinding::Never => "never",
-            TeamBinding::Optional => "optional",
-            TeamBinding::Required => "required",
-        }
-        .to_string(),
+        team_binding: r.team_binding.as_str().to_string(),
+        assignable: r.assignable.keys(),
+        top: r.top,
+        top_controlled: r.top_controlled,
         permissions: r.permissions.iter().map(|p| p.key()).collect(),
-        allowed_actions: authorize::role_actions(&actor.principal, actor.now, r)
+        allowed_actions: authorize::role_actions(&actor.principal, actor.ctx(), r)
             .into_iter()
             .map(str::to_string)
             .collect(),
@@ -69,13 +73,12 @@ pub async fn list(
     Path(org): Path<i64>,
 ) -> Result<Json<RoleList>, WebError> {
     let actor = app.reader(&auth, org).await?;
-    if let Err(r) = authorize::company(&actor.principal, actor.now, Action::RoleView).into_result()
+    if let Err(r) =
+        authorize::company(&actor.principal, actor.ctx(), Action::RoleView).into_result()
     {
         return Err(app.refused(&actor, "role.view", "roles", r.into()).await);
     }
-    let mut conn = app.store.read().await?;
-    let book = outlay_store::roles::book(&mut conn, actor.org).await?;
-    let items = book.all().iter().map(|r| role_out(&actor, r)).collect();
+    let items = actor.book.all().map(|r| role_out(&actor, r)).collect();
     Ok(Json(RoleList {
         items,
         next_cursor: None,
@@ -92,6 +95,9 @@ pub struct NewRole {
     pub permissions: Vec<String>,
     #[serde(default)]
     pub read_only: bool,
+    /// Roles its holders may grant and revoke; only roles the definer could assign.
+    #[serde(default)]
+    pub assignable: Vec<String>,
 }
 
 /// Define a custom role from the catalog. Needs `role.manage`; nobody defines a role with
@@ -107,17 +113,19 @@ pub async fn create(
     Path(org): Path<i64>,
     Body(req): Body<NewRole>,
 ) -> Result<(StatusCode, Json<RoleOut>), WebError> {
+    let (mut tx, actor) = app.writer(&auth, org).await?;
     let input = CustomRoleInput::parse(
+        &actor.book,
         &req.key,
         &req.name,
         req.description.as_deref(),
         &req.permissions,
         req.read_only,
+        &req.assignable,
     )?;
-    let (mut tx, actor) = app.writer(&auth, org).await?;
     let target = format!("role:{}", input.key);
     let result = async {
-        let permit = invariants::define_role(&actor.principal, actor.now, &input)?;
+        let permit = invariants::define_role(&actor.principal, actor.ctx(), &actor.book, &input)?;
         let role = input.into_role();
         if let Err(e) =
             outlay_store::roles::create(&mut tx, actor.org, &role, actor.now, &permit).await

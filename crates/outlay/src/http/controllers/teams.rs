@@ -37,7 +37,7 @@ pub struct ListQuery {
 }
 
 fn team_actions(actor: &crate::http::actor::Actor) -> Vec<String> {
-    authorize::team_actions(&actor.principal, actor.now)
+    authorize::team_actions(&actor.principal, actor.ctx())
         .into_iter()
         .map(str::to_string)
         .collect()
@@ -56,7 +56,8 @@ pub async fn list(
 ) -> Result<Json<TeamList>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
     let actor = app.reader(&auth, org).await?;
-    if let Err(r) = authorize::company(&actor.principal, actor.now, Action::TeamView).into_result()
+    if let Err(r) =
+        authorize::company(&actor.principal, actor.ctx(), Action::TeamView).into_result()
     {
         return Err(app.refused(&actor, "team.view", "teams", r.into()).await);
     }
@@ -101,7 +102,7 @@ pub async fn create(
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target = format!("team:{name}");
     let result = async {
-        let permit = authorize::company_permit(&actor.principal, actor.now, Action::TeamManage)?;
+        let permit = authorize::company_permit(&actor.principal, actor.ctx(), Action::TeamManage)?;
         match outlay_store::teams::create(&mut tx, actor.org, &name, actor.now, &permit).await {
             Ok(id) => Ok((
                 TeamOut {
@@ -137,7 +138,7 @@ async fn change(
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target = format!("team:{team}/member:{member}");
     let result = async {
-        let permit = authorize::company_permit(&actor.principal, actor.now, Action::TeamManage)?;
+        let permit = authorize::company_permit(&actor.principal, actor.ctx(), Action::TeamManage)?;
         let team = outlay_store::teams::get(&mut tx, actor.org, TeamId(team))
             .await?
             .ok_or(WebError::NotFound)?;
