@@ -192,6 +192,15 @@ pub fn decide(req: &Request<'_>) -> Decision {
         }
         None => (actor, None),
     };
+    // Holding no card of their own, an external member issues none to themself.
+    if actor.kind == crate::principal::MemberKind::External
+        && matches!(action, Action::CardIssue | Action::CardLimits)
+        && req.resource.owner.is_some_and(|t| t.line == Line::Own)
+    {
+        return Decision::Denied(Reason::ExternalNoCards {
+            role: "external member".into(),
+        });
+    }
     if is_decision(action) {
         if let Some(owner) = req.resource.owner {
             if owner.member == actor.member || Some(owner.member) == on_behalf_of {
@@ -237,7 +246,12 @@ fn allow(
             capped = Some(r);
             continue;
         }
-        return Ok(granted(g, action, reach));
+        // A bound grant reaching only its holder does so through its `own` permission.
+        let named = match (g.grant.spec.team, res.owner) {
+            (Some(team), Some(t)) if t.line == Line::Own && !t.teams.contains(&team) => Scope::Own,
+            _ => reach,
+        };
+        return Ok(granted(g, action, named));
     }
     if let Some(r) = capped {
         return Err(r);

@@ -146,6 +146,8 @@ pub enum Reason {
     BaseRole { role: String },
     /// Nobody decides their own request.
     OwnRequest,
+    /// The company has exactly one holder of this role.
+    SingleHolder { role: String },
 }
 
 impl Reason {
@@ -173,6 +175,7 @@ impl Reason {
             Reason::ExternalNoCards { .. } => "external_no_cards",
             Reason::BaseRole { .. } => "base_role",
             Reason::OwnRequest => "own_request",
+            Reason::SingleHolder { .. } => "single_holder",
         }
     }
 
@@ -186,7 +189,8 @@ impl Reason {
             | Reason::AlreadyArchived
             | Reason::CompanyClosed
             | Reason::ExternalNoCards { .. }
-            | Reason::BaseRole { .. } => DenialKind::Conflict,
+            | Reason::BaseRole { .. }
+            | Reason::SingleHolder { .. } => DenialKind::Conflict,
             _ => DenialKind::Forbidden,
         }
     }
@@ -268,6 +272,9 @@ impl fmt::Display for Reason {
                 "`{role}` is every member's base role: it is never granted nor revoked"
             ),
             Reason::OwnRequest => f.write_str("nobody decides their own request"),
+            Reason::SingleHolder { role } => {
+                write!(f, "the company has exactly one `{role}`; another cannot be added")
+            }
         }
     }
 }

@@ -121,6 +121,9 @@ pub struct GrantChange<'a> {
     pub proposed: &'a [(GrantSpec, Role)],
     /// Active members other than the target holding a permanent top-role grant now.
     pub other_permanent_tops: usize,
+    /// Members other than the target holding any grant of the top role (for single-holder
+    /// roles such as Qonto's account holder).
+    pub other_tops: usize,
     /// The preset's top role key, for the message.
     pub top_role: &'a str,
     pub base_role: Option<&'a str>,
@@ -211,6 +214,12 @@ pub fn change_grants(
             });
         }
         may_assign(actor, now, role, spec.team, &change.target)?;
+        let already = change.current.iter().any(|g| g.role.key == role.key);
+        if role.single && !already && change.other_tops > 0 {
+            return Err(Reason::SingleHolder {
+                role: role.key.to_string(),
+            });
+        }
     }
     for g in &removed {
         may_assign(actor, now, &g.role, g.grant.spec.team, &change.target)?;
@@ -242,7 +251,13 @@ fn held_by<'a>(grants: impl Iterator<Item = (&'a GrantSpec, PermSet)>) -> Held {
     let mut out: Held = Vec::new();
     for (spec, perms) in grants {
         for p in perms.iter() {
-            out.push((p, spec.team));
+            // One's own data is one's own whatever team a grant names.
+            let team = if p.scope == Some(Scope::Own) {
+                None
+            } else {
+                spec.team
+            };
+            out.push((p, team));
         }
     }
     out.sort_unstable();
@@ -453,6 +468,7 @@ impl CustomRoleInput {
             ),
             top: false,
             top_controlled: false,
+            single: false,
         }
     }
 }

@@ -45,6 +45,8 @@ struct PresetDef {
     top_controlled: &'static [&'static str],
     manager_scope: &'static str,
     rules: &'static [&'static str],
+    /// The top role has exactly one holder.
+    single_top: bool,
 }
 
 /// A preset, resolved: its roles with their permission sets.
@@ -121,6 +123,7 @@ const OWN_SPENDING: &[&str] = &[
     "trip.view.own",
     "member.view.own",
     "analytics.view.own",
+    "delegation.manage.own",
 ];
 const OWN_CARDS: &[&str] = &["card.view.own", "card.request", "transaction.view.own"];
 const VIEW_ALL: &[&str] = &[
@@ -222,6 +225,7 @@ static OUTLAY: PresetDef = PresetDef {
     top: "owner",
     top_controlled: &["owner", "admin"],
     manager_scope: "team",
+    single_top: false,
     rules: &[
         "only owners grant or revoke owner and admin",
         "admins assign every other role",
@@ -256,6 +260,7 @@ static PLEO: PresetDef = PresetDef {
     top: "admin",
     top_controlled: &["admin"],
     manager_scope: "all (reviewers review company-wide)",
+    single_top: false,
     rules: &[
         "administrators have full control and grant access to bookkeepers and reviewers",
         "external bookkeepers are members of kind `external` and never hold cards",
@@ -285,6 +290,7 @@ static ELOOPE: PresetDef = PresetDef {
     top: "admin",
     top_controlled: &["admin"],
     manager_scope: "team",
+    single_top: false,
     rules: &[
         "no base role: an auditor alone creates nothing",
         "managers see and approve their team, and delegate approvals while away",
@@ -312,6 +318,7 @@ static PLIANT: PresetDef = PresetDef {
     top: "owner",
     top_controlled: &["owner", "admin", "auditor"],
     manager_scope: "bound teams only",
+    single_top: false,
     rules: &[
         "cardholder is every member's base role: never assigned, never removed",
         "only owners assign or unassign owner and admin, and set admins' caps",
@@ -340,6 +347,7 @@ static QONTO: PresetDef = PresetDef {
     top: "account_holder",
     top_controlled: &["account_holder"],
     manager_scope: "a bound team, or the whole company when unbound",
+    single_top: true,
     rules: &[
         "exactly one account holder, the only one who may request the account's closure",
         "admins hold every other right of the account holder, including making admins",
@@ -370,6 +378,7 @@ static PLANE: PresetDef = PresetDef {
     top: "admin",
     top_controlled: &["admin"],
     manager_scope: "direct",
+    single_top: false,
     rules: &[
         "managers see and approve their direct reports only",
         "only workers submit expense reports",
@@ -392,7 +401,7 @@ static PLANE: PresetDef = PresetDef {
         role("accountant", "Accountant", "Reports and accounting features for bookkeeping: GL exports; cannot see or manage workers, nor run payroll.",
             Perms::Keys(&[&["analytics.view.all", "accounting.view", "accounting.manage", "export.create", "invoice.view"]]), Optional, NONE),
         role("worker", "Worker", "Their own data only: submits expense reports, sees their own payments and documents.",
-            Perms::Keys(&[&["expense.create", "expense.view.own", "expense.edit.own", "expense.delete.own", "expense.submit.own", "report.create", "report.view.own", "report.submit.own", "payment.view.own", "member.view.own"]]), Optional, NONE),
+            Perms::Keys(&[&["expense.create", "expense.view.own", "expense.edit.own", "expense.delete.own", "expense.submit.own", "report.create", "report.view.own", "report.submit.own", "payment.view.own", "member.view.own", "delegation.manage.own"]]), Optional, NONE),
     ],
 };
 
@@ -426,6 +435,7 @@ fn resolve(def: &'static PresetDef) -> Preset {
                 },
                 top: r.key == def.top,
                 top_controlled: def.top_controlled.contains(&r.key),
+                single: r.key == def.top && def.single_top,
             }
         })
         .collect();

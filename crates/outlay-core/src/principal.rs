@@ -50,6 +50,16 @@ pub struct ResolvedGrant {
 impl ResolvedGrant {
     pub fn new(grant: Grant, role: Role, kind: MemberKind) -> ResolvedGrant {
         let mut permissions = grant.spec.options.narrow(role.permissions);
+        // A team-bound grant never holds company-level actions: not for decisions, not on
+        // pages, not in previews.
+        if grant.spec.team.is_some() {
+            permissions = permissions.without_actions(
+                crate::catalog::ACTIONS
+                    .iter()
+                    .filter(|a| a.company_level)
+                    .map(|a| a.action),
+            );
+        }
         if kind == MemberKind::External {
             permissions = permissions.minus(cardholding());
         }
@@ -322,7 +332,7 @@ mod tests {
             s,
             Some(ListScope {
                 all: false,
-                own: true,
+                own: false,
                 direct: false,
                 subtree: true,
                 teams: vec![TeamId(7)],

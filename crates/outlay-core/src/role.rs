@@ -78,6 +78,8 @@ pub struct Role {
     /// Only holders of the top role grant or revoke it: the top role itself, admin where the
     /// preset says so, and custom roles with an admin-grade permission.
     pub top_controlled: bool,
+    /// The company has exactly one holder of this role (Qonto's account holder).
+    pub single: bool,
 }
 
 impl Role {

@@ -519,3 +519,17 @@ pub async fn reach_change(
     let gained = out.pop().unwrap_or_default();
     Ok((gained, lost))
 }
+
+/// Members other than `except`, not archived, holding any grant of role `top`.
+pub async fn other_tops(conn: &mut Conn, org: OrgId, except: MemberId, top: &str) -> Result<usize> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT g.member_id) FROM grants g JOIN members m ON m.id = g.member_id AND m.org_id = g.org_id \
+         WHERE g.org_id = $1 AND g.member_id <> $2 AND g.role = $3 AND m.status <> 'archived'",
+    )
+    .bind(org.0)
+    .bind(except.0)
+    .bind(top)
+    .fetch_one(&mut *conn)
+    .await?;
+    usize::try_from(n).map_err(|_| StoreError::Corrupt("negative count".into()))
+}

@@ -82,3 +82,40 @@ pub async fn close(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A company about to be founded, with the person who will hold its top role.
+pub struct Founding<'a> {
+    pub name: &'a str,
+    pub preset: &'static Preset,
+    pub base_currency: &'a str,
+    pub founder_person: i64,
+    pub founder_name: &'a str,
+    /// `Invited` when a server operator creates the company for someone who accepts later.
+    pub founder_status: crate::members::MemberStatus,
+}
+
+/// Founds a company: the company, its founder's membership and their permanent grant of the
+/// preset's top role. Needs no permit: anyone logged in may found a company of their own.
+pub async fn found(
+    conn: &mut Conn,
+    f: &Founding<'_>,
+    now: Timestamp,
+) -> Result<(OrgId, outlay_core::MemberId)> {
+    let org = create(conn, f.name, f.preset.key, f.base_currency, now).await?;
+    let member = crate::members::create(
+        conn,
+        org,
+        &crate::members::NewMember {
+            person: f.founder_person,
+            name: f.founder_name,
+            status: f.founder_status.clone(),
+            manager: None,
+            kind: outlay_core::MemberKind::Internal,
+        },
+        now,
+    )
+    .await?;
+    let spec = outlay_core::GrantSpec::role(f.preset.top);
+    crate::members::insert_grant(conn, org, member, &spec, now).await?;
+    Ok((org, member))
+}

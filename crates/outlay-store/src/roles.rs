@@ -40,6 +40,7 @@ impl From<RoleRow> for Role {
             top: false,
             // Decided by the role book, from the preset's admin-grade permissions.
             top_controlled: false,
+            single: false,
         }
     }
 }

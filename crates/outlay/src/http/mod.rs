@@ -40,6 +40,30 @@ pub fn router(app: App) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(me::me))
+        .route("/presets", get(orgs::presets))
+        .route("/orgs", post(orgs::create))
+        .route("/orgs/{org}", get(orgs::get))
+        .route("/orgs/{org}/close", post(orgs::close))
+        .route(
+            "/orgs/{org}/delegations",
+            get(delegations::list).post(delegations::create),
+        )
+        .route(
+            "/orgs/{org}/delegations/{id}",
+            axum::routing::delete(delegations::end),
+        )
+        .route(
+            "/orgs/{org}/role-requests",
+            get(role_requests::list).post(role_requests::create),
+        )
+        .route(
+            "/orgs/{org}/role-requests/{id}/approve",
+            post(role_requests::approve),
+        )
+        .route(
+            "/orgs/{org}/role-requests/{id}/decline",
+            post(role_requests::decline),
+        )
         .route(
             "/invitations/{token}/accept",
             post(members::accept_invitation),

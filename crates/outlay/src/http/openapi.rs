@@ -52,6 +52,9 @@ impl Modify for BearerAuth {
     info(title = "Outlay API", description = "Self-hostable spend management: members, roles, grants, expenses, explainable decisions and a tamper-evident audit log."),
     paths(
         auth::login, auth::logout, me::me,
+        orgs::presets, orgs::create, orgs::get, orgs::close,
+        delegations::create, delegations::list, delegations::end,
+        role_requests::create, role_requests::list, role_requests::approve, role_requests::decline,
         catalog::permissions, roles::list, roles::create,
         members::list, members::invite, members::get, members::update_profile, members::permissions, members::replace_grants, members::preview_grants,
         members::set_manager, members::archive, members::accept_invitation,
@@ -63,6 +66,9 @@ impl Modify for BearerAuth {
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "logging in and out"),
+        (name = "orgs", description = "companies, their presets and lifecycle"),
+        (name = "delegations", description = "acting for someone else for a while"),
+        (name = "role requests", description = "asking for a role, and deciding"),
         (name = "roles", description = "the permission catalog and roles"),
         (name = "members", description = "members, grants, reporting lines"),
         (name = "teams", description = "teams"),

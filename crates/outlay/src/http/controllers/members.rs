@@ -558,6 +558,7 @@ pub async fn invite(
             proposed: &proposed,
             // A new member holds nothing yet, so the last-top-role rule cannot bite.
             other_permanent_tops: 0,
+            other_tops: 0,
             top_role: actor.book.preset().top,
             base_role: actor.book.preset().base,
         };
@@ -785,6 +786,7 @@ async fn grant_change(
     let others =
         members::other_permanent_tops(conn, actor.org, row.member_id(), preset.top, actor.now)
             .await?;
+    let other_tops = members::other_tops(conn, actor.org, row.member_id(), preset.top).await?;
     let current: Vec<outlay_core::ResolvedGrant> = target.stored_grants().cloned().collect();
     let change = GrantChange {
         target: facts.target(),
@@ -793,6 +795,7 @@ async fn grant_change(
         current: &current,
         proposed,
         other_permanent_tops: others,
+        other_tops,
         top_role: preset.top,
         base_role: preset.base,
     };
