@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate` and `demo`.
+//! The command line: `serve`, `migrate`, `demo` and `org create`.
 
 use clap::{Parser, Subcommand};
 use outlay_store::Store;
@@ -41,13 +41,55 @@ enum Command {
         )]
         database_url: String,
     },
-    /// Start a server over a fresh demo database with companies Acme and Globex.
+    /// Companies: create one for a person who sets their password through a one-time link.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Start a server over a fresh demo database with companies Acme and Globex and one
+    /// company per seed preset.
     Demo {
         #[arg(long, env = "OUTLAY_BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
         /// The demo database file; replaced on every start.
         #[arg(long, default_value = "outlay-demo.db")]
         database: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create a company whose top role (owner, account holder or admin) goes to `--owner-email`,
+    /// and print a one-time link for them to set their password and join.
+    Create {
+        /// The company's name.
+        #[arg(long)]
+        name: String,
+        /// The role-model preset: outlay, pleo, eloope, pliant, qonto or plane.
+        #[arg(long, default_value = "outlay")]
+        preset: String,
+        /// Email of the person who will hold the top role.
+        #[arg(long)]
+        owner_email: String,
+        /// Their name; defaults to the part of the email before `@`.
+        #[arg(long)]
+        owner_name: Option<String>,
+        /// ISO 4217 code of the company currency.
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+        #[arg(
+            long,
+            env = "OUTLAY_DATABASE_URL",
+            default_value = "sqlite://outlay.db"
+        )]
+        database_url: String,
+        /// Where the server is reached, for the printed link.
+        #[arg(
+            long,
+            env = "OUTLAY_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
     },
 }
 
@@ -94,6 +136,16 @@ async fn serve(store: Store, bind: SocketAddr) -> Result<(), BoxError> {
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let addr = listener.local_addr()?;
+    let companies = {
+        let mut conn = store.read().await?;
+        outlay_store::orgs::count(&mut conn).await?
+    };
+    if companies == 0 {
+        eprintln!(
+            "no company yet. Create the first one with\n  outlay org create --name NAME --preset outlay --owner-email YOU@EXAMPLE.COM\n\
+             (presets: outlay, pleo, eloope, pliant, qonto, plane), or log in and POST /api/v1/orgs."
+        );
+    }
     eprintln!("outlay listening on http://{addr} (API under /api/v1, OpenAPI at /api/v1/openapi.json); ctrl-c stops");
     crate::serve(listener, crate::App::new(store, crate::clock::system())).await?;
     Ok(())
@@ -102,6 +154,43 @@ async fn serve(store: Store, bind: SocketAddr) -> Result<(), BoxError> {
 async fn run(command: Command) -> Result<(), BoxError> {
     match command {
         Command::Serve { bind, database_url } => serve(open(&database_url).await?, bind).await,
+        Command::Org {
+            command:
+                OrgCommand::Create {
+                    name,
+                    preset,
+                    owner_email,
+                    owner_name,
+                    currency,
+                    database_url,
+                    public_url,
+                },
+        } => {
+            let store = open(&database_url).await?;
+            let created = crate::org::create(
+                &store,
+                crate::org::NewCompany {
+                    name: &name,
+                    preset: &preset,
+                    owner_email: &owner_email,
+                    owner_name: owner_name.as_deref(),
+                    currency: &currency,
+                },
+                crate::clock::system()(),
+            )
+            .await?;
+            let base = public_url.trim_end_matches('/');
+            println!(
+                "created company {} (org id {}, preset {}); {} holds its `{}` role once they accept.",
+                name, created.org.0, preset, owner_email, created.role
+            );
+            println!(
+                "one-time link (valid 14 days): {base}/api/v1/invitations/{}/accept\n\
+                 set the password with:\n  curl -s -X POST {base}/api/v1/invitations/{}/accept \\\n    -H 'content-type: application/json' -d '{{\"password\":\"a long passphrase\"}}'",
+                created.token, created.token
+            );
+            Ok(())
+        }
         Command::Migrate { database_url } => {
             let store = Store::open(&database_url).await?;
             let applied = store.migrate().await?;

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod clock;
 pub mod demo;
 pub mod http;
+pub mod org;
 pub mod password;
 pub mod tokens;
 
