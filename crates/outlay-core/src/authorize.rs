@@ -145,7 +145,7 @@ fn is_decision(action: Action) -> bool {
 }
 
 /// Actions a grant's `max_amount_minor` caps.
-fn is_capped(action: Action) -> bool {
+pub fn is_capped(action: Action) -> bool {
     use Action::*;
     matches!(
         action,
@@ -261,9 +261,15 @@ fn allow(
 
 fn caps(g: &ResolvedGrant, action: Action, res: &ResourceRef<'_>) -> Option<Reason> {
     let o = &g.grant.spec.options;
-    if let (Some(cap), Some(amount)) = (o.max_amount_minor, res.amount_minor) {
-        if amount > cap && is_capped(action) {
-            return Some(Reason::OverCap { cap, amount });
+    if let Some(cap) = o.max_amount_minor.filter(|_| is_capped(action)) {
+        match res.amount_minor {
+            Some(amount) if amount > cap => return Some(Reason::OverCap { cap, amount }),
+            // An expense in another currency cannot be compared with the cap: a capped grant
+            // does not decide it.
+            None if res.kind == Some(Resource::Expense) => {
+                return Some(Reason::CapNotComparable { cap })
+            }
+            _ => {}
         }
     }
     if o.self_issue == Some(false)

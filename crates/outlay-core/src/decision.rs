@@ -136,6 +136,8 @@ pub enum Reason {
     CompanyClosed,
     /// The amount is above the highest amount the allowing grant permits.
     OverCap { cap: i64, amount: i64 },
+    /// The allowing grant is capped and the amount is in another currency than the cap's.
+    CapNotComparable { cap: i64 },
     /// The grant may not act on its holder's own card.
     SelfIssue,
     /// The delegation does not cover this action (a submit delegation never approves).
@@ -169,7 +171,7 @@ impl Reason {
             Reason::AlreadyArchived => "already_archived",
             Reason::ReportingCycle => "reporting_cycle",
             Reason::CompanyClosed => "company_closed",
-            Reason::OverCap { .. } => "over_cap",
+            Reason::OverCap { .. } | Reason::CapNotComparable { .. } => "over_cap",
             Reason::SelfIssue => "self_issue",
             Reason::NotDelegated { .. } => "not_delegated",
             Reason::ExternalNoCards { .. } => "external_no_cards",
@@ -256,6 +258,10 @@ impl fmt::Display for Reason {
             Reason::OverCap { cap, amount } => write!(
                 f,
                 "the amount {amount} is above the cap of {cap} (minor units) on the allowing grant"
+            ),
+            Reason::CapNotComparable { cap } => write!(
+                f,
+                "the allowing grant is capped at {cap} minor units of the company currency, and this amount is in another currency"
             ),
             Reason::SelfIssue => {
                 f.write_str("the allowing grant may not act on its holder's own cards")

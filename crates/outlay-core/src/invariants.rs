@@ -139,25 +139,52 @@ pub fn may_assign(
     team: Option<TeamId>,
     target: &Target<'_>,
 ) -> Result<(), Reason> {
+    may_assign_capped(actor, now, role, team, None, target)
+}
+
+/// [`may_assign`] for a grant carrying `cap`: a capped granter hands out no higher cap (no
+/// cap counts as unlimited), so a cap cannot be bypassed through someone else. Holders of
+/// the top role set any cap.
+pub fn may_assign_capped(
+    actor: &Principal,
+    now: Timestamp,
+    role: &Role,
+    team: Option<TeamId>,
+    cap: Option<i64>,
+    target: &Target<'_>,
+) -> Result<(), Reason> {
     if role.top_controlled && !actor.is_top(now) {
         return Err(Reason::OwnerOnly {
             role: role.key.to_string(),
         });
     }
-    let ok = actor.active_grants(now).any(|g| {
-        g.role.assignable.allows(&role.key)
+    // Caps matter only for roles that hold a capped action.
+    let top = actor.is_top(now)
+        || !crate::catalog::Action::all()
+            .any(|a| authorize::is_capped(a) && role.permissions.reach(a).is_some());
+    let mut capped: Option<Reason> = None;
+    for g in actor.active_grants(now) {
+        let lists = g.role.assignable.allows(&role.key)
             && match g.grant.spec.team {
                 None => true,
                 Some(bound) => team == Some(bound) && target.teams.contains(&bound),
+            };
+        if !lists {
+            continue;
+        }
+        match (g.grant.spec.options.max_amount_minor, cap) {
+            (Some(own), wanted) if !top && wanted.is_none_or(|w| w > own) => {
+                capped = Some(Reason::OverCap {
+                    cap: own,
+                    amount: wanted.unwrap_or(i64::MAX),
+                });
             }
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(Reason::NotAssignable {
-            role: role.key.to_string(),
-        })
+            _ => return Ok(()),
+        }
     }
+    Err(capped.unwrap_or_else(|| Reason::NotAssignable {
+        role: role.key.to_string(),
+    }))
 }
 
 /// Checks a grant change against every invariant; the permit allows storing it.
@@ -213,7 +240,14 @@ pub fn change_grants(
                 role: role.key.to_string(),
             });
         }
-        may_assign(actor, now, role, spec.team, &change.target)?;
+        may_assign_capped(
+            actor,
+            now,
+            role,
+            spec.team,
+            spec.options.max_amount_minor,
+            &change.target,
+        )?;
         let already = change.current.iter().any(|g| g.role.key == role.key);
         if role.single && !already && change.other_tops > 0 {
             return Err(Reason::SingleHolder {
@@ -221,8 +255,16 @@ pub fn change_grants(
             });
         }
     }
+    // Taking a grant away hands out nothing, whatever its cap.
     for g in &removed {
-        may_assign(actor, now, &g.role, g.grant.spec.team, &change.target)?;
+        may_assign_capped(
+            actor,
+            now,
+            &g.role,
+            g.grant.spec.team,
+            Some(0),
+            &change.target,
+        )?;
     }
 
     let top = |s: &GrantSpec, r: &Role| r.top && s.is_permanent_from(now);

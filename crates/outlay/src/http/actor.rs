@@ -6,7 +6,7 @@ use super::error::WebError;
 use super::extract::Auth;
 use super::App;
 use outlay_core::authorize::Context;
-use outlay_core::{MemberId, OrgId, Principal, Reason, RoleBook, Timestamp};
+use outlay_core::{Action, MemberId, OrgId, Principal, Reason, RoleBook, Timestamp};
 use outlay_store::audit::{self, NewEvent, Outcome};
 use outlay_store::members::{self, MemberRow};
 use outlay_store::orgs::OrgRow;
@@ -118,6 +118,24 @@ impl App {
     pub async fn reader(&self, auth: &Auth, org: i64) -> Result<Actor, WebError> {
         let mut conn = self.store.read().await?;
         match load(&mut conn, auth, org).await? {
+            // A closed company is read only by those the core lets read it (its owners and
+            // auditors): the one question is whether reading at all is still allowed.
+            Loaded::Active(a) if a.company.is_closed() => {
+                drop(conn);
+                let read =
+                    outlay_core::authorize::company(&a.principal, a.ctx(), Action::AuditView);
+                match read {
+                    outlay_core::Decision::Denied(Reason::CompanyClosed) => Err(self
+                        .refused(
+                            &a,
+                            "access",
+                            &format!("org:{org}"),
+                            WebError::Denied(Reason::CompanyClosed),
+                        )
+                        .await),
+                    _ => Ok(a),
+                }
+            }
             Loaded::Active(a) => Ok(a),
             Loaded::Archived(a) => {
                 drop(conn);

@@ -7,6 +7,7 @@ mod differential;
 mod guards;
 mod harness;
 mod openapi;
+mod presets;
 mod preview;
 mod smoke;
 mod stories;

@@ -28,7 +28,13 @@ pub struct MembershipOut {
     pub org_name: String,
     pub member_id: i64,
     pub status: String,
-    /// Roles of the grants active now.
+    /// The company's role-model preset.
+    pub preset: String,
+    /// `internal` or `external`.
+    pub kind: String,
+    /// Whether the company is closed.
+    pub company_closed: bool,
+    /// Roles of the grants active now (the preset's base role included).
     pub roles: Vec<String>,
 }
 
@@ -41,18 +47,25 @@ pub async fn me(State(app): State<App>, auth: Auth) -> Result<Json<MeResponse>, 
     let rows = outlay_store::members::memberships(&mut conn, auth.person.id).await?;
     let mut memberships = Vec::with_capacity(rows.len());
     for m in rows.into_iter().filter(|m| m.status != "invited") {
-        let roles = outlay_store::members::active_roles(
+        let mut roles = outlay_store::members::active_roles(
             &mut conn,
             OrgId(m.org_id),
             MemberId(m.member_id),
             auth.now,
         )
         .await?;
+        let base = outlay_core::preset::get(&m.preset).and_then(|p| p.base);
+        if let Some(base) = base.filter(|_| m.status == "active") {
+            roles.insert(0, base.to_string());
+        }
         memberships.push(MembershipOut {
             org_id: m.org_id,
             org_name: m.org_name,
             member_id: m.member_id,
             status: m.status,
+            preset: m.preset,
+            kind: m.kind,
+            company_closed: m.closed_at.is_some(),
             roles,
         });
     }

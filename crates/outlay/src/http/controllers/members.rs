@@ -558,7 +558,13 @@ pub async fn invite(
             proposed: &proposed,
             // A new member holds nothing yet, so the last-top-role rule cannot bite.
             other_permanent_tops: 0,
-            other_tops: 0,
+            other_tops: members::other_tops(
+                &mut tx,
+                actor.org,
+                MemberId(0),
+                actor.book.preset().top,
+            )
+            .await?,
             top_role: actor.book.preset().top,
             base_role: actor.book.preset().base,
         };
@@ -719,6 +725,12 @@ pub async fn accept_invitation(
     }
     let org = OrgId(invitation.org_id);
     let member = MemberId(invitation.member_id);
+    let closed = outlay_store::orgs::get(&mut tx, org)
+        .await?
+        .is_some_and(|o| o.is_closed());
+    if closed {
+        return Err(WebError::Denied(Reason::CompanyClosed));
+    }
     // Archiving an invited member withdraws the invitation.
     let invited = members::get(&mut tx, org, member)
         .await?
