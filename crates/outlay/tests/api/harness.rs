@@ -2,8 +2,11 @@
 
 use outlay::demo::Seeded;
 use outlay_core::demo;
+use outlay_core::Timestamp;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 pub struct TestServer {
     pub base: String,
@@ -39,6 +42,56 @@ impl TestServer {
             _dir: dir,
             _task: task,
         }
+    }
+
+    /// Like `start`, but the server reads the time from the returned cell (unix seconds), which
+    /// the test sets; it starts at the system time, and the demo is seeded at that time.
+    pub async fn start_with_clock() -> (TestServer, Arc<AtomicI64>) {
+        let cell = Arc::new(AtomicI64::new(outlay::clock::system()().0));
+        let read = Arc::clone(&cell);
+        let clock: outlay::clock::Clock = Arc::new(move || Timestamp(read.load(Ordering::SeqCst)));
+        (TestServer::boot(clock, true).await, cell)
+    }
+
+    /// A fresh, migrated database file (`db_path`) with no company at all, served on 127.0.0.1
+    /// on the system clock: for what the CLI writes into the same file.
+    pub async fn start_empty() -> TestServer {
+        TestServer::boot(outlay::clock::system(), false).await
+    }
+
+    async fn boot(clock: outlay::clock::Clock, seed: bool) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("outlay.db");
+        let store = outlay_store::Store::open(&format!("sqlite://{}", db_path.display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let seeded = if seed {
+            outlay::demo::seed(&store, clock(), |_| {}).await.unwrap()
+        } else {
+            Seeded {
+                companies: Vec::new(),
+            }
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = outlay::App::new(store, clock);
+        let task = tokio::spawn(async move {
+            let _ = outlay::serve(listener, app).await;
+        });
+        TestServer {
+            base,
+            seeded,
+            db_path,
+            client: reqwest::Client::new(),
+            _dir: dir,
+            _task: task,
+        }
+    }
+
+    /// The id of a seeded company by name (`"Eloope Demo"`, ...).
+    pub fn org(&self, name: &str) -> i64 {
+        self.company(name).org.0
     }
 
     pub fn acme(&self) -> i64 {

@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod delegation;
 mod differential;
 mod guards;
 mod harness;
+mod lifecycle;
 mod openapi;
 mod presets;
 mod preview;

@@ -57,11 +57,66 @@ pub struct ExpensePage {
     pub next_cursor: Option<String>,
 }
 
-fn out(actor: &Actor, row: ExpenseRow) -> ExpenseOut {
+/// A delegation to the actor active now, with the delegator as the rules see them.
+struct Delegated {
+    delegator: outlay_core::Principal,
+    kind: DelegationKind,
+}
+
+/// The delegations to the actor active now.
+async fn delegated_to(conn: &mut Conn, actor: &Actor) -> Result<Vec<Delegated>, WebError> {
+    let mut out = Vec::new();
+    for kind in [DelegationKind::Approve, DelegationKind::Submit] {
+        for d in delegations::active_to(conn, actor.org, actor.id(), kind, actor.now).await? {
+            let Some(row) = members::get(conn, actor.org, MemberId(d.delegator_id)).await? else {
+                continue;
+            };
+            let grants = members::grants(conn, actor.org, row.member_id()).await?;
+            out.push(Delegated {
+                delegator: members::resolve(&row, grants, &actor.book),
+                kind,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The actions the actor may take on expense `id` for those who delegated to them.
+async fn delegated_actions(
+    conn: &mut Conn,
+    actor: &Actor,
+    delegated: &[Delegated],
+    id: i64,
+) -> Result<Vec<&'static str>, WebError> {
+    let mut out = Vec::new();
+    for d in delegated {
+        let Some(row) = expenses::get(conn, actor.org, d.delegator.member(), id).await? else {
+            continue;
+        };
+        let owner = row.owner();
+        let facts = row.facts(&owner, &actor.company.base_currency);
+        let ctx = Context {
+            on_behalf_of: Some(OnBehalf {
+                delegator: &d.delegator,
+                kind: d.kind,
+            }),
+            ..actor.ctx()
+        };
+        out.extend(authorize::expense_actions(&actor.principal, ctx, &facts));
+    }
+    Ok(out)
+}
+
+/// The expense as the actor sees it, with the actions their own rights allow plus `extra`
+/// (what delegations to them allow).
+fn out(actor: &Actor, row: ExpenseRow, extra: &[&'static str]) -> ExpenseOut {
     let owner = row.owner();
     let facts = row.facts(&owner, &actor.company.base_currency);
-    let allowed_actions = authorize::expense_actions(&actor.principal, actor.ctx(), &facts)
+    let mine = authorize::expense_actions(&actor.principal, actor.ctx(), &facts);
+    let allowed_actions = ExpenseAction::ALL
         .into_iter()
+        .map(ExpenseAction::as_str)
+        .filter(|a| mine.contains(a) || extra.contains(a))
         .map(str::to_string)
         .collect();
     let t = |s: i64| rfc3339(Timestamp(s));
@@ -143,7 +198,12 @@ pub async fn list(
     let mut conn = app.store.read().await?;
     let mut rows = expenses::list(&mut conn, actor.org, actor.id(), &visible, &filter).await?;
     let next_cursor = paging.finish(&mut rows, |r| r.id);
-    let items = rows.into_iter().map(|r| out(&actor, r)).collect();
+    let delegated = delegated_to(&mut conn, &actor).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        let extra = delegated_actions(&mut conn, &actor, &delegated, r.id).await?;
+        items.push(out(&actor, r, &extra));
+    }
     Ok(Json(ExpensePage { items, next_cursor }))
 }
 
@@ -214,7 +274,7 @@ pub async fn create(
             .ok_or(WebError::NotFound)?;
         let detail = json!({"expense_id": id, "amount_minor": row.amount_minor, "currency": row.currency,
                             "on_behalf_of": permit.on_behalf_of().map(|m| m.0)});
-        Ok((out(&actor, row), detail))
+        Ok((out(&actor, row, &[]), detail))
     }
     .await;
     let target = "expenses";
@@ -238,7 +298,7 @@ async fn visible(conn: &mut Conn, actor: &Actor, id: i64) -> Result<ExpenseRow, 
     for kind in [DelegationKind::Approve, DelegationKind::Submit] {
         for d in delegations::active_to(conn, actor.org, actor.id(), kind, actor.now).await? {
             let delegator = MemberId(d.delegator_id);
-            if let Ok(Some(_)) =
+            if let Ok(Some(Ok(_))) =
                 on_behalf(conn, actor, delegator, kind, Action::ExpenseView, Some(id)).await
             {
                 return Ok(row);
@@ -261,7 +321,11 @@ pub async fn get(
     let actor = app.reader(&auth, org).await?;
     let mut conn = app.store.read().await?;
     match visible(&mut conn, &actor, id).await {
-        Ok(row) => Ok(Json(out(&actor, row))),
+        Ok(row) => {
+            let delegated = delegated_to(&mut conn, &actor).await?;
+            let extra = delegated_actions(&mut conn, &actor, &delegated, id).await?;
+            Ok(Json(out(&actor, row, &extra)))
+        }
         Err(e) => Err(app
             .refused(&actor, "expense.view", &format!("expense:{id}"), e)
             .await),
@@ -373,6 +437,7 @@ async fn act(
             Ok(p) => p,
             Err(mine) => {
                 let mut found = None;
+                let mut four_eyes = false;
                 for kind in [DelegationKind::Approve, DelegationKind::Submit] {
                     if !kind.covers(action.permission()) {
                         continue;
@@ -381,7 +446,7 @@ async fn act(
                         .await?
                     {
                         let delegator = MemberId(d.delegator_id);
-                        if let Some(Ok(p)) = on_behalf(
+                        match on_behalf(
                             &mut tx,
                             &actor,
                             delegator,
@@ -391,15 +456,25 @@ async fn act(
                         )
                         .await?
                         {
-                            found = Some(p);
-                            break;
+                            Some(Ok(p)) => {
+                                found = Some(p);
+                                break;
+                            }
+                            Some(Err(Reason::SelfApproval)) => four_eyes = true,
+                            _ => {}
                         }
                     }
                     if found.is_some() {
                         break;
                     }
                 }
-                found.ok_or(WebError::Denied(mine))?
+                // A refusal by four-eyes on the delegator's behalf says so.
+                let refusal = if four_eyes {
+                    Reason::SelfApproval
+                } else {
+                    mine
+                };
+                found.ok_or(WebError::Denied(refusal))?
             }
         };
         let mut detail = apply(&mut tx, &actor, &row, &permit).await?;
@@ -408,7 +483,9 @@ async fn act(
             detail["on_behalf_of"] = json!(m.0);
         }
         let after = expenses::get(&mut tx, actor.org, actor.id(), id).await?;
-        Ok((after.map(|r| out(&actor, r)), detail))
+        let delegated = delegated_to(&mut tx, &actor).await?;
+        let extra = delegated_actions(&mut tx, &actor, &delegated, id).await?;
+        Ok((after.map(|r| out(&actor, r, &extra)), detail))
     }
     .await;
     app.finish(
