@@ -88,7 +88,7 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
-fn select(where_clause: &str) -> String {
+fn select(backend: crate::Backend, where_clause: &str) -> String {
     format!(
         "{cte} SELECT e.id, e.org_id, e.owner_id, m.name AS owner_name, e.amount_minor, e.currency, e.merchant, \
          e.spent_on, e.category, e.note, e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, \
@@ -97,7 +97,7 @@ fn select(where_clause: &str) -> String {
          WHERE e.org_id = $1 AND {where_clause}",
         cte = scope::REPORTS_CTE,
         line = scope::line_column("e.owner_id", "m.manager_id"),
-        teams = scope::teams_column("e.owner_id"),
+        teams = scope::teams_column(backend, "e.owner_id"),
     )
 }
 
@@ -109,11 +109,14 @@ pub async fn list(
     visible: &ListScope,
     filter: &ListFilter,
 ) -> Result<Vec<ExpenseRow>> {
-    let sql = select(&format!(
-        "{vis} AND ($3 IS NULL OR e.status = $3) AND ($4 IS NULL OR e.owner_id = $4) \
+    let sql = select(
+        crate::Backend::of(conn),
+        &format!(
+            "{vis} AND ($3 IS NULL OR e.status = $3) AND ($4 IS NULL OR e.owner_id = $4) \
          AND ($5 IS NULL OR e.id < $5) ORDER BY e.id DESC LIMIT $6",
-        vis = scope::visible(visible, "e.owner_id", "m.manager_id"),
-    ));
+            vis = scope::visible(visible, "e.owner_id", "m.manager_id"),
+        ),
+    );
     Ok(sqlx::query_as(&sql)
         .bind(org.0)
         .bind(viewer.0)
@@ -133,7 +136,7 @@ pub async fn get(
     viewer: MemberId,
     id: i64,
 ) -> Result<Option<ExpenseRow>> {
-    let sql = select("e.id = $3");
+    let sql = select(crate::Backend::of(conn), "e.id = $3");
     Ok(sqlx::query_as(&sql)
         .bind(org.0)
         .bind(viewer.0)

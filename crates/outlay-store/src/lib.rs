@@ -14,15 +14,16 @@ pub mod roles;
 pub mod scope;
 pub mod teams;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
-use std::str::FromStr;
+use outlay_core::OrgId;
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
 use std::time::Duration;
 use thiserror::Error;
 
-pub use sqlx::SqliteConnection as Conn;
+/// One connection of either backend.
+pub use sqlx::AnyConnection as Conn;
 
-pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -30,7 +31,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("unsupported database url `{0}`: use `sqlite://PATH` (PostgreSQL comes later)")]
+    #[error(
+        "unsupported database url `{0}`: use `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB`"
+    )]
     UnsupportedUrl(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
@@ -45,49 +48,134 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// Which database a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// The backend of an open connection.
+    pub fn of(conn: &Conn) -> Backend {
+        if conn.backend_name() == "PostgreSQL" {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 impl Store {
-    /// Opens (creating if missing) the database at `url`, e.g. `sqlite://outlay.db`.
+    /// Opens the database at `url`: `sqlite://outlay.db` (created if missing) or
+    /// `postgres://user:password@host/db`.
     pub async fn open(url: &str) -> Result<Store> {
-        if !url.starts_with("sqlite:") {
-            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        sqlx::any::install_default_drivers();
+        let backend =
+            Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(url.to_string()))?;
+        let options = AnyPoolOptions::new().max_connections(8);
+        let pool = match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') {
+                    url.to_string()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => {
+                options
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?
+            }
+        };
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
         }
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        Ok(Store { pool })
     }
 
     /// Applies pending migrations; returns how many were applied.
     pub async fn migrate(&self) -> Result<usize> {
         let mut conn = self.pool.acquire().await?;
-        let before = applied(&mut conn).await?;
-        MIGRATOR.run(&self.pool).await?;
-        let after = applied(&mut conn).await?;
+        let before = applied(&mut conn).await;
+        self.migrator().run(&self.pool).await?;
+        let after = applied(&mut conn).await;
         Ok(after.saturating_sub(before))
     }
 
     /// A transaction that holds the write lock from its start, so what it reads stays true
-    /// until it commits.
+    /// until it commits. SQLite has one writer for the whole file.
     pub async fn write(&self) -> Result<Tx> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// A write transaction holding `org`'s write lock: one writer at a time per company, on
+    /// every server sharing the database.
+    pub async fn write_for(&self, org: OrgId) -> Result<Tx> {
+        let mut tx = self.write().await?;
+        Store::lock(&mut tx, org).await?;
+        Ok(tx)
+    }
+
+    /// Takes `org`'s write lock inside a transaction begun with [`Store::write`], once the
+    /// company is known (accepting an invitation learns it from the token).
+    pub async fn lock(tx: &mut Conn, org: OrgId) -> Result<()> {
+        if Backend::of(tx) == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A connection for reads.
-    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
         Ok(self.pool.acquire().await?)
     }
 
@@ -96,17 +184,11 @@ impl Store {
     }
 }
 
-async fn applied(conn: &mut Conn) -> Result<usize> {
-    let exists: bool = sqlx::query_scalar(
-        "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if !exists {
-        return Ok(0);
-    }
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(usize::try_from(n).unwrap_or(0))
+/// How many migrations have been applied; none when the table does not exist yet.
+async fn applied(conn: &mut Conn) -> usize {
+    let n: std::result::Result<i64, sqlx::Error> =
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&mut *conn)
+            .await;
+    n.ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(0)
 }

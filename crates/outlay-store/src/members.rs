@@ -109,7 +109,7 @@ pub async fn list(
          WHERE m.org_id = $1 AND {vis} AND ($3 IS NULL OR m.id < $3) ORDER BY m.id DESC LIMIT $4",
         cte = scope::REPORTS_CTE,
         line = scope::line_column("m.id", "m.manager_id"),
-        teams = scope::teams_column("m.id"),
+        teams = scope::teams_column(crate::Backend::of(conn), "m.id"),
         vis = scope::visible(visible, "m.id", "m.manager_id"),
     );
     Ok(sqlx::query_as(&sql)
@@ -171,19 +171,20 @@ struct GrantRow {
     valid_from: Option<i64>,
     valid_until: Option<i64>,
     max_amount_minor: Option<i64>,
-    self_issue: Option<bool>,
+    /// Read as an integer: the Any driver decodes no SQLite booleans.
+    self_issue: Option<i64>,
     groups_off: i64,
 }
 
 const GRANT_COLUMNS: &str =
-    "id, role, team_id, valid_from, valid_until, max_amount_minor, self_issue, groups_off";
+    "id, role, team_id, valid_from, valid_until, max_amount_minor, CAST(self_issue AS INTEGER) AS self_issue, groups_off";
 
 impl From<GrantRow> for Grant {
     fn from(r: GrantRow) -> Grant {
         let mut options =
             GrantOptions::default().from_off_bits(u8::try_from(r.groups_off).unwrap_or(0));
         options.max_amount_minor = r.max_amount_minor;
-        options.self_issue = r.self_issue;
+        options.self_issue = r.self_issue.map(|v| v != 0);
         Grant {
             id: GrantId(r.id),
             spec: GrantSpec {
@@ -413,20 +414,20 @@ pub async fn would_cycle(
     if member == manager {
         return Ok(true);
     }
-    let found: bool = sqlx::query_scalar(
+    let found: i64 = sqlx::query_scalar(
         "WITH RECURSIVE chain(id, depth) AS ( \
             SELECT manager_id, 1 FROM members WHERE org_id = $1 AND id = $2 \
             UNION ALL \
             SELECT m.manager_id, c.depth + 1 FROM members m JOIN chain c ON m.id = c.id \
             WHERE m.org_id = $1 AND c.depth < 64 \
-         ) SELECT EXISTS(SELECT 1 FROM chain WHERE id = $3)",
+         ) SELECT COUNT(*) FROM chain WHERE id = $3",
     )
     .bind(org.0)
     .bind(manager.0)
     .bind(member.0)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(found)
+    Ok(found > 0)
 }
 
 /// One person's memberships across companies, for `/me`.

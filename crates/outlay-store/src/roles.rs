@@ -13,7 +13,8 @@ struct RoleRow {
     name: String,
     description: String,
     permissions: String,
-    read_only: bool,
+    /// Read as an integer: the Any driver decodes no SQLite booleans.
+    read_only: i64,
     assignable: String,
 }
 
@@ -33,7 +34,7 @@ impl From<RoleRow> for Role {
             name: r.name,
             description: r.description,
             permissions,
-            read_only: r.read_only,
+            read_only: r.read_only != 0,
             builtin: false,
             team_binding: TeamBinding::Optional,
             assignable: Assignable::Roles(r.assignable.split_whitespace().map(Arc::from).collect()),
@@ -47,7 +48,7 @@ impl From<RoleRow> for Role {
 
 pub async fn custom(conn: &mut Conn, org: OrgId) -> Result<Vec<Role>> {
     let rows: Vec<RoleRow> = sqlx::query_as(
-        "SELECT key, name, description, permissions, read_only, assignable FROM roles WHERE org_id = $1 ORDER BY key",
+        "SELECT key, name, description, permissions, CAST(read_only AS INTEGER) AS read_only, assignable FROM roles WHERE org_id = $1 ORDER BY key",
     )
     .bind(org.0)
     .fetch_all(&mut *conn)

@@ -56,10 +56,12 @@ pub fn line_column(column: &str, manager_column: &str) -> String {
 }
 
 /// SQL expression listing `column`'s teams, comma-separated.
-pub fn teams_column(column: &str) -> String {
-    format!(
-        "(SELECT group_concat(tm.team_id) FROM team_members tm WHERE tm.org_id = $1 AND tm.member_id = {column})"
-    )
+pub fn teams_column(backend: crate::Backend, column: &str) -> String {
+    let agg = match backend {
+        crate::Backend::Sqlite => "group_concat(tm.team_id)",
+        crate::Backend::Postgres => "string_agg(tm.team_id::text, ',')",
+    };
+    format!("(SELECT {agg} FROM team_members tm WHERE tm.org_id = $1 AND tm.member_id = {column})")
 }
 
 /// Parses [`teams_column`]'s text.

@@ -154,7 +154,7 @@ impl App {
     /// A write transaction and the actor, loaded inside it so their rights cannot change
     /// between the check and the write.
     pub async fn writer(&self, auth: &Auth, org: i64) -> Result<(Tx, Actor), WebError> {
-        let mut tx = self.store.write().await?;
+        let mut tx = self.store.write_for(OrgId(org)).await?;
         match load(&mut tx, auth, org).await? {
             Loaded::Active(a) => Ok((tx, a)),
             Loaded::Archived(a) => {
@@ -196,7 +196,7 @@ impl App {
             _ => return err,
         };
         let write = async {
-            let mut tx = self.store.write().await?;
+            let mut tx = self.store.write_for(actor.org).await?;
             audit::record(
                 &mut tx,
                 event(

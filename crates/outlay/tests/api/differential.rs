@@ -80,9 +80,7 @@ async fn assert_agree(store: &Store, org: OrgId) -> usize {
 #[tokio::test]
 async fn sql_reach_agrees_with_the_core_org_chart() {
     let server = TestServer::start().await;
-    let store = Store::open(&format!("sqlite://{}", server.db_path.display()))
-        .await
-        .unwrap();
+    let store = Store::open(&server.database_url).await.unwrap();
     for company in &server.seeded.companies {
         assert_agree(&store, company.org).await;
     }

@@ -11,37 +11,18 @@ use std::sync::Arc;
 pub struct TestServer {
     pub base: String,
     pub seeded: Seeded,
-    pub db_path: std::path::PathBuf,
+    /// The server's database: a fresh SQLite file, or a fresh PostgreSQL database when
+    /// `OUTLAY_TEST_DATABASE_URL` names a server (`postgres://user:password@host:port`).
+    pub database_url: String,
     client: reqwest::Client,
     _dir: tempfile::TempDir,
     _task: tokio::task::JoinHandle<()>,
 }
 
 impl TestServer {
-    /// A fresh database file, migrated and seeded with Acme and Globex, served on 127.0.0.1.
+    /// A fresh database, migrated and seeded with the demo companies, served on 127.0.0.1.
     pub async fn start() -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
-        let db_path = dir.path().join("outlay.db");
-        let store = outlay_store::Store::open(&format!("sqlite://{}", db_path.display()))
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
-        let clock = outlay::clock::system();
-        let seeded = outlay::demo::seed(&store, clock(), |_| {}).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = outlay::App::new(store, clock);
-        let task = tokio::spawn(async move {
-            let _ = outlay::serve(listener, app).await;
-        });
-        TestServer {
-            base,
-            seeded,
-            db_path,
-            client: reqwest::Client::new(),
-            _dir: dir,
-            _task: task,
-        }
+        TestServer::boot(outlay::clock::system(), true).await
     }
 
     /// Like `start`, but the server reads the time from the returned cell (unix seconds), which
@@ -53,7 +34,7 @@ impl TestServer {
         (TestServer::boot(clock, true).await, cell)
     }
 
-    /// A fresh, migrated database file (`db_path`) with no company at all, served on 127.0.0.1
+    /// A fresh, migrated database (`database_url`) with no company at all, served on 127.0.0.1
     /// on the system clock: for what the CLI writes into the same file.
     pub async fn start_empty() -> TestServer {
         TestServer::boot(outlay::clock::system(), false).await
@@ -61,10 +42,8 @@ impl TestServer {
 
     async fn boot(clock: outlay::clock::Clock, seed: bool) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let db_path = dir.path().join("outlay.db");
-        let store = outlay_store::Store::open(&format!("sqlite://{}", db_path.display()))
-            .await
-            .unwrap();
+        let database_url = fresh_database(&dir).await;
+        let store = outlay_store::Store::open(&database_url).await.unwrap();
         store.migrate().await.unwrap();
         let seeded = if seed {
             outlay::demo::seed(&store, clock(), |_| {}).await.unwrap()
@@ -82,7 +61,7 @@ impl TestServer {
         TestServer {
             base,
             seeded,
-            db_path,
+            database_url,
             client: reqwest::Client::new(),
             _dir: dir,
             _task: task,
@@ -160,6 +139,38 @@ impl TestServer {
             token: None,
             client: self.client.clone(),
         }
+    }
+}
+
+/// A database of its own for one test server: a SQLite file in `dir`, or, when
+/// `OUTLAY_TEST_DATABASE_URL` is set, a new database on that PostgreSQL server.
+pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
+    match std::env::var("OUTLAY_TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            use sqlx::Connection;
+            static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            sqlx::any::install_default_drivers();
+            let server = server.trim_end_matches('/');
+            let name = format!(
+                "outlay_test_{}_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::SeqCst),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .subsec_nanos()
+            );
+            let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres"))
+                .await
+                .unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            admin.close().await.unwrap();
+            format!("{server}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.path().join("outlay.db").display()),
     }
 }
 

@@ -437,7 +437,7 @@ async fn in_closed_acme_an_employee_reads_nothing() {
 #[tokio::test]
 async fn an_operator_creates_a_plane_company_and_its_admin_joins_by_the_link() {
     let server = TestServer::start_empty().await;
-    let url = format!("sqlite://{}", server.db_path.display());
+    let url = server.database_url.clone();
     let email = "pilot@crew.example";
     let out = Command::new(env!("CARGO_BIN_EXE_outlay"))
         .args([

@@ -725,6 +725,7 @@ pub async fn accept_invitation(
     }
     let org = OrgId(invitation.org_id);
     let member = MemberId(invitation.member_id);
+    outlay_store::Store::lock(&mut tx, org).await?;
     let closed = outlay_store::orgs::get(&mut tx, org)
         .await?
         .is_some_and(|o| o.is_closed());
