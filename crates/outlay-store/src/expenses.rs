@@ -80,6 +80,16 @@ impl ExpenseRow {
     }
 }
 
+/// A status change is a conditional update: it applies only from the status the decision saw,
+/// so a concurrent change can never be overwritten.
+fn changed(rows: u64) -> Result<()> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(crate::StoreError::Stale)
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct ListFilter {
     pub status: Option<ExpenseStatus>,
@@ -195,9 +205,9 @@ pub async fn update(
     now: Timestamp,
     _permit: &Permit,
 ) -> Result<()> {
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE expenses SET amount_minor = $3, currency = $4, merchant = $5, spent_on = $6, category = $7, note = $8, \
-         updated_at = $9 WHERE org_id = $1 AND id = $2",
+         updated_at = $9 WHERE org_id = $1 AND id = $2 AND status IN ('draft', 'rejected')",
     )
     .bind(org.0)
     .bind(id)
@@ -210,16 +220,18 @@ pub async fn update(
     .bind(now.0)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    changed(done.rows_affected())
 }
 
 pub async fn delete(conn: &mut Conn, org: OrgId, id: i64, _permit: &Permit) -> Result<()> {
-    sqlx::query("DELETE FROM expenses WHERE org_id = $1 AND id = $2")
-        .bind(org.0)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    let done = sqlx::query(
+        "DELETE FROM expenses WHERE org_id = $1 AND id = $2 AND status IN ('draft', 'rejected')",
+    )
+    .bind(org.0)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    changed(done.rows_affected())
 }
 
 pub async fn submit(
@@ -229,16 +241,16 @@ pub async fn submit(
     now: Timestamp,
     _permit: &Permit,
 ) -> Result<()> {
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE expenses SET status = 'submitted', submitted_at = $3, updated_at = $3, decided_by = NULL, \
-         decided_at = NULL, reject_reason = NULL WHERE org_id = $1 AND id = $2",
+         decided_at = NULL, reject_reason = NULL WHERE org_id = $1 AND id = $2 AND status IN ('draft', 'rejected')",
     )
     .bind(org.0)
     .bind(id)
     .bind(now.0)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    changed(done.rows_affected())
 }
 
 /// Records an approval (no reason) or a rejection (with its reason) by the permitted actor.
@@ -255,9 +267,9 @@ pub async fn decide(
     } else {
         ExpenseStatus::Approved
     };
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5, \
-         decided_on_behalf_of = $7, override_reason = NULL WHERE org_id = $1 AND id = $2",
+         decided_on_behalf_of = $7, override_reason = NULL WHERE org_id = $1 AND id = $2 AND status = 'submitted'",
     )
     .bind(org.0)
     .bind(id)
@@ -268,7 +280,7 @@ pub async fn decide(
     .bind(permit.on_behalf_of().map(|m| m.0))
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    changed(done.rows_affected())
 }
 
 /// Records an override of an earlier decision: approve a rejected expense, or reject an
@@ -287,9 +299,9 @@ pub async fn override_decision(
     } else {
         (ExpenseStatus::Rejected, Some(reason))
     };
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5, \
-         decided_on_behalf_of = NULL, override_reason = $7 WHERE org_id = $1 AND id = $2",
+         decided_on_behalf_of = NULL, override_reason = $7 WHERE org_id = $1 AND id = $2 AND status = $8",
     )
     .bind(org.0)
     .bind(id)
@@ -298,9 +310,10 @@ pub async fn override_decision(
     .bind(now.0)
     .bind(reject_reason)
     .bind(reason)
+    .bind(if approve { "rejected" } else { "approved" })
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    changed(done.rows_affected())
 }
 
 /// Records a decision made outside a request (demo seeding), naming who decided.

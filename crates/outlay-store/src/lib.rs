@@ -37,6 +37,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// The row was changed by someone else since it was read: nothing was written.
+    #[error("the record changed meanwhile")]
+    Stale,
 }
 
 impl StoreError {

@@ -1,5 +1,6 @@
 //! The two backends share one migration history: the same versions, and after migrating,
 //! the same tables with the same columns.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use outlay_store::Store;
 use std::collections::BTreeSet;

@@ -73,7 +73,13 @@ impl From<Reason> for WebError {
 
 impl From<outlay_store::StoreError> for WebError {
     fn from(e: outlay_store::StoreError) -> WebError {
-        WebError::Internal(e.to_string())
+        match e {
+            outlay_store::StoreError::Stale => WebError::Conflict {
+                code: "changed_meanwhile",
+                message: "it changed meanwhile; reload and try again".into(),
+            },
+            e => WebError::Internal(e.to_string()),
+        }
     }
 }
 

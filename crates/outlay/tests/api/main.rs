@@ -1,5 +1,5 @@
 //! All HTTP integration tests, in one binary: each boots the real server on a free loopback
-//! port over a real SQLite file seeded with the demo companies, and talks HTTP to it.
+//! port over a fresh SQLite file (or PostgreSQL database) seeded with the demo companies.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
