@@ -149,7 +149,20 @@ pub async fn create(
     .bind(now.0)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(MemberId(id))
+    let id = MemberId(id);
+    // The newcomer's own line: themself, and everyone above their manager.
+    sqlx::query(
+        "INSERT INTO reporting_lines (org_id, ancestor_id, member_id, depth) \
+         SELECT org_id, ancestor_id, $2, depth + 1 FROM reporting_lines \
+         WHERE org_id = $1 AND member_id = $3 \
+         UNION ALL SELECT $1, $2, $2, 0",
+    )
+    .bind(org.0)
+    .bind(id.0)
+    .bind(m.manager.map_or(-1, |m| m.0))
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
 }
 
 pub async fn activate(conn: &mut Conn, org: OrgId, member: MemberId) -> Result<()> {
@@ -353,12 +366,48 @@ pub async fn set_manager(
     manager: Option<MemberId>,
     _permit: &Permit,
 ) -> Result<()> {
+    move_under(conn, org, member, manager).await
+}
+
+/// Moves `member` (and everyone below them) under `manager`: the member row and the
+/// reporting lines change together, in the caller's transaction. Seeding calls it without a
+/// permit; requests go through [`set_manager`].
+pub async fn move_under(
+    conn: &mut Conn,
+    org: OrgId,
+    member: MemberId,
+    manager: Option<MemberId>,
+) -> Result<()> {
     sqlx::query("UPDATE members SET manager_id = $3 WHERE org_id = $1 AND id = $2")
         .bind(org.0)
         .bind(member.0)
         .bind(manager.map(|m| m.0))
         .execute(&mut *conn)
         .await?;
+    // Cut the subtree from everyone above the member...
+    sqlx::query(
+        "DELETE FROM reporting_lines WHERE org_id = $1 \
+         AND member_id IN (SELECT member_id FROM reporting_lines WHERE org_id = $1 AND ancestor_id = $2) \
+         AND ancestor_id IN (SELECT ancestor_id FROM reporting_lines WHERE org_id = $1 AND member_id = $2 AND depth > 0)",
+    )
+    .bind(org.0)
+    .bind(member.0)
+    .execute(&mut *conn)
+    .await?;
+    // ...and hang it under the new manager's line.
+    if let Some(manager) = manager {
+        sqlx::query(
+            "INSERT INTO reporting_lines (org_id, ancestor_id, member_id, depth) \
+             SELECT a.org_id, a.ancestor_id, s.member_id, a.depth + s.depth + 1 \
+             FROM reporting_lines a JOIN reporting_lines s ON s.org_id = a.org_id \
+             WHERE a.org_id = $1 AND a.member_id = $3 AND s.ancestor_id = $2",
+        )
+        .bind(org.0)
+        .bind(member.0)
+        .bind(manager.0)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -414,17 +463,13 @@ pub async fn would_cycle(
     if member == manager {
         return Ok(true);
     }
+    // A loop closes when the new manager is below the member already.
     let found: i64 = sqlx::query_scalar(
-        "WITH RECURSIVE chain(id, depth) AS ( \
-            SELECT manager_id, 1 FROM members WHERE org_id = $1 AND id = $2 \
-            UNION ALL \
-            SELECT m.manager_id, c.depth + 1 FROM members m JOIN chain c ON m.id = c.id \
-            WHERE m.org_id = $1 AND c.depth < 64 \
-         ) SELECT COUNT(*) FROM chain WHERE id = $3",
+        "SELECT COUNT(*) FROM reporting_lines WHERE org_id = $1 AND ancestor_id = $2 AND member_id = $3",
     )
     .bind(org.0)
-    .bind(manager.0)
     .bind(member.0)
+    .bind(manager.0)
     .fetch_one(&mut *conn)
     .await?;
     Ok(found > 0)

@@ -7,12 +7,10 @@
 use crate::{Conn, Result};
 use outlay_core::{Line, ListScope, MemberId, OrgId, Target, TeamId};
 
-/// CTE defining `reports(id)`: everyone below `$2` in the reporting line.
-pub const REPORTS_CTE: &str = "WITH RECURSIVE reports(id, depth) AS ( \
-        SELECT id, 1 FROM members WHERE org_id = $1 AND manager_id = $2 \
-        UNION ALL \
-        SELECT m.id, r.depth + 1 FROM members m JOIN reports r ON m.manager_id = r.id \
-        WHERE m.org_id = $1 AND r.depth < 64 \
+/// CTE defining `reports(id)`: everyone below `$2` in the reporting line, read from the
+/// reporting-lines table (an index range, not a recursive walk).
+pub const REPORTS_CTE: &str = "WITH reports(id) AS ( \
+        SELECT member_id FROM reporting_lines WHERE org_id = $1 AND ancestor_id = $2 AND depth > 0 \
     )";
 
 /// SQL condition restricting `column` (a member id, whose manager is `manager_column`) to
@@ -114,25 +112,22 @@ pub async fn target(
             teams,
         });
     }
-    let line: String = sqlx::query_scalar(
-        "WITH RECURSIVE chain(id, depth) AS ( \
-            SELECT manager_id, 1 FROM members WHERE org_id = $1 AND id = $3 \
-            UNION ALL \
-            SELECT m.manager_id, c.depth + 1 FROM members m JOIN chain c ON m.id = c.id \
-            WHERE m.org_id = $1 AND c.depth < 64 \
-        ) \
-        SELECT CASE WHEN EXISTS(SELECT 1 FROM chain WHERE id = $2 AND depth = 1) THEN 'direct' \
-                    WHEN EXISTS(SELECT 1 FROM chain WHERE id = $2) THEN 'indirect' \
-                    ELSE 'other' END",
+    let depth: Option<i64> = sqlx::query_scalar(
+        "SELECT depth FROM reporting_lines WHERE org_id = $1 AND ancestor_id = $2 AND member_id = $3",
     )
     .bind(org.0)
     .bind(principal.0)
     .bind(target.0)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    let line = match depth {
+        Some(1) => Line::Direct,
+        Some(d) if d > 1 => Line::Indirect,
+        _ => Line::Other,
+    };
     Ok(TargetFacts {
         member: target,
-        line: Line::parse(&line),
+        line,
         teams,
     })
 }

@@ -128,12 +128,7 @@ async fn seed_company(
         let member = *ids.get(p.key).ok_or_else(|| missing(p.key))?;
         if let Some(m) = p.manager {
             let manager = ids.get(m).ok_or_else(|| missing(m))?;
-            sqlx::query("UPDATE members SET manager_id = $3 WHERE org_id = $1 AND id = $2")
-                .bind(org.0)
-                .bind(member.0)
-                .bind(manager.0)
-                .execute(&mut *tx)
-                .await?;
+            outlay_store::members::move_under(tx, org, member, Some(*manager)).await?;
         }
         for (role, team) in p.grants {
             let team = match team {

@@ -97,10 +97,7 @@ async fn sql_reach_agrees_with_the_core_org_chart() {
     );
     let engineering = server.team("Acme", "Engineering");
     let mut tx = store.write().await.unwrap();
-    sqlx::query("UPDATE members SET manager_id = $1 WHERE id = $2")
-        .bind(nora)
-        .bind(alice)
-        .execute(&mut *tx)
+    outlay_store::members::move_under(&mut tx, acme, MemberId(alice), Some(MemberId(nora)))
         .await
         .unwrap();
     sqlx::query("INSERT INTO grants (org_id, member_id, role, team_id, created_at) VALUES ($1, $2, 'team_manager', $3, 0)")
