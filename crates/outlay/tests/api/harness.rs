@@ -273,3 +273,33 @@ impl Session {
         }
     }
 }
+
+/// A second server on the same database, as a second machine behind a load balancer runs it.
+pub struct Twin {
+    pub base: String,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Starts another server on this server's database, on its own port.
+    pub async fn twin(&self) -> Twin {
+        let store = outlay_store::Store::open(&self.database_url).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = outlay::App::new(store, outlay::clock::system());
+        let task = tokio::spawn(async move {
+            let _ = outlay::serve(listener, app).await;
+        });
+        Twin { base, _task: task }
+    }
+}
+
+impl Session {
+    /// The same login, speaking to another server.
+    pub fn at(&self, base: &str) -> Session {
+        Session {
+            base: base.to_string(),
+            ..self.clone()
+        }
+    }
+}

@@ -11,5 +11,6 @@ mod lifecycle;
 mod openapi;
 mod presets;
 mod preview;
+mod servers;
 mod smoke;
 mod stories;
