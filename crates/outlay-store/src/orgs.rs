@@ -119,3 +119,11 @@ pub async fn found(
     crate::members::insert_grant(conn, org, member, &spec, now).await?;
     Ok((org, member))
 }
+
+/// Every company's id, oldest first.
+pub async fn ids(conn: &mut Conn) -> Result<Vec<OrgId>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM orgs ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(ids.into_iter().map(OrgId).collect())
+}

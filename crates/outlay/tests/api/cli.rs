@@ -125,3 +125,61 @@ fn an_unsupported_database_url_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database url"));
 }
+
+#[tokio::test]
+async fn outlay_audit_verify_checks_every_chain_and_names_the_first_broken_entry() {
+    let server = crate::harness::TestServer::start().await;
+    let run = |args: Vec<String>| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_outlay"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let url = server.database_url.clone();
+    let all = run(vec![
+        "audit".into(),
+        "verify".into(),
+        "--database-url".into(),
+        url.clone(),
+    ]);
+    assert!(
+        all.status.success(),
+        "{}",
+        String::from_utf8_lossy(&all.stderr)
+    );
+    let text = String::from_utf8_lossy(&all.stdout).to_string();
+    assert_eq!(
+        text.matches("intact").count(),
+        server.seeded.companies.len(),
+        "{text}"
+    );
+
+    // Someone edits an entry of Acme's log behind Outlay's back.
+    let acme = server.acme();
+    let store = outlay_store::Store::open(&url).await.unwrap();
+    let mut conn = store.read().await.unwrap();
+    let first: i64 = sqlx::query_scalar("SELECT MIN(id) FROM audit_events WHERE org_id = $1")
+        .bind(acme)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_events SET reason = 'edited' WHERE id = $1")
+        .bind(first)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let one = run(vec![
+        "audit".into(),
+        "verify".into(),
+        "--org".into(),
+        acme.to_string(),
+        "--database-url".into(),
+        url,
+    ]);
+    assert!(!one.status.success());
+    let text = String::from_utf8_lossy(&one.stdout).to_string();
+    assert!(
+        text.contains(&format!("org {acme}: BROKEN at entry {first}")),
+        "{text}"
+    );
+}
