@@ -201,6 +201,8 @@ actions! {
 pub const ACTION_COUNT: usize = ACTIONS.len();
 /// Four bits per action (own, direct, team, all), in 64-bit words.
 const WORDS: usize = (ACTION_COUNT * 4).div_ceil(64);
+/// Bits of a [`PermSet`].
+pub(crate) const BITS: usize = WORDS * 64;
 
 impl Action {
     #[inline]
@@ -298,6 +300,17 @@ impl Permission {
 
     pub fn info(self) -> &'static ActionInfo {
         self.action.info()
+    }
+
+    /// The permission a bit of a [`PermSet`] stands for.
+    pub(crate) fn from_bit(bit: usize) -> Permission {
+        let action = ACTIONS[bit / 4].action;
+        let scope = if action.is_scoped() {
+            Some(Scope::ALL[bit % 4])
+        } else {
+            None
+        };
+        Permission { action, scope }
     }
 }
 
@@ -484,8 +497,28 @@ impl PermSet {
         out
     }
 
+    /// The permissions held, in catalog order, by scanning the set bits.
     pub fn iter(self) -> impl Iterator<Item = Permission> {
-        all_permissions().filter(move |p| self.contains(*p))
+        self.bits().map(Permission::from_bit)
+    }
+
+    /// Positions of the set bits, lowest first.
+    pub(crate) fn bits(self) -> impl Iterator<Item = usize> {
+        self.0.into_iter().enumerate().flat_map(|(w, mut word)| {
+            std::iter::from_fn(move || {
+                (word != 0).then(|| {
+                    let b = word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    w * 64 + b
+                })
+            })
+        })
+    }
+
+    /// Whether bit `bit` (as [`PermSet::bits`] yields it) is set.
+    #[inline]
+    pub(crate) fn has_bit(self, bit: usize) -> bool {
+        self.0[bit / 64] & (1u64 << (bit % 64)) != 0
     }
 
     /// True when every permission here is held in `other` at the same or a wider scope.

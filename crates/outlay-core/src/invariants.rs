@@ -470,6 +470,12 @@ impl CustomRoleInput {
             }
             set.insert(p);
         }
+        if read_only && !assignable.is_empty() {
+            return Err(ValidationError::new(
+                "assignable",
+                "a read-only role assigns nothing: assigning roles changes data",
+            ));
+        }
         let mut keys = Vec::with_capacity(assignable.len());
         for (i, k) in assignable.iter().enumerate() {
             let role = book.get(k.trim()).ok_or_else(|| {

@@ -109,14 +109,24 @@ impl OrgChart {
     #[inline]
     pub fn line(&self, principal: MemberId, target: MemberId) -> Line {
         if principal == target {
-            Line::Own
-        } else if self.manager_of(target) == Some(principal) {
-            Line::Direct
-        } else if self.reports_to(target, principal) {
-            Line::Indirect
-        } else {
-            Line::Other
+            return Line::Own;
         }
+        // One walk up from the target: the first step tells direct from indirect.
+        let mut cur = self.manager_of(target);
+        for depth in 0..MAX_DEPTH {
+            match cur {
+                Some(m) if m == principal => {
+                    return if depth == 0 {
+                        Line::Direct
+                    } else {
+                        Line::Indirect
+                    }
+                }
+                Some(m) => cur = self.manager_of(m),
+                None => return Line::Other,
+            }
+        }
+        Line::Other
     }
 
     /// `target` as `principal` sees them.

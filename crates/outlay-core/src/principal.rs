@@ -116,11 +116,50 @@ pub struct Principal {
     pub(crate) grants: Vec<ResolvedGrant>,
 }
 
+/// Every effective permission of a principal with the active grants behind each, built with
+/// three allocations whatever the number of permissions ("view all permissions").
+#[derive(Clone, Debug)]
+pub struct Effective<'a> {
+    grants: &'a [ResolvedGrant],
+    /// Each permission with the range of its sources in `positions`.
+    items: Vec<(Permission, u32, u32)>,
+    /// Positions in `grants`.
+    positions: Vec<u16>,
+}
+
 /// One effective permission and the grants behind it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EffectivePermission {
+#[derive(Clone, Copy, Debug)]
+pub struct EffectivePermission<'a> {
     pub permission: Permission,
-    pub sources: Vec<ResolvedGrant>,
+    grants: &'a [ResolvedGrant],
+    positions: &'a [u16],
+}
+
+impl<'a> EffectivePermission<'a> {
+    /// The active grants that give this permission.
+    pub fn sources(&self) -> impl Iterator<Item = &'a ResolvedGrant> + '_ {
+        self.positions.iter().map(|i| &self.grants[usize::from(*i)])
+    }
+}
+
+impl Effective<'_> {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = EffectivePermission<'_>> {
+        self.items
+            .iter()
+            .map(|(permission, from, to)| EffectivePermission {
+                permission: *permission,
+                grants: self.grants,
+                positions: &self.positions[*from as usize..*to as usize],
+            })
+    }
 }
 
 /// The members whose data a principal may list for one action: the union of what each
@@ -265,18 +304,55 @@ impl Principal {
     }
 
     /// Every effective permission with the active grants that give it ("view all permissions").
-    pub fn effective(&self, now: Timestamp) -> Vec<EffectivePermission> {
-        self.permissions(now)
+    pub fn effective(&self, now: Timestamp) -> Effective<'_> {
+        // Positions fit u16: nobody holds 65,536 grants, and more are simply not shown.
+        let active: Vec<(u16, PermSet)> = self
+            .grants
             .iter()
-            .map(|permission| EffectivePermission {
-                permission,
-                sources: self
-                    .active_grants(now)
-                    .filter(|g| g.permissions.contains(permission))
-                    .cloned()
-                    .collect(),
-            })
-            .collect()
+            .enumerate()
+            .filter(|(_, g)| !self.archived && g.grant.spec.active_at(now))
+            .filter_map(|(i, g)| u16::try_from(i).ok().map(|i| (i, g.permissions)))
+            .collect();
+        let union = active
+            .iter()
+            .fold(PermSet::EMPTY, |acc, (_, p)| acc.union(*p));
+        let mut items = Vec::with_capacity(union.len());
+        let mut positions = Vec::with_capacity(union.len() * 2);
+        if active.len() <= 64 {
+            // Transposed: for every bit, which of the (at most 64) active grants hold it; one
+            // pass over each grant's bits instead of a check per (permission, grant).
+            let mut holders = [0u64; crate::catalog::BITS];
+            for (k, (_, p)) in active.iter().enumerate() {
+                for bit in p.bits() {
+                    holders[bit] |= 1 << k;
+                }
+            }
+            for bit in union.bits() {
+                let from = positions.len() as u32;
+                let mut mask = holders[bit];
+                while mask != 0 {
+                    positions.push(active[mask.trailing_zeros() as usize].0);
+                    mask &= mask - 1;
+                }
+                items.push((Permission::from_bit(bit), from, positions.len() as u32));
+            }
+        } else {
+            for bit in union.bits() {
+                let from = positions.len() as u32;
+                positions.extend(
+                    active
+                        .iter()
+                        .filter(|(_, p)| p.has_bit(bit))
+                        .map(|(i, _)| *i),
+                );
+                items.push((Permission::from_bit(bit), from, positions.len() as u32));
+            }
+        }
+        Effective {
+            grants: &self.grants,
+            items,
+            positions,
+        }
     }
 }
 

@@ -333,17 +333,16 @@ pub async fn permissions(
         .into_iter()
         .map(|p| (p.key, p.description))
         .collect();
-    let items = target
-        .effective(actor.now)
-        .into_iter()
+    let effective = target.effective(actor.now);
+    let items = effective
+        .iter()
         .map(|e| {
             let key = e.permission.key();
             EffectivePermissionOut {
                 description: catalog.get(&key).cloned().unwrap_or_default(),
                 permission: key,
                 sources: e
-                    .sources
-                    .iter()
+                    .sources()
                     .map(|g| GrantSource {
                         grant_id: g.grant.id.0,
                         base: g.base,
