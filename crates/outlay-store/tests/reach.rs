@@ -1,0 +1,269 @@
+//! The store's reach agrees with the core's: random companies (reporting forests up to 2,000
+//! members, reshuffled by moves that the closure table must follow, teams, bound and unbound
+//! grants with windows) where, for sampled viewers, the SQL answer to "where is this member in
+//! my line, in which teams" and the members a list returns match the in-memory org chart and
+//! the core's list scope. On SQLite, and on PostgreSQL when `OUTLAY_TEST_DATABASE_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use outlay_core::{
+    preset, Action, GrantSpec, MemberId, MemberKind, OrgChart, OrgId, TeamId, Timestamp,
+};
+use outlay_store::members::{self, MemberStatus, NewMember};
+use outlay_store::Store;
+use std::collections::BTreeSet;
+
+/// A small deterministic generator: the same seed gives the same company.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const NOW: Timestamp = Timestamp(1_800_000_000);
+
+async fn stores() -> Vec<(String, Store, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("reach.db").display());
+    let mut out = vec![(
+        "sqlite".to_string(),
+        Store::open(&url).await.unwrap(),
+        Some(dir),
+    )];
+    if let Ok(server) = std::env::var("OUTLAY_TEST_DATABASE_URL") {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let server = server.trim_end_matches('/');
+        let name = format!("outlay_reach_{}", std::process::id());
+        let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres"))
+            .await
+            .unwrap();
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            sqlx::query(&sql).execute(&mut admin).await.unwrap();
+        }
+        let pg = Store::open(&format!("{server}/{name}")).await.unwrap();
+        out.push(("postgres".to_string(), pg, None));
+    }
+    for (_, store, _) in &out {
+        store.migrate().await.unwrap();
+    }
+    out
+}
+
+/// Builds a random company; returns it with its in-memory chart.
+async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>, OrgChart) {
+    let mut rng = Rng(seed);
+    let presets = preset::all();
+    let preset = &presets[rng.below(presets.len())];
+    let mut tx = store.write().await.unwrap();
+    let person =
+        outlay_store::auth::create_person(&mut tx, &format!("p{seed}@x.example"), "P", None, NOW)
+            .await
+            .unwrap();
+    let founding = outlay_store::orgs::Founding {
+        name: "Random",
+        preset,
+        base_currency: "EUR",
+        founder_person: person,
+        founder_name: "Founder",
+        founder_status: MemberStatus::Active,
+    };
+    let (org, founder) = outlay_store::orgs::found(&mut tx, &founding, NOW)
+        .await
+        .unwrap();
+    let mut ids = vec![founder];
+    let mut managers: Vec<Option<MemberId>> = vec![None];
+    for i in 1..size {
+        // Mostly under a recent member, so lines grow deep; sometimes a new root.
+        let manager = (rng.below(10) > 0).then(|| ids[ids.len() - 1 - rng.below(ids.len().min(8))]);
+        let person = outlay_store::auth::create_person(
+            &mut tx,
+            &format!("p{seed}-{i}@x.example"),
+            "P",
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+        let m = members::create(
+            &mut tx,
+            org,
+            &NewMember {
+                person,
+                name: "M",
+                status: MemberStatus::Active,
+                manager,
+                kind: MemberKind::Internal,
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+        ids.push(m);
+        managers.push(manager);
+    }
+    // Reshuffle: moves the closure table must follow (never under one's own line).
+    let mut chart = OrgChart::new(
+        ids.iter()
+            .zip(&managers)
+            .map(|(m, mg)| (*m, *mg, vec![]))
+            .collect(),
+    );
+    for _ in 0..size / 4 {
+        let m = ids[rng.below(ids.len())];
+        let to = (rng.below(5) > 0).then(|| ids[rng.below(ids.len())]);
+        if to.is_some_and(|t| chart.would_cycle(m, t)) {
+            continue;
+        }
+        members::move_under(&mut tx, org, m, to).await.unwrap();
+        chart.set_manager(m, to);
+    }
+    // Teams with random members.
+    let mut teams_of: Vec<Vec<TeamId>> = vec![Vec::new(); ids.len()];
+    for t in 0..rng.below(5) {
+        let team: i64 = sqlx::query_scalar(
+            "INSERT INTO teams (org_id, name, created_at) VALUES ($1, $2, 0) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(format!("T{t}"))
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        for (i, m) in ids.iter().enumerate() {
+            if rng.below(6) == 0 {
+                sqlx::query(
+                    "INSERT INTO team_members (org_id, team_id, member_id) VALUES ($1, $2, $3)",
+                )
+                .bind(org.0)
+                .bind(team)
+                .bind(m.0)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+                teams_of[i].push(TeamId(team));
+            }
+        }
+    }
+    // Grants of the preset's roles, bound and unbound, some ended, some not yet begun.
+    let roles = preset.roles();
+    let teams: Vec<TeamId> = teams_of
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for m in ids.iter().skip(1) {
+        for _ in 0..rng.below(3) {
+            let role = &roles[rng.below(roles.len())];
+            let team = match role.team_binding {
+                outlay_core::role::TeamBinding::Never => None,
+                _ if teams.is_empty() => None,
+                outlay_core::role::TeamBinding::Required => Some(teams[rng.below(teams.len())]),
+                outlay_core::role::TeamBinding::Optional => {
+                    (rng.below(2) == 0).then(|| teams[rng.below(teams.len())])
+                }
+            };
+            if role.team_binding == outlay_core::role::TeamBinding::Required && team.is_none() {
+                continue;
+            }
+            let mut spec = GrantSpec {
+                team,
+                ..GrantSpec::role(&role.key)
+            };
+            match rng.below(6) {
+                0 => spec.valid_until = Some(Timestamp(NOW.0 - 10)),
+                1 => spec.valid_from = Some(Timestamp(NOW.0 + 10)),
+                _ => {}
+            }
+            members::insert_grant(&mut tx, org, *m, &spec, NOW)
+                .await
+                .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    let chart = OrgChart::new(
+        ids.iter()
+            .enumerate()
+            .map(|(i, m)| (*m, chart.manager_of(*m), teams_of[i].clone()))
+            .collect(),
+    );
+    (org, ids, chart)
+}
+
+#[tokio::test]
+async fn sql_reach_agrees_with_the_core_on_random_companies() {
+    for (backend, store, _dir) in stores().await {
+        for (seed, size, viewers, targets) in [
+            (7u64, 40usize, 40usize, 40usize),
+            (11, 300, 12, 120),
+            (13, 2000, 6, 200),
+        ] {
+            let (org, ids, chart) = company(&store, seed, size).await;
+            let mut rng = Rng(seed * 31 + 1);
+            let mut conn = store.read().await.unwrap();
+            for _ in 0..viewers {
+                let viewer = ids[rng.below(ids.len())];
+                for _ in 0..targets {
+                    let target = ids[rng.below(ids.len())];
+                    let sql = outlay_store::scope::target(&mut conn, org, viewer, target)
+                        .await
+                        .unwrap();
+                    let mut sql_teams = sql.teams.clone();
+                    sql_teams.sort_unstable();
+                    let model = chart.target(viewer, target);
+                    let mut model_teams = model.teams.to_vec();
+                    model_teams.sort_unstable();
+                    assert_eq!(
+                        (sql.line, sql_teams),
+                        (model.line, model_teams),
+                        "{backend} seed {seed}: {viewer} -> {target}"
+                    );
+                }
+                // What a list returns is exactly what the core's list scope reaches.
+                let row = members::get(&mut conn, org, viewer).await.unwrap().unwrap();
+                let principal = members::principal(&mut conn, org, &row).await.unwrap();
+                for action in [Action::MemberView, Action::ExpenseView] {
+                    let Some(scope) = principal.list_scope(NOW, action) else {
+                        continue;
+                    };
+                    let mut listed = Vec::new();
+                    let mut cursor = None;
+                    loop {
+                        let page = members::list(&mut conn, org, viewer, &scope, cursor, 500)
+                            .await
+                            .unwrap();
+                        let Some(last) = page.last().map(|r| r.id) else {
+                            break;
+                        };
+                        listed.extend(page.iter().map(|r| r.member_id()));
+                        cursor = Some(last);
+                    }
+                    let mut expected: Vec<MemberId> = ids
+                        .iter()
+                        .copied()
+                        .filter(|t| scope.reaches(&chart.target(viewer, *t)))
+                        .collect();
+                    expected.sort_unstable_by(|a, b| b.cmp(a));
+                    assert_eq!(
+                        listed,
+                        expected,
+                        "{backend} seed {seed}: {} listed for {viewer}",
+                        action.key()
+                    );
+                }
+            }
+        }
+        store.close().await;
+    }
+}
