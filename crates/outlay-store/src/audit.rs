@@ -5,6 +5,7 @@ use crate::{Conn, Result};
 use outlay_core::{MemberId, OrgId, Timestamp};
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
+use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -78,17 +79,48 @@ fn chain_hash(
 
 /// Appends an event. Call inside the write transaction of the change it records.
 pub async fn record(conn: &mut Conn, ev: NewEvent<'_>) -> Result<i64> {
+    let prev = last_hash(conn, ev.org).await?;
+    let (id, _) = insert_after(conn, &prev, &ev).await?;
+    Ok(id)
+}
+
+/// Appends events in the order given, inside the caller's write transaction: each one's hash
+/// covers the one before it in its company's chain, including earlier events of the same
+/// batch. For the audit writer, which records refusals in batches.
+pub async fn append(conn: &mut Conn, events: &[NewEvent<'_>]) -> Result<Vec<i64>> {
+    // The newest hash per company seen so far in this batch: one lookup per company, not per
+    // event, and the batch's own inserts are the chain's newest rows anyway.
+    let mut heads: HashMap<i64, String> = HashMap::new();
+    let mut ids = Vec::with_capacity(events.len());
+    for ev in events {
+        let prev = match heads.remove(&ev.org.0) {
+            Some(h) => h,
+            None => last_hash(conn, ev.org).await?,
+        };
+        let (id, hash) = insert_after(conn, &prev, ev).await?;
+        heads.insert(ev.org.0, hash);
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// The hash of the company's newest event, or the genesis hash when it has none.
+async fn last_hash(conn: &mut Conn, org: OrgId) -> Result<String> {
     let prev: Option<String> = sqlx::query_scalar(
         "SELECT hash FROM audit_events WHERE org_id = $1 ORDER BY id DESC LIMIT 1",
     )
-    .bind(ev.org.0)
+    .bind(org.0)
     .fetch_optional(&mut *conn)
     .await?;
-    let prev = prev.unwrap_or_else(|| GENESIS.to_string());
+    Ok(prev.unwrap_or_else(|| GENESIS.to_string()))
+}
+
+/// Inserts `ev` as the successor of `prev`; returns its id and hash.
+async fn insert_after(conn: &mut Conn, prev: &str, ev: &NewEvent<'_>) -> Result<(i64, String)> {
     let detail = ev.detail.to_string();
     let member = ev.actor_member.map(|m| m.0);
     let hash = chain_hash(
-        &prev,
+        prev,
         ev.org.0,
         ev.at.0,
         member,
@@ -114,11 +146,11 @@ pub async fn record(conn: &mut Conn, ev: NewEvent<'_>) -> Result<i64> {
     .bind(ev.outcome.as_str())
     .bind(ev.reason)
     .bind(&detail)
-    .bind(&prev)
+    .bind(prev)
     .bind(&hash)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(id)
+    Ok((id, hash))
 }
 
 /// Newest first, `limit` rows before `cursor`.

@@ -9,6 +9,7 @@ pub mod delegations;
 pub mod expenses;
 pub mod members;
 pub mod orgs;
+pub mod person_audit;
 pub mod role_requests;
 pub mod roles;
 pub mod scope;

@@ -1,5 +1,6 @@
 //! The command line: `serve`, `migrate`, `demo` and `org create`.
 
+use crate::limit_args::LimitArgs;
 use clap::{Parser, Subcommand};
 use outlay_store::Store;
 use std::net::SocketAddr;
@@ -31,6 +32,8 @@ enum Command {
             default_value = "sqlite://outlay.db"
         )]
         database_url: String,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Apply pending database migrations and exit.
     Migrate {
@@ -59,6 +62,8 @@ enum Command {
         /// The demo database file; replaced on every start.
         #[arg(long, default_value = "outlay-demo.db")]
         database: PathBuf,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
 }
 
@@ -153,7 +158,7 @@ async fn open(url: &str) -> Result<Store, BoxError> {
     Ok(store)
 }
 
-async fn serve(store: Store, bind: SocketAddr) -> Result<(), BoxError> {
+async fn serve(store: Store, bind: SocketAddr, limits: LimitArgs) -> Result<(), BoxError> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
@@ -169,13 +174,18 @@ async fn serve(store: Store, bind: SocketAddr) -> Result<(), BoxError> {
         );
     }
     eprintln!("outlay listening on http://{addr} (API under /api/v1, OpenAPI at /api/v1/openapi.json); ctrl-c stops");
-    crate::serve(listener, crate::App::new(store, crate::clock::system())).await?;
+    let app = crate::App::with_limits(store, crate::clock::system(), limits.limits());
+    crate::serve(listener, app).await?;
     Ok(())
 }
 
 async fn run(command: Command) -> Result<(), BoxError> {
     match command {
-        Command::Serve { bind, database_url } => serve(open(&database_url).await?, bind).await,
+        Command::Serve {
+            bind,
+            database_url,
+            limits,
+        } => serve(open(&database_url).await?, bind, limits).await,
         Command::Org {
             command:
                 OrgCommand::Create {
@@ -243,7 +253,11 @@ async fn run(command: Command) -> Result<(), BoxError> {
             println!("{applied} migration(s) applied; {database_url} is up to date");
             Ok(())
         }
-        Command::Demo { bind, database } => {
+        Command::Demo {
+            bind,
+            database,
+            limits,
+        } => {
             for suffix in ["", "-wal", "-shm"] {
                 let mut p = database.clone().into_os_string();
                 p.push(suffix);
@@ -275,7 +289,7 @@ async fn run(command: Command) -> Result<(), BoxError> {
                 }
             }
             println!("\nTry:\n  curl -s http://{bind}/api/v1/auth/login -H 'content-type: application/json' \\\n    -d '{{\"email\":\"alice@acme.example\",\"password\":\"{}\"}}'\n", outlay_core::demo::PASSWORD);
-            serve(store, bind).await
+            serve(store, bind, limits).await
         }
     }
 }

@@ -4,8 +4,9 @@ pub mod cli;
 pub mod clock;
 pub mod demo;
 pub mod http;
+pub mod limit_args;
 pub mod org;
 pub mod password;
 pub mod tokens;
 
-pub use http::{router, serve, App};
+pub use http::{router, serve, App, Limits};

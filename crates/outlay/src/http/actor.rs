@@ -1,6 +1,6 @@
 //! The acting member: a person with a live token, acting in one company through their
 //! membership there. Also where outcomes reach the audit log: changes inside their own
-//! transaction, refusals in a transaction of their own (the change itself rolled back).
+//! transaction, refusals through the audit writer (the change itself rolled back).
 
 use super::error::WebError;
 use super::extract::Auth;
@@ -178,7 +178,9 @@ impl App {
         }
     }
 
-    /// Records a refused attempt and hands the error back.
+    /// Records a refused attempt and hands the error back. The record goes through the
+    /// audit writer's queue and never waits: the caller may still hold a connection, and
+    /// waiting here for another one is what let a flood of refusals stall every company.
     pub async fn refused(
         &self,
         actor: &Actor,
@@ -195,26 +197,16 @@ impl App {
             WebError::Conflict { code, message } => (*code, message.clone()),
             _ => return err,
         };
-        let write = async {
-            let mut tx = self.store.write_for(actor.org).await?;
-            audit::record(
-                &mut tx,
-                event(
-                    actor,
-                    action,
-                    target,
-                    Outcome::Denied,
-                    code,
-                    json!({"message": message}),
-                ),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok::<(), outlay_store::StoreError>(())
-        };
-        if let Err(e) = write.await {
-            tracing::error!(error = %e, "could not record a refused attempt");
-        }
+        self.audit.refused(super::audit_writer::Refusal {
+            org: actor.org,
+            member: Some(actor.id()),
+            person: Some(actor.person),
+            action: action.to_string(),
+            target: target.to_string(),
+            reason: code.to_string(),
+            message,
+            at: actor.now,
+        });
         err
     }
 

@@ -1,6 +1,8 @@
 //! One error type for every handler, mapped to its status once: 400 invalid input (field and
-//! reason), 401 no or bad token, 403 refused with the reason, 404 not visible, 409 refused by
-//! an invariant, 500 for what is our fault (logged, never detailed to the caller).
+//! reason), 401 no or bad token, 403 refused with the reason, 404 not visible, 408 a body that
+//! did not arrive in time, 409 refused by an invariant, 413 a body over the limit, 415 a body
+//! that is not JSON, 429 too many login attempts and 503 busy (both with `Retry-After`), 500
+//! for what is our fault (logged, never detailed to the caller).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -17,7 +19,26 @@ pub enum WebError {
     NotFound,
     MethodNotAllowed,
     Denied(Reason),
-    Conflict { code: &'static str, message: String },
+    Conflict {
+        code: &'static str,
+        message: String,
+    },
+    /// The body is over the limit, in bytes.
+    TooLarge(usize),
+    /// The body is not declared as JSON.
+    UnsupportedMediaType,
+    /// The body did not arrive within the body timeout.
+    BodyTimeout,
+    /// Too many login attempts: try again after `retry_after` seconds.
+    Throttled {
+        retry_after: u64,
+    },
+    /// Out of a shared resource for now (database connections, password hashes, time): try
+    /// again after `retry_after` seconds. Never our fault alone, so never a 500.
+    Busy {
+        retry_after: u64,
+        message: &'static str,
+    },
     Internal(String),
 }
 
@@ -54,7 +75,66 @@ impl WebError {
                 DenialKind::Conflict => StatusCode::CONFLICT,
             },
             WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            WebError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// No database connection came free within the wait.
+    pub fn pool_busy() -> WebError {
+        WebError::Busy {
+            retry_after: 1,
+            message: "the server is busy; try again shortly",
+        }
+    }
+
+    /// The seconds a client should wait before trying again, for 429 and 503.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            WebError::Throttled { retry_after } | WebError::Busy { retry_after, .. } => {
+                Some((*retry_after).max(1))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether a database error means "busy for now" rather than a fault: the pool had no
+/// connection within its wait, SQLite's lock stayed taken past its busy timeout, or
+/// PostgreSQL gave up on a lock (deadlock, serialization, lock not available).
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // The primary result code is the low byte of SQLite's extended one.
+                code.parse::<i64>()
+                    .is_ok_and(|n| matches!(n & 0xff, SQLITE_BUSY | SQLITE_LOCKED))
+            } else {
+                // PostgreSQL's SQLSTATE: serialization failure, deadlock, lock not available.
+                matches!(code.as_ref(), "40001" | "40P01" | "55P03")
+            }
+        }
+        _ => false,
+    }
+}
+
+const SQLITE_BUSY: i64 = 5;
+const SQLITE_LOCKED: i64 = 6;
+
+impl From<crate::password::GateError> for WebError {
+    fn from(e: crate::password::GateError) -> WebError {
+        match e {
+            crate::password::GateError::Busy => WebError::Busy {
+                retry_after: 1,
+                message: "too many password checks at once; try again shortly",
+            },
+            crate::password::GateError::Failed(e) => WebError::Internal(e),
         }
     }
 }
@@ -73,18 +153,22 @@ impl From<Reason> for WebError {
 
 impl From<outlay_store::StoreError> for WebError {
     fn from(e: outlay_store::StoreError) -> WebError {
-        match e {
+        match &e {
             outlay_store::StoreError::Stale => WebError::Conflict {
                 code: "changed_meanwhile",
                 message: "it changed meanwhile; reload and try again".into(),
             },
-            e => WebError::Internal(e.to_string()),
+            outlay_store::StoreError::Database(db) if is_busy(db) => WebError::pool_busy(),
+            _ => WebError::Internal(e.to_string()),
         }
     }
 }
 
 impl From<sqlx::Error> for WebError {
     fn from(e: sqlx::Error) -> WebError {
+        if is_busy(&e) {
+            return WebError::pool_busy();
+        }
         WebError::Internal(e.to_string())
     }
 }
@@ -92,6 +176,7 @@ impl From<sqlx::Error> for WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = self.retry_after();
         let (code, message, field) = match self {
             WebError::Invalid(e) => ("invalid_input".to_string(), e.to_string(), Some(e.field)),
             WebError::Unauthorized(m) => ("unauthorized".to_string(), m.to_string(), None),
@@ -107,6 +192,27 @@ impl IntoResponse for WebError {
             ),
             WebError::Denied(r) => (r.code().to_string(), r.to_string(), None),
             WebError::Conflict { code, message } => (code.to_string(), message, None),
+            WebError::TooLarge(limit) => (
+                "payload_too_large".to_string(),
+                format!("the body is larger than {limit} bytes"),
+                None,
+            ),
+            WebError::UnsupportedMediaType => (
+                "unsupported_media_type".to_string(),
+                "send the body as JSON, with `Content-Type: application/json`".to_string(),
+                None,
+            ),
+            WebError::BodyTimeout => (
+                "request_timeout".to_string(),
+                "the body did not arrive in time".to_string(),
+                None,
+            ),
+            WebError::Throttled { .. } => (
+                "too_many_attempts".to_string(),
+                "too many login attempts; wait as `Retry-After` says".to_string(),
+                None,
+            ),
+            WebError::Busy { message, .. } => ("busy".to_string(), message.to_string(), None),
             WebError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (
@@ -127,6 +233,12 @@ impl IntoResponse for WebError {
             }),
         )
             .into_response();
+        if let Some(secs) = retry_after {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

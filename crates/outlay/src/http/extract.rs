@@ -1,25 +1,29 @@
 //! Request extractors whose failures are `WebError`s: a bad body, query or path is a 400 that
-//! names the field, and a missing or dead token is a 401.
+//! names the field, a body over the limit a 413, one not declared JSON a 415, one that does not
+//! arrive in time a 408, and a missing or dead token is a 401.
 
+use super::edge::BodyRules;
 use super::error::WebError;
 use super::App;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use outlay_core::Timestamp;
 use outlay_store::auth::PersonRow;
 use serde::de::DeserializeOwned;
+use std::net::{IpAddr, SocketAddr};
 
-/// A JSON body; a type or shape error names the offending field.
+/// A JSON body; a type or shape error names the offending field. An empty body reads as `{}`.
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = WebError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| WebError::invalid("body", e.body_text()))?;
+    async fn from_request(req: Request, _state: &S) -> Result<Self, WebError> {
+        let bytes = read_body(req).await?;
         let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { &bytes };
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
@@ -35,6 +39,81 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             WebError::invalid("body", text.split(" at line ").next().unwrap_or(&text))
         })?;
         Ok(Body(value))
+    }
+}
+
+/// The body's bytes, within the request's body rules. A declared type other than JSON is
+/// refused before anything is read; an undeclared one only if the body is not empty (bodiless
+/// POSTs such as `/submit` need no header).
+async fn read_body(req: Request) -> Result<Bytes, WebError> {
+    let rules = req
+        .extensions()
+        .get::<BodyRules>()
+        .copied()
+        .unwrap_or_default();
+    let declared = declared_json(req.headers());
+    if declared == Some(false) {
+        return Err(WebError::UnsupportedMediaType);
+    }
+    let announced = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > rules.max_bytes as u64) {
+        return Err(WebError::TooLarge(rules.max_bytes));
+    }
+    let body = Limited::new(req.into_body(), rules.max_bytes);
+    let collected = tokio::time::timeout(rules.timeout, body.collect())
+        .await
+        .map_err(|_| WebError::BodyTimeout)?;
+    let bytes = match collected {
+        Ok(c) => c.to_bytes(),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            return Err(WebError::TooLarge(rules.max_bytes))
+        }
+        Err(e) => return Err(WebError::invalid("body", format!("could not be read: {e}"))),
+    };
+    if declared.is_none() && !bytes.is_empty() {
+        return Err(WebError::UnsupportedMediaType);
+    }
+    Ok(bytes)
+}
+
+/// `Some(true)` for `application/json` (or `application/*+json`, parameters allowed),
+/// `Some(false)` for any other declared type, `None` when no type is declared.
+fn declared_json(headers: &HeaderMap) -> Option<bool> {
+    let value = headers.get(CONTENT_TYPE)?;
+    let essence = value
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    Some(
+        essence == "application/json"
+            || (essence.starts_with("application/") && essence.ends_with("+json")),
+    )
+}
+
+/// The client's address, when the request came over a connection that knows it.
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Self, std::convert::Infallible> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(a)| a.ip()),
+        ))
     }
 }
 
@@ -133,7 +212,7 @@ impl FromRequestParts<App> for Auth {
             ))?;
         let token_hash = crate::tokens::digest(token);
         let now = app.now();
-        let mut conn = app.store.read().await?;
+        let mut conn = app.read_conn().await?;
         let person = outlay_store::auth::session_person(&mut conn, &token_hash, now)
             .await?
             .ok_or(WebError::Unauthorized("invalid, expired or revoked token"))?;

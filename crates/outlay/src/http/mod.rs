@@ -3,34 +3,76 @@
 //! membership, and what they may not see is a 404, whoever's it is.
 
 pub mod actor;
+pub mod audit_writer;
+pub mod conn;
 pub mod controllers;
+pub mod edge;
 pub mod error;
 pub mod extract;
+pub mod limits;
 pub mod openapi;
 pub mod page;
+pub mod throttle;
 
 use crate::clock::Clock;
+use crate::password::HashGate;
+use audit_writer::AuditWriter;
 use axum::routing::{get, post, put};
 use axum::Router;
 use outlay_core::Timestamp;
 use outlay_store::Store;
+use std::sync::Arc;
+use throttle::Throttle;
 
 pub use error::WebError;
+pub use limits::Limits;
 
-/// What every handler shares: the store and the clock.
+/// What every handler shares: the store, the clock, the limits and what enforces them, and
+/// the audit writer.
 #[derive(Clone)]
 pub struct App {
     pub store: Store,
     pub clock: Clock,
+    pub limits: Arc<Limits>,
+    pub audit: AuditWriter,
+    pub throttle: Arc<Throttle>,
+    pub hashes: Arc<HashGate>,
 }
 
 impl App {
+    /// An app with the default limits. Call inside a Tokio runtime: it starts the audit
+    /// writer.
     pub fn new(store: Store, clock: Clock) -> App {
-        App { store, clock }
+        App::with_limits(store, clock, Limits::default())
+    }
+
+    pub fn with_limits(store: Store, clock: Clock, limits: Limits) -> App {
+        // The decoy hash (verified against for unknown emails) costs a full argon2 run the
+        // first time: compute it now, off the async threads, not inside the first login.
+        tokio::task::spawn_blocking(|| {
+            crate::password::decoy();
+        });
+        App {
+            audit: AuditWriter::start(store.clone(), limits.audit.clone()),
+            throttle: Arc::new(Throttle::new(limits.login.clone())),
+            hashes: Arc::new(HashGate::new(limits.login.hashes, limits.login.hash_wait)),
+            limits: Arc::new(limits),
+            store,
+            clock,
+        }
     }
 
     pub fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    /// A read connection, or a 503 when none comes free within the pool wait: a request
+    /// never queues behind an exhausted pool for long.
+    pub async fn read_conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, WebError> {
+        match tokio::time::timeout(self.limits.pool_wait, self.store.read()).await {
+            Ok(conn) => Ok(conn?),
+            Err(_) => Err(WebError::pool_busy()),
+        }
     }
 }
 
@@ -121,18 +163,22 @@ pub fn router(app: App) -> Router {
         .route("/orgs/{org}/audit", get(audit::list))
         .route("/orgs/{org}/audit/verify", get(audit::verify))
         .route("/openapi.json", get(openapi::serve));
+    let limits = Arc::clone(&app.limits);
     Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .nest("/api/v1", api)
         .fallback(|| async { WebError::NotFound })
         .method_not_allowed_fallback(|| async { WebError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(limits, edge::edge))
         .with_state(app)
 }
 
-/// Serves the API on `listener` until ctrl-c (or the task is dropped).
+/// Serves the API on `listener` until ctrl-c (or the task is dropped), within the app's
+/// limits; on ctrl-c, lets requests under way finish and drains the audit queue.
 pub async fn serve(listener: tokio::net::TcpListener, app: App) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    conn::serve(listener, app, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

@@ -47,6 +47,71 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Statuses the edge answers on any route: 503 when the server is busy (database
+/// connections, password hashes, a request over its time), and on routes that take a body,
+/// 408, 413 and 415 (`extract::Body`). Described once under `components/responses`.
+struct EdgeResponses;
+
+impl Modify for EdgeResponses {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        const BODY: [(&str, &str, &str); 3] = [
+            ("408", "BodyTimeout", "the body did not arrive in time"),
+            ("413", "TooLarge", "the body is over the size limit"),
+            (
+                "415",
+                "NotJson",
+                "the body is not declared as `application/json`",
+            ),
+        ];
+        const BUSY: (&str, &str, &str) = (
+            "503",
+            "Busy",
+            "busy for now (database connections, password hashes, or the request ran out of time); see `Retry-After`",
+        );
+        let components = api.components.get_or_insert_with(Default::default);
+        for (_, name, description) in BODY.iter().chain([&BUSY]) {
+            components.responses.insert(
+                name.to_string(),
+                ResponseBuilder::new()
+                    .description(*description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build()
+                    .into(),
+            );
+        }
+        let reference = |name: &str| Ref::new(format!("#/components/responses/{name}")).into();
+        for item in api.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                let with_body = op.request_body.is_some();
+                let responses = &mut op.responses.responses;
+                let (status, name, _) = BUSY;
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| reference(name));
+                if with_body {
+                    for (status, name, _) in BODY {
+                        responses
+                            .entry(status.to_string())
+                            .or_insert_with(|| reference(name));
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Outlay API", description = "Self-hostable spend management: members, roles, grants, expenses, explainable decisions and a tamper-evident audit log."),
@@ -63,7 +128,7 @@ impl Modify for BearerAuth {
         expenses::submit, expenses::approve, expenses::reject, expenses::override_decision,
         authz::explain, audit::list, audit::verify, serve,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &EdgeResponses),
     tags(
         (name = "auth", description = "logging in and out"),
         (name = "orgs", description = "companies, their presets and lifecycle"),

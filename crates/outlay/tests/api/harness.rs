@@ -303,3 +303,45 @@ impl Session {
         }
     }
 }
+
+/// Edge tests: servers with their own limits, clients from other loopback addresses.
+impl TestServer {
+    /// Like `start`, with the given limits; also returns a handle on the server's store (the
+    /// same pool), so a test can take its connections away.
+    pub async fn start_with_limits(limits: outlay::Limits) -> (TestServer, outlay_store::Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = fresh_database(&dir).await;
+        let store = outlay_store::Store::open(&database_url).await.unwrap();
+        store.migrate().await.unwrap();
+        let clock = outlay::clock::system();
+        let seeded = outlay::demo::seed(&store, clock(), |_| {}).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = outlay::App::with_limits(store.clone(), clock, limits);
+        let task = tokio::spawn(async move {
+            let _ = outlay::serve(listener, app).await;
+        });
+        let server = TestServer {
+            base,
+            seeded,
+            database_url,
+            client: reqwest::Client::new(),
+            _dir: dir,
+            _task: task,
+        };
+        (server, store)
+    }
+
+    /// A client without a token whose connections come from `local` (any 127.x.y.z works on
+    /// loopback), as a different machine's would.
+    pub fn anonymous_from(&self, local: std::net::IpAddr) -> Session {
+        Session {
+            base: self.base.clone(),
+            token: None,
+            client: reqwest::Client::builder()
+                .local_address(local)
+                .build()
+                .unwrap(),
+        }
+    }
+}

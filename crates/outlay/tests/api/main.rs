@@ -6,6 +6,7 @@ mod cli;
 mod crash;
 mod delegation;
 mod differential;
+mod edge;
 mod guards;
 mod harness;
 mod lifecycle;

@@ -689,11 +689,7 @@ pub async fn accept_invitation(
     }
     let new_hash = match person.password_hash.clone() {
         Some(existing) => {
-            let password = req.password.clone();
-            let ok =
-                tokio::task::spawn_blocking(move || crate::password::verify(&password, &existing))
-                    .await
-                    .map_err(|e| WebError::Internal(e.to_string()))?;
+            let ok = app.hashes.verify(req.password.clone(), existing).await?;
             if !ok {
                 return Err(WebError::Unauthorized(
                     "this person already has a password; give that one",
@@ -703,12 +699,7 @@ pub async fn accept_invitation(
         }
         None => {
             crate::password::check_strength(&req.password)?;
-            let password = req.password.clone();
-            let hash = tokio::task::spawn_blocking(move || crate::password::hash(&password))
-                .await
-                .map_err(|e| WebError::Internal(e.to_string()))?
-                .map_err(|e| WebError::Internal(e.to_string()))?;
-            Some(hash)
+            Some(app.hashes.hash(req.password.clone()).await?)
         }
     };
     let mut tx = app.store.write().await?;

@@ -7,6 +7,7 @@ pub mod authz;
 pub mod catalog;
 pub mod delegations;
 pub mod expenses;
+pub mod health;
 pub mod me;
 pub mod members;
 pub mod orgs;

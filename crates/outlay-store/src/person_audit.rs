@@ -1,0 +1,104 @@
+//! The person-level trail: logins, failed and throttled login attempts, and logouts. These
+//! belong to a person (or to an email nobody holds), not to a company, so they are kept apart
+//! from the company audit log. Repeated identical attempts arrive already coalesced: one row
+//! stands for `count` attempts between `at` and `last_at`.
+
+use crate::{Conn, Result};
+use outlay_core::Timestamp;
+use sqlx::FromRow;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PersonEventKind {
+    Login,
+    LoginFailed,
+    LoginThrottled,
+    Logout,
+}
+
+impl PersonEventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonEventKind::Login => "login",
+            PersonEventKind::LoginFailed => "login_failed",
+            PersonEventKind::LoginThrottled => "login_throttled",
+            PersonEventKind::Logout => "logout",
+        }
+    }
+}
+
+pub struct NewPersonEvent<'a> {
+    pub at: Timestamp,
+    pub last_at: Timestamp,
+    pub count: u64,
+    pub person: Option<i64>,
+    pub email: &'a str,
+    pub kind: PersonEventKind,
+    pub address: &'a str,
+    pub reason: &'a str,
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct PersonEventRow {
+    pub id: i64,
+    pub at: i64,
+    pub last_at: i64,
+    pub count: i64,
+    pub person_id: Option<i64>,
+    pub email: String,
+    pub kind: String,
+    pub address: String,
+    pub reason: String,
+}
+
+/// Appends one event.
+pub async fn record(conn: &mut Conn, ev: &NewPersonEvent<'_>) -> Result<i64> {
+    // Counts are small; one past i64::MAX would be a bug upstream, so saturate rather than
+    // fail the write that carries a real event.
+    let count = i64::try_from(ev.count.max(1)).unwrap_or(i64::MAX);
+    Ok(sqlx::query_scalar(
+        "INSERT INTO person_events (at, last_at, count, person_id, email, kind, address, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(ev.at.0)
+    .bind(ev.last_at.0)
+    .bind(count)
+    .bind(ev.person)
+    .bind(ev.email)
+    .bind(ev.kind.as_str())
+    .bind(ev.address)
+    .bind(ev.reason)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// A person's events, newest first.
+pub async fn list(conn: &mut Conn, person: i64, limit: i64) -> Result<Vec<PersonEventRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, last_at, count, person_id, email, kind, address, reason \
+         FROM person_events WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(person)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Whether the person logged in successfully from `address` at or after `since`.
+pub async fn logged_in_from(
+    conn: &mut Conn,
+    person: i64,
+    address: &str,
+    since: Timestamp,
+) -> Result<bool> {
+    // Counted rather than `EXISTS`: the Any driver decodes no SQLite booleans.
+    let hits: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM person_events \
+         WHERE person_id = $1 AND address = $2 AND kind = 'login' AND at >= $3 LIMIT 1) AS hit",
+    )
+    .bind(person)
+    .bind(address)
+    .bind(since.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(hits > 0)
+}

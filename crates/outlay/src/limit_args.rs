@@ -1,0 +1,100 @@
+//! The command-line flags (and environment variables) for the server's limits; each left out
+//! keeps its default from `http::Limits::default()`, named in its help and in README's
+//! Configuration table.
+
+use crate::http::limits::{parse_duration, Limits};
+use clap::Args;
+use std::time::Duration;
+
+#[derive(Args, Clone, Debug, Default)]
+pub struct LimitArgs {
+    /// Time from a request's first byte to the end of its headers [default: 10s].
+    #[arg(long, env = "OUTLAY_HEADER_TIMEOUT", value_parser = parse_duration)]
+    header_timeout: Option<Duration>,
+    /// Time to receive a request body once its headers are in; then 408 [default: 10s].
+    #[arg(long, env = "OUTLAY_BODY_TIMEOUT", value_parser = parse_duration)]
+    body_timeout: Option<Duration>,
+    /// Time to answer a request, its body included; then 503 [default: 15s].
+    #[arg(long, env = "OUTLAY_REQUEST_TIMEOUT", value_parser = parse_duration)]
+    request_timeout: Option<Duration>,
+    /// Idle keep-alive connections, and answers nobody reads, are closed after this [default: 30s].
+    #[arg(long, env = "OUTLAY_IDLE_TIMEOUT", value_parser = parse_duration)]
+    idle_timeout: Option<Duration>,
+    /// Open connections at once; one more is answered 503 and closed [default: 1024].
+    #[arg(long, env = "OUTLAY_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// The largest request body in bytes; beyond it 413 [default: 1048576].
+    #[arg(long, env = "OUTLAY_MAX_BODY_BYTES")]
+    max_body_bytes: Option<usize>,
+    /// How long a request waits for a database connection before a 503 [default: 2s].
+    #[arg(long, env = "OUTLAY_POOL_WAIT", value_parser = parse_duration)]
+    pool_wait: Option<Duration>,
+    /// Failed logins per account before further attempts slow down [default: 5].
+    #[arg(long, env = "OUTLAY_LOGIN_FREE_ATTEMPTS")]
+    login_free_attempts: Option<u32>,
+    /// Failed logins per client address before further attempts slow down [default: 20].
+    #[arg(long, env = "OUTLAY_LOGIN_FREE_PER_ADDRESS")]
+    login_free_per_address: Option<u32>,
+    /// The longest delay a throttled account or address gets [default: 15m].
+    #[arg(long, env = "OUTLAY_LOGIN_MAX_DELAY", value_parser = parse_duration)]
+    login_max_delay: Option<Duration>,
+    /// Password hashes computed at once, about 19 MiB each [default: CPU count, at most 8].
+    #[arg(long, env = "OUTLAY_PASSWORD_HASHES")]
+    password_hashes: Option<usize>,
+    /// Identical refusals within this window are one audit entry with a count [default: 5s].
+    #[arg(long, env = "OUTLAY_AUDIT_COALESCE", value_parser = parse_duration)]
+    audit_coalesce: Option<Duration>,
+    /// Distinct audit entries waiting to be written [default: 4096].
+    #[arg(long, env = "OUTLAY_AUDIT_QUEUE")]
+    audit_queue: Option<usize>,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        let mut l = Limits::default();
+        let set = |slot: &mut Duration, v: Option<Duration>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut l.header_timeout, self.header_timeout);
+        set(&mut l.body_timeout, self.body_timeout);
+        set(&mut l.request_timeout, self.request_timeout);
+        set(&mut l.idle_timeout, self.idle_timeout);
+        set(&mut l.pool_wait, self.pool_wait);
+        set(&mut l.login.max_delay, self.login_max_delay);
+        set(&mut l.audit.coalesce, self.audit_coalesce);
+        l.max_connections = self.max_connections.unwrap_or(l.max_connections).max(1);
+        l.max_body_bytes = self.max_body_bytes.unwrap_or(l.max_body_bytes);
+        l.login.free_per_account = self.login_free_attempts.unwrap_or(l.login.free_per_account);
+        l.login.free_per_address = self
+            .login_free_per_address
+            .unwrap_or(l.login.free_per_address);
+        l.login.hashes = self.password_hashes.unwrap_or(l.login.hashes).max(1);
+        l.audit.queue = self.audit_queue.unwrap_or(l.audit.queue).max(1);
+        l
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Probe {
+        #[command(flatten)]
+        limits: LimitArgs,
+    }
+
+    #[test]
+    fn flags_override_their_limit_and_leave_the_rest_at_default() {
+        let p = Probe::parse_from(["x", "--header-timeout", "3s", "--max-connections", "7"]);
+        let l = p.limits.limits();
+        assert_eq!(l.header_timeout, Duration::from_secs(3));
+        assert_eq!(l.max_connections, 7);
+        let d = Limits::default();
+        assert_eq!(l.body_timeout, d.body_timeout);
+        assert_eq!(l.login.free_per_account, d.login.free_per_account);
+    }
+}
