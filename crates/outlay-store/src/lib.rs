@@ -96,7 +96,11 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend =
             Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(url.to_string()))?;
-        let options = AnyPoolOptions::new().max_connections(8);
+        // A request waits at most this long for a connection, then answers 503 with
+        // Retry-After: a short wait beats a stalled server.
+        let options = AnyPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(3));
         let pool = match backend {
             Backend::Sqlite => {
                 let url = if url.contains('?') {
@@ -119,12 +123,7 @@ impl Store {
                     .connect(&url)
                     .await?
             }
-            Backend::Postgres => {
-                options
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
-                    .await?
-            }
+            Backend::Postgres => options.connect(url).await?,
         };
         Ok(Store { pool, backend })
     }
