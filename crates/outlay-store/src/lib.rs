@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench_data;
 pub mod delegations;
 pub mod expenses;
 pub mod members;
