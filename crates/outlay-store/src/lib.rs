@@ -178,6 +178,20 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps the query planner's statistics current. SQLite: `PRAGMA optimize` (analyzes,
+    /// within a bounded effort, the tables whose statistics are missing or stale; meant to
+    /// run at start and then about hourly). PostgreSQL's autovacuum analyzes tables as they
+    /// change, so there is nothing to do there.
+    pub async fn optimize(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA optimize=0x10002")
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// A connection for reads.
     pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
         Ok(self.pool.acquire().await?)

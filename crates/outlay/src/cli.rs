@@ -169,6 +169,17 @@ async fn serve(store: Store, bind: SocketAddr) -> Result<(), BoxError> {
              (presets: outlay, pleo, eloope, pliant, qonto, plane), or log in and POST /api/v1/orgs."
         );
     }
+    // Planner statistics: now, then hourly.
+    let stats = store.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = stats.optimize().await {
+                tracing::warn!(error = %e, "could not refresh planner statistics");
+            }
+        }
+    });
     eprintln!("outlay listening on http://{addr} (API under /api/v1, OpenAPI at /api/v1/openapi.json); ctrl-c stops");
     crate::serve(listener, crate::App::new(store, crate::clock::system())).await?;
     Ok(())
