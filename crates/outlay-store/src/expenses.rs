@@ -3,7 +3,7 @@
 //! another query.
 
 use crate::scope;
-use crate::{Conn, Result};
+use crate::{Backend, Conn, Result};
 use outlay_core::authorize::Permit;
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
 use outlay_core::{ListScope, MemberId, OrgId, Timestamp};
@@ -98,17 +98,76 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
-fn select(backend: crate::Backend, where_clause: &str) -> String {
+const COLUMNS: &str = "e.id, e.org_id, e.owner_id, m.name AS owner_name, e.amount_minor, e.currency, e.merchant, \
+     e.spent_on, e.category, e.note, e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, \
+     e.decided_at, e.reject_reason, e.decided_on_behalf_of, e.override_reason";
+
+/// The full rows, owner as `$2` sees them, of the expense ids that `page` selects (newest
+/// first): the per-row lookups run for the page's rows only.
+fn details(backend: Backend, page: &str) -> String {
     format!(
-        "{cte} SELECT e.id, e.org_id, e.owner_id, m.name AS owner_name, e.amount_minor, e.currency, e.merchant, \
-         e.spent_on, e.category, e.note, e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, \
-         e.decided_at, e.reject_reason, e.decided_on_behalf_of, e.override_reason, {line} AS line, {teams} AS owner_teams \
-         FROM expenses e JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id \
-         WHERE e.org_id = $1 AND {where_clause}",
-        cte = scope::REPORTS_CTE,
-        line = scope::line_column("e.owner_id", "m.manager_id"),
+        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams \
+         FROM ({page}) pick CROSS JOIN expenses e JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id \
+         WHERE e.id = pick.id AND e.org_id = $1 ORDER BY e.id DESC",
+        line = scope::line_column("e.owner_id"),
         teams = scope::teams_column(backend, "e.owner_id"),
     )
+}
+
+/// A bind parameter of a list query.
+enum Arg {
+    Int(i64),
+    Text(&'static str),
+}
+
+/// How a list page finds its rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Everything in the company: its index, newest first, no scope condition.
+    All,
+    /// Nobody is reached.
+    Nothing,
+    /// One owner asked for: their index range, their place in the reach checked by a probe.
+    Owner,
+    /// A small reach: each owner's index range, merged newest first.
+    Owners,
+    /// A large reach: the company's index newest first, each row's owner checked against
+    /// the reach, which the planner may build once (PostgreSQL hashes it).
+    Scan,
+    /// A very large reach: the company's index newest first, each row's owner checked by a
+    /// probe of its own (no reach built).
+    Probe,
+}
+
+/// The shape of the page `viewer` asks for: by the size of the reach (counted up to
+/// [`scope::OWNERS_FIRST_MAX`] index entries, so it costs little whatever the reach).
+pub async fn shape(
+    conn: &mut Conn,
+    org: OrgId,
+    viewer: MemberId,
+    visible: &ListScope,
+    filter: &ListFilter,
+) -> Result<Shape> {
+    if filter.owner.is_some() {
+        return Ok(Shape::Owner);
+    }
+    if visible.all {
+        return Ok(Shape::All);
+    }
+    // SQLite probes per row whatever the query says: counting beyond the owner-first limit
+    // would decide nothing there.
+    let backend = Backend::of(conn);
+    let cap = match backend {
+        Backend::Sqlite => scope::OWNERS_FIRST_MAX + 1,
+        Backend::Postgres => scope::PROBE_FROM + 1,
+    };
+    let reach = scope::reach_size(conn, org, viewer, visible, cap).await?;
+    Ok(match reach {
+        0 => Shape::Nothing,
+        n if n <= scope::OWNERS_FIRST_MAX => Shape::Owners,
+        n if n <= scope::PROBE_FROM && backend == Backend::Postgres => Shape::Scan,
+        _ => Shape::Probe,
+    })
 }
 
 /// The expenses `viewer` may see (`visible`, from the core), newest first.
@@ -119,23 +178,87 @@ pub async fn list(
     visible: &ListScope,
     filter: &ListFilter,
 ) -> Result<Vec<ExpenseRow>> {
-    let sql = select(
-        crate::Backend::of(conn),
-        &format!(
-            "{vis} AND ($3 IS NULL OR e.status = $3) AND ($4 IS NULL OR e.owner_id = $4) \
-         AND ($5 IS NULL OR e.id < $5) ORDER BY e.id DESC LIMIT $6",
-            vis = scope::visible(visible, "e.owner_id", "m.manager_id"),
-        ),
-    );
-    Ok(sqlx::query_as(&sql)
-        .bind(org.0)
-        .bind(viewer.0)
-        .bind(filter.status.map(ExpenseStatus::as_str))
-        .bind(filter.owner.map(|m| m.0))
-        .bind(filter.cursor)
-        .bind(filter.limit)
-        .fetch_all(&mut *conn)
-        .await?)
+    let shape = shape(conn, org, viewer, visible, filter).await?;
+    list_as(conn, org, viewer, visible, filter, shape).await
+}
+
+/// [`list`] in a given shape: every shape lists the same rows.
+pub async fn list_as(
+    conn: &mut Conn,
+    org: OrgId,
+    viewer: MemberId,
+    visible: &ListScope,
+    filter: &ListFilter,
+    shape: Shape,
+) -> Result<Vec<ExpenseRow>> {
+    let backend = Backend::of(conn);
+    let mut args: Vec<Arg> = vec![Arg::Int(org.0), Arg::Int(viewer.0)];
+    let param = |args: &mut Vec<Arg>, arg: Arg| {
+        args.push(arg);
+        format!("${}", args.len())
+    };
+    let mut conds = vec!["e.org_id = $1".to_string()];
+    if let Some(status) = filter.status {
+        conds.push(format!(
+            "e.status = {}",
+            param(&mut args, Arg::Text(status.as_str()))
+        ));
+    }
+    if let Some(cursor) = filter.cursor {
+        conds.push(format!("e.id < {}", param(&mut args, Arg::Int(cursor))));
+    }
+    let owner = filter.owner.map(|o| param(&mut args, Arg::Int(o.0)));
+    let limit = param(&mut args, Arg::Int(filter.limit));
+    let page = match shape {
+        Shape::Nothing => return Ok(Vec::new()),
+        Shape::All => {
+            format!(
+                "SELECT e.id FROM expenses e WHERE {} ORDER BY e.id DESC LIMIT {limit}",
+                conds.join(" AND ")
+            )
+        }
+        Shape::Owner | Shape::Scan | Shape::Probe => {
+            if let (Shape::Owner, Some(owner)) = (shape, &owner) {
+                conds.push(format!("e.owner_id = {owner}"));
+            }
+            conds.push(match shape {
+                Shape::Scan => scope::member_in(visible, "e.owner_id"),
+                _ => scope::member_in_per_row(backend, visible, "e.owner_id"),
+            });
+            format!(
+                "SELECT e.id FROM expenses e WHERE {} ORDER BY e.id DESC LIMIT {limit}",
+                conds.join(" AND ")
+            )
+        }
+        Shape::Owners => {
+            let Some(reach) = scope::reach_ids(visible) else {
+                return Ok(Vec::new());
+            };
+            conds.push("e.owner_id = r.id".to_string());
+            let conds = conds.join(" AND ");
+            match backend {
+                // CROSS JOIN fixes the join order in SQLite: owners outside, their index inside.
+                Backend::Sqlite => format!(
+                    "SELECT e.id FROM ({reach}) r CROSS JOIN expenses e WHERE {conds} ORDER BY e.id DESC LIMIT {limit}"
+                ),
+                // LATERAL reads at most a page from each owner's index.
+                Backend::Postgres => format!(
+                    "SELECT x.id FROM ({reach}) r CROSS JOIN LATERAL \
+                     (SELECT e.id FROM expenses e WHERE {conds} ORDER BY e.id DESC LIMIT {limit}) x \
+                     ORDER BY x.id DESC LIMIT {limit}"
+                ),
+            }
+        }
+    };
+    let sql = details(backend, &page);
+    let mut q = sqlx::query_as(&sql);
+    for a in args {
+        q = match a {
+            Arg::Int(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+        };
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
 }
 
 /// One expense of the company with its owner as `viewer` sees them; whether the viewer may
@@ -146,7 +269,13 @@ pub async fn get(
     viewer: MemberId,
     id: i64,
 ) -> Result<Option<ExpenseRow>> {
-    let sql = select(crate::Backend::of(conn), "e.id = $3");
+    let sql = format!(
+        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams \
+         FROM expenses e JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id \
+         WHERE e.org_id = $1 AND e.id = $3",
+        line = scope::line_column("e.owner_id"),
+        teams = scope::teams_column(Backend::of(conn), "e.owner_id"),
+    );
     Ok(sqlx::query_as(&sql)
         .bind(org.0)
         .bind(viewer.0)

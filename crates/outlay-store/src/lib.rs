@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench_data;
 pub mod delegations;
 pub mod expenses;
 pub mod members;
@@ -172,6 +173,20 @@ impl Store {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(org.0)
                 .execute(&mut *tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the query planner's statistics current. SQLite: `PRAGMA optimize` (analyzes,
+    /// within a bounded effort, the tables whose statistics are missing or stale; meant to
+    /// run at start and then about hourly). PostgreSQL's autovacuum analyzes tables as they
+    /// change, so there is nothing to do there.
+    pub async fn optimize(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA optimize=0x10002")
+                .execute(&mut *conn)
                 .await?;
         }
         Ok(())

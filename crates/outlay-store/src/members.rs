@@ -95,7 +95,8 @@ pub async fn by_person(conn: &mut Conn, org: OrgId, person: i64) -> Result<Optio
 }
 
 /// Members the actor may see (`visible` from the core), newest first, each with their place
-/// in the actor's reporting line and their teams.
+/// in the actor's reporting line and their teams. Every part of the reach is an index range
+/// read backwards for at most a page, so a page costs the same however large the reach.
 pub async fn list(
     conn: &mut Conn,
     org: OrgId,
@@ -104,21 +105,33 @@ pub async fn list(
     cursor: Option<i64>,
     limit: i64,
 ) -> Result<Vec<MemberRow>> {
+    let (cursor_param, limit_param) = match cursor {
+        Some(_) => (Some("$3"), "$4"),
+        None => (None, "$3"),
+    };
+    let page = if visible.all {
+        format!(
+            "SELECT m.id FROM members m WHERE m.org_id = $1{} ORDER BY m.id DESC LIMIT {limit_param}",
+            cursor_param.map(|c| format!(" AND m.id < {c}")).unwrap_or_default()
+        )
+    } else {
+        match scope::newest_members(visible, cursor_param, limit_param) {
+            Some(page) => page,
+            None => return Ok(Vec::new()),
+        }
+    };
     let sql = format!(
-        "{cte} SELECT {COLUMNS}, {line} AS line, {teams} AS teams FROM members m JOIN persons p ON p.id = m.person_id \
-         WHERE m.org_id = $1 AND {vis} AND ($3 IS NULL OR m.id < $3) ORDER BY m.id DESC LIMIT $4",
-        cte = scope::REPORTS_CTE,
-        line = scope::line_column("m.id", "m.manager_id"),
+        "SELECT {COLUMNS}, {line} AS line, {teams} AS teams \
+         FROM ({page}) pick CROSS JOIN members m JOIN persons p ON p.id = m.person_id \
+         WHERE m.id = pick.id AND m.org_id = $1 ORDER BY m.id DESC",
+        line = scope::line_column("m.id"),
         teams = scope::teams_column(crate::Backend::of(conn), "m.id"),
-        vis = scope::visible(visible, "m.id", "m.manager_id"),
     );
-    Ok(sqlx::query_as(&sql)
-        .bind(org.0)
-        .bind(actor.0)
-        .bind(cursor)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?)
+    let mut q = sqlx::query_as(&sql).bind(org.0).bind(actor.0);
+    if let Some(c) = cursor {
+        q = q.bind(c);
+    }
+    Ok(q.bind(limit).fetch_all(&mut *conn).await?)
 }
 
 /// A membership about to be created.
@@ -223,27 +236,29 @@ pub async fn grants(conn: &mut Conn, org: OrgId, member: MemberId) -> Result<Vec
     Ok(rows.into_iter().map(Grant::from).collect())
 }
 
-/// Grants of the members with ids in `from..=to`: one query for a page of members.
-pub async fn grants_between(
-    conn: &mut Conn,
-    org: OrgId,
-    from: i64,
-    to: i64,
-) -> Result<Vec<(i64, Grant)>> {
+/// Grants of the members `ids`: one query for a page of members.
+pub async fn grants_of(conn: &mut Conn, org: OrgId, ids: &[i64]) -> Result<Vec<(i64, Grant)>> {
     #[derive(FromRow)]
     struct Row {
         member_id: i64,
         #[sqlx(flatten)]
         grant: GrantRow,
     }
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Member ids are integers from the store itself.
+    let list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!(
         "SELECT member_id, {GRANT_COLUMNS} FROM grants \
-         WHERE org_id = $1 AND member_id BETWEEN $2 AND $3 ORDER BY id"
+         WHERE org_id = $1 AND member_id IN ({list}) ORDER BY id"
     );
     let rows: Vec<Row> = sqlx::query_as(&sql)
         .bind(org.0)
-        .bind(from)
-        .bind(to)
         .fetch_all(&mut *conn)
         .await?;
     Ok(rows
@@ -544,11 +559,10 @@ pub async fn reach_change(
     }
     let side = |inside: &ListScope, outside: &ListScope| {
         format!(
-            "{cte} SELECT m.id, m.name FROM members m WHERE m.org_id = $1 AND m.id <> $2 \
+            "SELECT m.id, m.name FROM members m WHERE m.org_id = $1 AND m.id <> $2 \
              AND {a} AND NOT {b} ORDER BY m.id LIMIT $3",
-            cte = scope::REPORTS_CTE,
-            a = scope::visible(inside, "m.id", "m.manager_id"),
-            b = scope::visible(outside, "m.id", "m.manager_id"),
+            a = scope::member_in(inside, "m.id"),
+            b = scope::member_in(outside, "m.id"),
         )
     };
     let mut out = Vec::with_capacity(2);

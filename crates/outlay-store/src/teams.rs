@@ -50,6 +50,26 @@ pub async fn memberships(conn: &mut Conn, org: OrgId) -> Result<Vec<(i64, i64)>>
     .await?)
 }
 
+/// Member ids of the teams `teams`, as (team, member) pairs: one query for a page of teams.
+pub async fn memberships_of(conn: &mut Conn, org: OrgId, teams: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if teams.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Team ids are integers from the store itself.
+    let list = teams
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(sqlx::query_as(&format!(
+        "SELECT team_id, member_id FROM team_members WHERE org_id = $1 AND team_id IN ({list}) \
+         ORDER BY team_id, member_id"
+    ))
+    .bind(org.0)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 pub async fn teams_of(conn: &mut Conn, org: OrgId, member: MemberId) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT team_id FROM team_members WHERE org_id = $1 AND member_id = $2 ORDER BY team_id",

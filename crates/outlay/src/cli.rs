@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `demo` and `org create`.
+//! The command line: `serve`, `migrate`, `demo`, `org create` and `bench-data`.
 
 use crate::limit_args::LimitArgs;
 use clap::{Parser, Subcommand};
@@ -64,6 +64,29 @@ enum Command {
         database: PathBuf,
         #[command(flatten)]
         limits: LimitArgs,
+    },
+    /// Load a deterministic benchmark company (reporting tree 6-8 deep, spans 5-15, teams,
+    /// grants, three years of expenses in every status) into a fresh company of the
+    /// database, and print its benchmark viewers with their logins.
+    BenchData {
+        /// Members of the company.
+        #[arg(long, default_value_t = 100_000)]
+        members: usize,
+        /// Expenses over three years.
+        #[arg(long, default_value_t = 5_000_000)]
+        expenses: usize,
+        /// The same seed gives the same company.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The company's name.
+        #[arg(long, default_value = "Bench Corp")]
+        name: String,
+        #[arg(
+            long,
+            env = "OUTLAY_DATABASE_URL",
+            default_value = "sqlite://outlay.db"
+        )]
+        database_url: String,
     },
 }
 
@@ -173,6 +196,17 @@ async fn serve(store: Store, bind: SocketAddr, limits: LimitArgs) -> Result<(), 
              (presets: outlay, pleo, eloope, pliant, qonto, plane), or log in and POST /api/v1/orgs."
         );
     }
+    // Planner statistics: now, then hourly.
+    let stats = store.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = stats.optimize().await {
+                tracing::warn!(error = %e, "could not refresh planner statistics");
+            }
+        }
+    });
     eprintln!("outlay listening on http://{addr} (API under /api/v1, OpenAPI at /api/v1/openapi.json); ctrl-c stops");
     let app = crate::App::with_limits(store, crate::clock::system(), limits.limits());
     crate::serve(listener, app).await?;
@@ -253,6 +287,13 @@ async fn run(command: Command) -> Result<(), BoxError> {
             println!("{applied} migration(s) applied; {database_url} is up to date");
             Ok(())
         }
+        Command::BenchData {
+            members,
+            expenses,
+            seed,
+            name,
+            database_url,
+        } => bench_data(&database_url, members, expenses, seed, &name).await,
         Command::Demo {
             bind,
             database,
@@ -292,4 +333,119 @@ async fn run(command: Command) -> Result<(), BoxError> {
             serve(store, bind, limits).await
         }
     }
+}
+
+/// A progress bar on stderr: redrawn in place on a terminal, a line per tenth otherwise.
+struct ProgressBar {
+    terminal: bool,
+    stage: String,
+    shown: usize,
+}
+
+impl ProgressBar {
+    fn new() -> ProgressBar {
+        use std::io::IsTerminal;
+        ProgressBar {
+            terminal: std::io::stderr().is_terminal(),
+            stage: String::new(),
+            shown: usize::MAX,
+        }
+    }
+
+    fn update(&mut self, p: outlay_store::bench_data::Progress<'_>) {
+        let pct = (p.done * 100).checked_div(p.total).unwrap_or(100);
+        let new_stage = self.stage != p.stage;
+        if new_stage && self.terminal && !self.stage.is_empty() {
+            eprintln!();
+        }
+        if new_stage {
+            self.stage = p.stage.to_string();
+            self.shown = usize::MAX;
+        }
+        let step = if self.terminal { pct } else { pct / 10 * 10 };
+        if step == self.shown {
+            return;
+        }
+        self.shown = step;
+        let filled = pct * 30 / 100;
+        let line = format!(
+            "{:<16} [{}{}] {:>3}% {:>9}/{:<9} {:>6.1} s",
+            p.stage,
+            "#".repeat(filled),
+            ".".repeat(30 - filled),
+            pct,
+            p.done,
+            p.total,
+            p.elapsed.as_secs_f64()
+        );
+        if self.terminal {
+            eprint!("\r{line}");
+        } else {
+            eprintln!("{line}");
+        }
+    }
+
+    fn finish(&self) {
+        if self.terminal {
+            eprintln!();
+        }
+    }
+}
+
+async fn bench_data(
+    url: &str,
+    members: usize,
+    expenses: usize,
+    seed: u64,
+    name: &str,
+) -> Result<(), BoxError> {
+    let store = open(url).await?;
+    let started = std::time::Instant::now();
+    // One argon2id hash of the published demo password serves every generated person.
+    let hash = tokio::task::spawn_blocking(|| crate::password::hash(outlay_core::demo::PASSWORD))
+        .await?
+        .map_err(|e| format!("password hashing failed: {e}"))?;
+    let mut bar = ProgressBar::new();
+    let loaded = outlay_store::bench_data::load(
+        &store,
+        &outlay_store::bench_data::Spec {
+            members,
+            expenses,
+            seed,
+            name,
+            password_hash: &hash,
+        },
+        |p| bar.update(p),
+    )
+    .await?;
+    bar.finish();
+    let took = started.elapsed();
+    println!(
+        "loaded company {name} (org id {}) in {:.1} s: {} members in {} levels, {} reporting lines, {} teams ({} memberships), {} grants, {} expenses",
+        loaded.org.0,
+        took.as_secs_f64(),
+        loaded.members,
+        loaded.levels,
+        loaded.reporting_lines,
+        loaded.teams,
+        loaded.team_members,
+        loaded.grants,
+        loaded.expenses,
+    );
+    println!(
+        "\nBenchmark viewers (every password: {}):",
+        outlay_core::demo::PASSWORD
+    );
+    for v in &loaded.viewers {
+        println!(
+            "  {:<13} member {:<9} {:<34} {:>3} reports, {:>6} below; {}",
+            v.label, v.member.0, v.email, v.reports, v.below, v.roles
+        );
+    }
+    println!(
+        "\nMeasure with:\n  cargo bench -p outlay --bench scale -- --database-url '{url}' --org {}",
+        loaded.org.0
+    );
+    store.close().await;
+    Ok(())
 }

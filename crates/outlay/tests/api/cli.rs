@@ -183,3 +183,57 @@ async fn outlay_audit_verify_checks_every_chain_and_names_the_first_broken_entry
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn outlay_bench_data_loads_a_company_whose_viewers_log_in_and_list() {
+    let server = crate::harness::TestServer::start_empty().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_outlay"))
+        .args([
+            "bench-data",
+            "--members",
+            "400",
+            "--expenses",
+            "4000",
+            "--seed",
+            "5",
+            "--database-url",
+            &server.database_url,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let org: i64 = stdout
+        .split("(org id ")
+        .nth(1)
+        .and_then(|s| s.split(')').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no org id in {stdout}"));
+    assert!(stdout.contains("400 members"), "{stdout}");
+    assert!(stdout.contains("4000 expenses"), "{stdout}");
+    for label in [
+        "employee",
+        "manager",
+        "director",
+        "executive",
+        "owner",
+        "finance",
+    ] {
+        let email = format!("{label}@bench{org}.example");
+        assert!(stdout.contains(&email), "{email} in {stdout}");
+        let session = server.login(&email).await;
+        let (status, page) = session
+            .get(&format!("/api/v1/orgs/{org}/expenses?limit=5"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{label}: {page}");
+        assert!(!page["items"].as_array().unwrap().is_empty(), "{label}");
+        let (status, page) = session
+            .get(&format!("/api/v1/orgs/{org}/members?limit=5"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{label}: {page}");
+    }
+}

@@ -206,30 +206,19 @@ pub async fn list(
     )
     .await?;
     let next_cursor = paging.finish(&mut rows, |r| r.id);
-    let (lo, hi) = (
-        rows.iter().map(|r| r.id).min().unwrap_or(0),
-        rows.iter().map(|r| r.id).max().unwrap_or(0),
-    );
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let book = &actor.book;
     let mut grants: HashMap<i64, Vec<outlay_core::Grant>> = HashMap::new();
-    for (member, g) in members::grants_between(&mut conn, actor.org, lo, hi).await? {
+    for (member, g) in members::grants_of(&mut conn, actor.org, &ids).await? {
         grants.entry(member).or_default().push(g);
-    }
-    let mut teams: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (team, member) in outlay_store::teams::memberships(&mut conn, actor.org).await? {
-        teams.entry(member).or_default().push(team);
     }
     let items = rows
         .iter()
         .map(|row| {
             let target = members::resolve(row, grants.remove(&row.id).unwrap_or_default(), book);
-            member_out(
-                &actor,
-                row,
-                &target,
-                teams.remove(&row.id).unwrap_or_default(),
-                &row.target_facts(),
-            )
+            let facts = row.target_facts();
+            let teams = facts.teams.iter().map(|t| t.0).collect();
+            member_out(&actor, row, &target, teams, &facts)
         })
         .collect();
     Ok(Json(MemberPage { items, next_cursor }))

@@ -62,13 +62,14 @@ pub async fn list(
         return Err(app.refused(&actor, "team.view", "teams", r.into()).await);
     }
     let mut conn = app.store.read().await?;
-    let mut members: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (team, member) in outlay_store::teams::memberships(&mut conn, actor.org).await? {
-        members.entry(team).or_default().push(member);
-    }
     let mut rows =
         outlay_store::teams::list(&mut conn, actor.org, paging.cursor, paging.fetch()).await?;
     let next_cursor = paging.finish(&mut rows, |t| t.id);
+    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let mut members: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (team, member) in outlay_store::teams::memberships_of(&mut conn, actor.org, &ids).await? {
+        members.entry(team).or_default().push(member);
+    }
     let items = rows
         .into_iter()
         .map(|t| TeamOut {
