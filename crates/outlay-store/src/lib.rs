@@ -96,7 +96,11 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend =
             Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(url.to_string()))?;
-        let options = AnyPoolOptions::new().max_connections(8);
+        // Connections are used at once after they are handed out; a failed one fails its
+        // request and is replaced, so no round trip checks each one first.
+        let options = AnyPoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false);
         let pool = match backend {
             Backend::Sqlite => {
                 let url = if url.contains('?') {
