@@ -98,10 +98,13 @@ impl Store {
         let backend =
             Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(url.to_string()))?;
         // A request waits at most this long for a connection, then answers 503 with
-        // Retry-After: a short wait beats a stalled server.
+        // Retry-After: a short wait beats a stalled server. Connections are used at once
+        // after they are handed out; a failed one fails its request and is replaced, so no
+        // round trip checks each one first.
         let options = AnyPoolOptions::new()
             .max_connections(8)
-            .acquire_timeout(Duration::from_secs(3));
+            .acquire_timeout(Duration::from_secs(3))
+            .test_before_acquire(false);
         let pool = match backend {
             Backend::Sqlite => {
                 let url = if url.contains('?') {

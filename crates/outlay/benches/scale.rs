@@ -11,7 +11,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use clap::Parser;
+use outlay_core::{Action, MemberId, OrgId};
 use outlay_store::bench_data::{self, Viewer};
+use outlay_store::expenses::ListFilter;
 use outlay_store::Store;
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -28,8 +30,9 @@ struct Args {
     /// Measured requests per cell.
     #[arg(long, default_value_t = 200)]
     requests: usize,
-    /// Unmeasured requests before each cell.
-    #[arg(long, default_value_t = 10)]
+    /// Unmeasured requests before each cell (the pool's connections prepare their
+    /// statements on first use).
+    #[arg(long, default_value_t = 30)]
     warmup: usize,
     /// Which page is the deep page.
     #[arg(long, default_value_t = 20)]
@@ -172,10 +175,10 @@ async fn viewer_row(client: &Client, org: i64, v: &Viewer, args: &Args) -> Vec<C
         measure(client, &token, std::slice::from_ref(&deep_members), args).await,
     ];
     if expenses_page != args.deep_page {
-        cells[2].note = format!("page {expenses_page} (last)");
+        cells[2].note = format!("last page: {expenses_page}");
     }
     if members_page != args.deep_page {
-        cells[4].note = format!("page {members_page} (last)");
+        cells[4].note = format!("last page: {members_page}");
     }
     cells.push(if ids.is_empty() {
         Cell {
@@ -187,6 +190,38 @@ async fn viewer_row(client: &Client, org: i64, v: &Viewer, args: &Args) -> Vec<C
         measure(client, &token, &ids, args).await
     });
     cells
+}
+
+/// What the viewer's `expense.view` reaches (members, overlaps counted twice) and the shape
+/// the store chooses for their first page.
+async fn reach_of(store: &Store, org: OrgId, viewer: MemberId) -> (String, String) {
+    let mut conn = store.read().await.unwrap();
+    let row = outlay_store::members::get(&mut conn, org, viewer)
+        .await
+        .unwrap()
+        .unwrap();
+    let principal = outlay_store::members::principal(&mut conn, org, &row)
+        .await
+        .unwrap();
+    let Some(scope) = principal.list_scope(outlay::clock::system()(), Action::ExpenseView) else {
+        return ("nothing".into(), "-".into());
+    };
+    let filter = ListFilter {
+        limit: 51,
+        ..ListFilter::default()
+    };
+    let shape = outlay_store::expenses::shape(&mut conn, org, viewer, &scope, &filter)
+        .await
+        .unwrap();
+    let reach = if scope.all {
+        "all".to_string()
+    } else {
+        let n = outlay_store::scope::reach_size(&mut conn, org, viewer, &scope, i64::MAX)
+            .await
+            .unwrap();
+        format!("{n} members")
+    };
+    (reach, format!("{shape:?}").to_lowercase())
 }
 
 fn main() {
@@ -205,7 +240,7 @@ async fn run(args: Args) {
     let (org, viewers) = {
         let mut conn = store.read().await.unwrap();
         let org = match args.org {
-            Some(o) => outlay_core::OrgId(o),
+            Some(o) => OrgId(o),
             None => bench_data::latest(&mut conn)
                 .await
                 .unwrap()
@@ -233,9 +268,9 @@ async fn run(args: Args) {
     );
     let deep = args.deep_page;
     println!(
-        "| viewer | reach | expenses p50 / p99 | status=submitted | expenses page {deep} | members | members page {deep} | GET expense |"
+        "| viewer | reach | expense list shape | expenses p50 / p99 | status=submitted | expenses page {deep} | members | members page {deep} | GET expense |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let started = Instant::now();
     let mut worst_list: f64 = 0.0;
     let mut worst_get: f64 = 0.0;
@@ -254,13 +289,7 @@ async fn run(args: Args) {
                 worst_list = worst_list.max(c.p99);
             }
         }
-        let reach = if v.label == "owner" || v.label == "finance" {
-            "all".to_string()
-        } else if v.label == "team_manager" {
-            "own + a team".to_string()
-        } else {
-            format!("{} below", v.below)
-        };
+        let (reach, shape) = reach_of(&store, org, v.member).await;
         let shown: Vec<String> = cells
             .iter()
             .map(|c| {
@@ -277,7 +306,7 @@ async fn run(args: Args) {
             })
             .collect();
         println!(
-            "| {} (member {}) | {reach} | {} |",
+            "| {} (member {}) | {reach} | {shape} | {} |",
             v.label,
             v.member.0,
             shown.join(" | ")

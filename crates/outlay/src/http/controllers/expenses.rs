@@ -66,17 +66,15 @@ struct Delegated {
 /// The delegations to the actor active now.
 async fn delegated_to(conn: &mut Conn, actor: &Actor) -> Result<Vec<Delegated>, WebError> {
     let mut out = Vec::new();
-    for kind in [DelegationKind::Approve, DelegationKind::Submit] {
-        for d in delegations::active_to(conn, actor.org, actor.id(), kind, actor.now).await? {
-            let Some(row) = members::get(conn, actor.org, MemberId(d.delegator_id)).await? else {
-                continue;
-            };
-            let grants = members::grants(conn, actor.org, row.member_id()).await?;
-            out.push(Delegated {
-                delegator: members::resolve(&row, grants, &actor.book),
-                kind,
-            });
-        }
+    for d in delegations::all_active_to(conn, actor.org, actor.id(), actor.now).await? {
+        let Some(row) = members::get(conn, actor.org, MemberId(d.delegator_id)).await? else {
+            continue;
+        };
+        let grants = members::grants(conn, actor.org, row.member_id()).await?;
+        out.push(Delegated {
+            delegator: members::resolve(&row, grants, &actor.book),
+            kind: d.kind(),
+        });
     }
     Ok(out)
 }
