@@ -399,11 +399,14 @@ pub async fn move_under(
         .bind(manager.map(|m| m.0))
         .execute(&mut *conn)
         .await?;
-    // Cut the subtree from everyone above the member...
+    // Cut the subtree from everyone above the member. The pairs to cut are named outright
+    // (ancestors above x members below) so both planners probe the primary key once per
+    // cut row; the two-IN form walked every ancestor's whole subtree on PostgreSQL.
     sqlx::query(
-        "DELETE FROM reporting_lines WHERE org_id = $1 \
-         AND member_id IN (SELECT member_id FROM reporting_lines WHERE org_id = $1 AND ancestor_id = $2) \
-         AND ancestor_id IN (SELECT ancestor_id FROM reporting_lines WHERE org_id = $1 AND member_id = $2 AND depth > 0)",
+        "DELETE FROM reporting_lines WHERE org_id = $1 AND (ancestor_id, member_id) IN ( \
+           SELECT a.ancestor_id, s.member_id FROM reporting_lines a, reporting_lines s \
+           WHERE a.org_id = $1 AND a.member_id = $2 AND a.depth > 0 \
+             AND s.org_id = $1 AND s.ancestor_id = $2)",
     )
     .bind(org.0)
     .bind(member.0)
