@@ -139,8 +139,9 @@ pub enum Shape {
     Probe,
 }
 
-/// The shape of the page `viewer` asks for: by the size of the reach (counted up to
-/// [`scope::OWNERS_FIRST_MAX`] index entries, so it costs little whatever the reach).
+/// The shape of the page `viewer` asks for: by the size of the reach, counted up to a few
+/// thousand index entries at most ([`scope::owners_first_max`], [`scope::PROBE_FROM`]), so
+/// it costs little whatever the reach.
 pub async fn shape(
     conn: &mut Conn,
     org: OrgId,
@@ -157,14 +158,15 @@ pub async fn shape(
     // SQLite probes per row whatever the query says: counting beyond the owner-first limit
     // would decide nothing there.
     let backend = Backend::of(conn);
+    let owners_first = scope::owners_first_max(backend, filter.status.is_some());
     let cap = match backend {
-        Backend::Sqlite => scope::OWNERS_FIRST_MAX + 1,
+        Backend::Sqlite => owners_first + 1,
         Backend::Postgres => scope::PROBE_FROM + 1,
     };
     let reach = scope::reach_size(conn, org, viewer, visible, cap).await?;
     Ok(match reach {
         0 => Shape::Nothing,
-        n if n <= scope::OWNERS_FIRST_MAX => Shape::Owners,
+        n if n <= owners_first => Shape::Owners,
         n if n <= scope::PROBE_FROM && backend == Backend::Postgres => Shape::Scan,
         _ => Shape::Probe,
     })

@@ -266,6 +266,27 @@ async fn run(args: Args) {
         "{backend}, company {}: {} requests per cell after {} warm-up, server in process on 127.0.0.1",
         org.0, args.requests, args.warmup
     );
+    // The floor under every figure on this machine: a request that touches no database (an
+    // unknown path, 404) and one that reads two rows (`/me`: the session and memberships).
+    let floor_token = match viewers.first() {
+        Some(v) => client.login(&v.email).await,
+        None => String::new(),
+    };
+    let mut floor = Vec::new();
+    for (name, path) in [
+        ("no database (404)", "/api/v1/no-such-path"),
+        ("GET /me", "/api/v1/me"),
+    ] {
+        let mut samples = Vec::with_capacity(args.requests);
+        for i in 0..args.warmup + args.requests {
+            let (_, _, took) = client.get(&floor_token, path).await;
+            if i >= args.warmup {
+                samples.push(took);
+            }
+        }
+        let (p50, p99) = percentiles(samples);
+        floor.push(format!("{name} {p50:.1} / {p99:.1} ms"));
+    }
     let deep = args.deep_page;
     println!(
         "| viewer | reach | expense list shape | expenses p50 / p99 | status=submitted | expenses page {deep} | members | members page {deep} | GET expense |"
@@ -312,6 +333,7 @@ async fn run(args: Args) {
             shown.join(" | ")
         );
     }
+    println!("\nFloor (p50 / p99): {}.", floor.join("; "));
     eprintln!(
         "worst p99: lists {worst_list:.1} ms (goal 20), GET {worst_get:.1} ms (goal 5); {:.0} s",
         started.elapsed().as_secs_f64()
