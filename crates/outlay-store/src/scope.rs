@@ -8,9 +8,11 @@
 //! below me, and how far" with one primary-key probe, and "who is below me" with one index
 //! range, so no query walks the reporting tree. Lists choose their shape by the size of the
 //! reach ([`reach_size`]): a small reach goes owner first through the owners' indexes, a
-//! large one walks the company's index newest first and checks each row's owner with a
-//! probe; a reach of `all` has no scope condition at all. The per-row columns
-//! ([`line_column`], [`teams_column`]) are computed for the rows of the page only.
+//! large one walks the company's index newest first and checks each row's owner (against
+//! the reach built once, or with a probe per row when the reach is very large); a reach of
+//! `all` has no scope condition at all. Member lists merge index ranges of each part of the
+//! reach. The per-row columns ([`line_column`], [`teams_column`]) are computed for the rows
+//! of the page only.
 
 use crate::{Backend, Conn, Result};
 use outlay_core::{Line, ListScope, MemberId, OrgId, Target, TeamId};

@@ -219,7 +219,7 @@ async fn reach_of(store: &Store, org: OrgId, viewer: MemberId) -> (String, Strin
         let n = outlay_store::scope::reach_size(&mut conn, org, viewer, &scope, i64::MAX)
             .await
             .unwrap();
-        format!("{n} members")
+        format!("{n} member{}", if n == 1 { "" } else { "s" })
     };
     (reach, format!("{shape:?}").to_lowercase())
 }

@@ -145,10 +145,16 @@ enum OrgCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Loading a benchmark company runs statements that are slow by design: sqlx's warnings
+    // about them would bury the progress bar.
+    let filter = match cli.command {
+        Command::BenchData { .. } => "outlay=info,sqlx::query=error,warn",
+        _ => "outlay=info,warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("outlay=info,warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter)),
         )
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
