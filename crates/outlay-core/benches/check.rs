@@ -58,7 +58,7 @@ fn acme() -> Acme {
             } else {
                 MemberKind::Internal
             };
-            Principal::load(id, false, kind, grants, &book)
+            Principal::load(outlay_core::OrgId(1), id, false, kind, grants, &book)
         })
         .collect();
     let chart = OrgChart::new(
@@ -290,6 +290,7 @@ fn bench(c: &mut Criterion) {
         spec: GrantSpec::for_team("team_manager", team("Sales")),
     });
     let ten = Principal::load(
+        outlay_core::OrgId(1),
         MemberId(99),
         false,
         MemberKind::Internal,

@@ -9,7 +9,7 @@ use crate::catalog::{Action, Permission, Resource, Scope};
 use crate::decision::{Decision, Granted, Reason};
 use crate::expense::ExpenseStatus;
 use crate::grant::Timestamp;
-use crate::ids::{MemberId, TeamId};
+use crate::ids::{MemberId, OrgId, TeamId};
 use crate::org::{Line, Target};
 use crate::principal::{Principal, ResolvedGrant};
 use serde::{Deserialize, Serialize};
@@ -370,25 +370,73 @@ pub fn override_status(approve: bool, status: ExpenseStatus) -> Option<Reason> {
     })
 }
 
-/// Proof that a decision allowed `action` for `actor`. Only this crate can make one.
+/// The one thing a permit opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// The company as a whole: its settings, or a new row that belongs to no member yet
+    /// (a team, a custom role).
+    Company,
+    /// A member: their grants, line or profile, or a new row of theirs (an expense, a
+    /// delegation, a role request).
+    Member(MemberId),
+    /// One existing row by kind and id (an expense, a delegation, a role request).
+    Row(Resource, i64),
+}
+
+impl Subject {
+    /// What a request is about, as precisely as it says.
+    pub fn of(resource: &ResourceRef<'_>) -> Subject {
+        match (resource.kind, resource.id, resource.owner) {
+            (Some(kind), Some(id), _) => Subject::Row(kind, id),
+            (_, None, Some(owner)) => Subject::Member(owner.member),
+            _ => Subject::Company,
+        }
+    }
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Company => f.write_str("the company"),
+            Subject::Member(m) => write!(f, "member {}", m.0),
+            Subject::Row(kind, id) => write!(f, "{kind:?} {id}"),
+        }
+    }
+}
+
+/// Proof that a decision allowed one action on one subject in one company, for `actor`.
+/// Only this crate can make one; it is neither `Clone` nor `Copy`, so the store consumes it
+/// with the one write it allows.
 #[derive(Debug)]
 pub struct Permit {
+    org: OrgId,
     action: Action,
+    subject: Subject,
     actor: MemberId,
     on_behalf_of: Option<MemberId>,
 }
 
 impl Permit {
-    pub(crate) fn new(action: Action, actor: MemberId) -> Permit {
+    pub(crate) fn new(principal: &Principal, action: Action, subject: Subject) -> Permit {
         Permit {
+            org: principal.org,
             action,
-            actor,
+            subject,
+            actor: principal.member,
             on_behalf_of: None,
         }
     }
 
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
     pub fn action(&self) -> Action {
         self.action
+    }
+
+    pub fn subject(&self) -> Subject {
+        self.subject
     }
 
     /// The member who was allowed: the one to record as the author of the change.
@@ -402,14 +450,12 @@ impl Permit {
     }
 }
 
-/// Decides and, when allowed, hands out the permit a write needs.
+/// Decides and, when allowed, hands out the permit a write needs: for the request's action
+/// on what the request is about ([`Subject::of`]).
 pub fn permit(req: &Request<'_>) -> Result<(Permit, Granted), Reason> {
     let granted = decide(req).into_result()?;
-    let permit = Permit {
-        action: req.action,
-        actor: req.principal.member,
-        on_behalf_of: granted.on_behalf_of,
-    };
+    let mut permit = Permit::new(req.principal, req.action, Subject::of(&req.resource));
+    permit.on_behalf_of = granted.on_behalf_of;
     Ok((permit, granted))
 }
 
@@ -540,7 +586,7 @@ pub fn company_permit(
     action: Action,
 ) -> Result<Permit, Reason> {
     company(principal, ctx, action).into_result()?;
-    Ok(Permit::new(action, principal.member))
+    Ok(Permit::new(principal, action, Subject::Company))
 }
 
 /// The actions the principal may take with a role now: `grant` when one of their grants

@@ -8,7 +8,7 @@
 //! - external members never hold cards; the base role is never granted nor revoked;
 //! - reporting lines never loop.
 
-use crate::authorize::{self, Context, Permit};
+use crate::authorize::{self, Context, Permit, Subject};
 use crate::catalog::{Action, PermSet, Permission, Scope};
 use crate::decision::Reason;
 use crate::grant::{GrantSpec, Timestamp};
@@ -276,7 +276,11 @@ pub fn change_grants(
             role: change.top_role.to_string(),
         });
     }
-    Ok(Permit::new(needed, actor.member()))
+    Ok(Permit::new(
+        actor,
+        needed,
+        Subject::Member(change.target.member),
+    ))
 }
 
 /// What a change of grants would do to a member's access, now. Permissions of team-bound
@@ -399,7 +403,11 @@ pub fn archive_member(
     if target_principal.archived() {
         return Err(Reason::AlreadyArchived);
     }
-    Ok(Permit::new(Action::MemberArchive, actor.member()))
+    Ok(Permit::new(
+        actor,
+        Action::MemberArchive,
+        Subject::Member(target.member),
+    ))
 }
 
 /// Checks a change of reporting line or profile; `would_cycle` comes from the org chart or
@@ -414,7 +422,11 @@ pub fn manage_member(
     if would_cycle {
         return Err(Reason::ReportingCycle);
     }
-    Ok(Permit::new(Action::MemberManage, actor.member()))
+    Ok(Permit::new(
+        actor,
+        Action::MemberManage,
+        Subject::Member(target.member),
+    ))
 }
 
 /// A custom role as typed in, validated.
@@ -552,7 +564,7 @@ pub fn define_role(
             });
         }
     }
-    Ok(Permit::new(Action::RoleManage, actor.member()))
+    Ok(Permit::new(actor, Action::RoleManage, Subject::Company))
 }
 
 /// A role-change request is decided by whoever may assign that role to that member, never by
@@ -569,7 +581,11 @@ pub fn decide_role_request(
         return Err(Reason::OwnRequest);
     }
     may_assign(actor, now, role, team, target)?;
-    Ok(Permit::new(Action::RoleAssign, actor.member()))
+    Ok(Permit::new(
+        actor,
+        Action::RoleAssign,
+        Subject::Member(target.member),
+    ))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use crate::catalog::{Action, PermSet, Permission, Scope};
 use crate::grant::{Grant, GrantSpec, Timestamp};
-use crate::ids::{GrantId, MemberId, TeamId};
+use crate::ids::{GrantId, MemberId, OrgId, TeamId};
 use crate::org::{Line, Target};
 use crate::role::{cardholding, Role, RoleBook};
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,7 @@ impl ResolvedGrant {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
+    pub(crate) org: OrgId,
     pub(crate) member: MemberId,
     pub(crate) archived: bool,
     pub(crate) kind: MemberKind,
@@ -189,6 +190,7 @@ impl Principal {
     /// of roles that no longer exist give nothing), plus the preset's base role for active
     /// members.
     pub fn load(
+        org: OrgId,
         member: MemberId,
         archived: bool,
         kind: MemberKind,
@@ -211,6 +213,7 @@ impl Principal {
             }
         }
         Principal {
+            org,
             member,
             archived,
             kind,
@@ -220,6 +223,11 @@ impl Principal {
 
     pub fn member(&self) -> MemberId {
         self.member
+    }
+
+    /// The company the principal acts in.
+    pub fn org(&self) -> OrgId {
+        self.org
     }
 
     pub fn archived(&self) -> bool {
@@ -373,7 +381,7 @@ mod tests {
                 spec: s.clone(),
             })
             .collect();
-        Principal::load(MemberId(1), false, kind, grants, &book)
+        Principal::load(OrgId(1), MemberId(1), false, kind, grants, &book)
     }
 
     #[test]

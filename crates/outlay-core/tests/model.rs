@@ -481,7 +481,14 @@ impl Company {
 
     fn principal(&self, i: usize) -> Principal {
         let m = &self.members[i];
-        Principal::load(m.id, m.archived, m.kind, m.grants.clone(), &self.book)
+        Principal::load(
+            outlay_core::OrgId(1),
+            m.id,
+            m.archived,
+            m.kind,
+            m.grants.clone(),
+            &self.book,
+        )
     }
 
     fn principals(&self) -> Vec<Principal> {

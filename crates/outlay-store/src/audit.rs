@@ -78,7 +78,7 @@ fn chain_hash(
 }
 
 /// Appends an event. Call inside the write transaction of the change it records.
-pub async fn record(conn: &mut Conn, ev: NewEvent<'_>) -> Result<i64> {
+pub(crate) async fn record(conn: &mut Conn, ev: NewEvent<'_>) -> Result<i64> {
     let prev = last_hash(conn, ev.org).await?;
     let (id, _) = insert_after(conn, &prev, &ev).await?;
     Ok(id)
@@ -87,7 +87,7 @@ pub async fn record(conn: &mut Conn, ev: NewEvent<'_>) -> Result<i64> {
 /// Appends events in the order given, inside the caller's write transaction: each one's hash
 /// covers the one before it in its company's chain, including earlier events of the same
 /// batch. For the audit writer, which records refusals in batches.
-pub async fn append(conn: &mut Conn, events: &[NewEvent<'_>]) -> Result<Vec<i64>> {
+pub(crate) async fn append(conn: &mut Conn, events: &[NewEvent<'_>]) -> Result<Vec<i64>> {
     // The newest hash per company seen so far in this batch: one lookup per company, not per
     // event, and the batch's own inserts are the chain's newest rows anyway.
     let mut heads: HashMap<i64, String> = HashMap::new();

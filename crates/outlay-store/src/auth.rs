@@ -1,7 +1,7 @@
 //! People, sessions and invitations. A person logs in once and acts in each company through
 //! their membership there. Only SHA-256 hashes of bearer and invitation tokens are stored.
 
-use crate::{Conn, Result};
+use crate::{Conn, Result, Write};
 use outlay_core::{MemberId, OrgId, Timestamp};
 use sqlx::FromRow;
 
@@ -32,7 +32,7 @@ pub async fn person(conn: &mut Conn, id: i64) -> Result<Option<PersonRow>> {
 }
 
 pub async fn create_person(
-    conn: &mut Conn,
+    w: &mut Write,
     email: &str,
     name: &str,
     password_hash: Option<&str>,
@@ -45,21 +45,21 @@ pub async fn create_person(
     .bind(name)
     .bind(password_hash)
     .bind(now.0)
-    .fetch_one(&mut *conn)
+    .fetch_one(w.conn())
     .await?)
 }
 
-pub async fn set_password(conn: &mut Conn, person: i64, password_hash: &str) -> Result<()> {
+pub async fn set_password(w: &mut Write, person: i64, password_hash: &str) -> Result<()> {
     sqlx::query("UPDATE persons SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(person)
-        .execute(&mut *conn)
+        .execute(w.conn())
         .await?;
     Ok(())
 }
 
 pub async fn create_session(
-    conn: &mut Conn,
+    w: &mut Write,
     person: i64,
     token_hash: &str,
     now: Timestamp,
@@ -70,7 +70,7 @@ pub async fn create_session(
         .bind(person)
         .bind(now.0)
         .bind(expires_at.0)
-        .execute(&mut *conn)
+        .execute(w.conn())
         .await?;
     Ok(())
 }
@@ -91,13 +91,13 @@ pub async fn session_person(
     .await?)
 }
 
-pub async fn revoke_session(conn: &mut Conn, token_hash: &str, now: Timestamp) -> Result<bool> {
+pub async fn revoke_session(w: &mut Write, token_hash: &str, now: Timestamp) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
     .bind(now.0)
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -111,8 +111,8 @@ pub struct InvitationRow {
     pub accepted_at: Option<i64>,
 }
 
-pub async fn create_invitation(
-    conn: &mut Conn,
+pub(crate) async fn create_invitation(
+    w: &mut Write,
     org: OrgId,
     member: MemberId,
     token_hash: &str,
@@ -127,7 +127,7 @@ pub async fn create_invitation(
     .bind(member.0)
     .bind(now.0)
     .bind(expires_at.0)
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     Ok(())
 }
@@ -143,11 +143,23 @@ pub async fn invitation(conn: &mut Conn, token_hash: &str) -> Result<Option<Invi
     .await?)
 }
 
-pub async fn accept_invitation(conn: &mut Conn, token_hash: &str, now: Timestamp) -> Result<()> {
+pub async fn accept_invitation(w: &mut Write, org: OrgId, token_hash: &str) -> Result<()> {
+    // The token is the capability: it names the one membership it activates.
+    let now = w.now();
+    w.lock(org).await?;
+    w.mark_changed();
+    sqlx::query(
+        "UPDATE members SET status = 'active' WHERE org_id = $1 AND status = 'invited' \
+         AND id = (SELECT member_id FROM invitations WHERE token_hash = $2 AND org_id = $1)",
+    )
+    .bind(org.0)
+    .bind(token_hash)
+    .execute(w.conn())
+    .await?;
     sqlx::query("UPDATE invitations SET accepted_at = $2 WHERE token_hash = $1")
         .bind(token_hash)
         .bind(now.0)
-        .execute(&mut *conn)
+        .execute(w.conn())
         .await?;
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Delegations: someone acts for someone else for a while. Ending one early keeps the row.
 
-use crate::{Conn, Result};
-use outlay_core::authorize::Permit;
+use crate::{Conn, Result, Write};
+use outlay_core::authorize::{Permit, Subject};
+use outlay_core::Action;
 use outlay_core::{DelegationKind, MemberId, OrgId, Timestamp};
 use sqlx::FromRow;
 
@@ -42,13 +43,14 @@ pub struct NewDelegation {
     pub valid_until: Timestamp,
 }
 
-pub async fn create(
-    conn: &mut Conn,
-    org: OrgId,
-    d: &NewDelegation,
-    now: Timestamp,
-    permit: &Permit,
-) -> Result<i64> {
+pub async fn create(w: &mut Write, org: OrgId, d: &NewDelegation, permit: Permit) -> Result<i64> {
+    let by = w.consume(
+        permit,
+        org,
+        &[Action::DelegationManage],
+        Subject::Member(d.delegator),
+    )?;
+    let now = w.now();
     Ok(sqlx::query_scalar(
         "INSERT INTO delegations (org_id, delegator_id, delegate_id, kind, valid_from, valid_until, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -59,9 +61,9 @@ pub async fn create(
     .bind(d.kind.as_str())
     .bind(d.valid_from.0)
     .bind(d.valid_until.0)
-    .bind(permit.actor().0)
+    .bind(by.actor.0)
     .bind(now.0)
-    .fetch_one(&mut *conn)
+    .fetch_one(w.conn())
     .await?)
 }
 
@@ -154,23 +156,32 @@ pub async fn all_active_to(
         .await?)
 }
 
-/// Ends a delegation now; false when it had ended already.
+/// Ends `delegator`'s delegation `id` now; false when it had ended already (or is not
+/// theirs). The permit is for managing the delegator's delegations.
 pub async fn end(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     id: i64,
-    now: Timestamp,
-    permit: &Permit,
+    delegator: MemberId,
+    permit: Permit,
 ) -> Result<bool> {
+    let by = w.consume(
+        permit,
+        org,
+        &[Action::DelegationManage],
+        Subject::Member(delegator),
+    )?;
+    let now = w.now();
     let done = sqlx::query(
         "UPDATE delegations SET ended_at = $3, ended_by = $4 WHERE org_id = $1 AND id = $2 \
-         AND ended_at IS NULL AND valid_until > $3",
+         AND delegator_id = $5 AND ended_at IS NULL AND valid_until > $3",
     )
     .bind(org.0)
     .bind(id)
     .bind(now.0)
-    .bind(permit.actor().0)
-    .execute(&mut *conn)
+    .bind(by.actor.0)
+    .bind(delegator.0)
+    .execute(w.conn())
     .await?;
     Ok(done.rows_affected() == 1)
 }

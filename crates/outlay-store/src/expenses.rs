@@ -3,10 +3,11 @@
 //! another query.
 
 use crate::scope;
-use crate::{Backend, Conn, Result};
-use outlay_core::authorize::Permit;
+use crate::{Backend, Conn, Result, Write};
+use outlay_core::authorize::{Permit, Subject};
+use outlay_core::catalog::Resource;
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
-use outlay_core::{ListScope, MemberId, OrgId, Timestamp};
+use outlay_core::{Action, ListScope, MemberId, OrgId, Timestamp};
 use sqlx::FromRow;
 
 #[derive(Clone, Debug, FromRow)]
@@ -286,21 +287,27 @@ pub async fn get(
         .await?)
 }
 
-/// Creates a draft owned by the permitted actor.
+/// Creates a draft owned by the permitted actor (under a submit delegation, by the
+/// delegator): the permit is for creating an expense of that member.
 pub async fn create(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     input: &ExpenseInput,
-    now: Timestamp,
-    permit: &Permit,
+    permit: Permit,
 ) -> Result<i64> {
-    // Under a submit delegation the expense is the delegator's.
     let owner = permit.on_behalf_of().unwrap_or(permit.actor());
-    create_with_status(conn, org, owner, input, ExpenseStatus::Draft, now).await
+    w.consume(
+        permit,
+        org,
+        &[Action::ExpenseCreate],
+        Subject::Member(owner),
+    )?;
+    let now = w.now();
+    insert(w.conn(), org, owner, input, ExpenseStatus::Draft, now).await
 }
 
-/// Creates an expense directly in a status: for seeding the demo and imports.
-pub async fn create_with_status(
+/// Inserts an expense in a status (creating a draft, or seeding).
+pub(crate) async fn insert(
     conn: &mut Conn,
     org: OrgId,
     owner: MemberId,
@@ -328,14 +335,19 @@ pub async fn create_with_status(
     .await?)
 }
 
+fn row(id: i64) -> Subject {
+    Subject::Row(Resource::Expense, id)
+}
+
 pub async fn update(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     id: i64,
     input: &ExpenseInput,
-    now: Timestamp,
-    _permit: &Permit,
+    permit: Permit,
 ) -> Result<()> {
+    w.consume(permit, org, &[Action::ExpenseEdit], row(id))?;
+    let now = w.now();
     let done = sqlx::query(
         "UPDATE expenses SET amount_minor = $3, currency = $4, merchant = $5, spent_on = $6, category = $7, note = $8, \
          updated_at = $9 WHERE org_id = $1 AND id = $2 AND status IN ('draft', 'rejected')",
@@ -349,29 +361,26 @@ pub async fn update(
     .bind(&input.category)
     .bind(&input.note)
     .bind(now.0)
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     changed(done.rows_affected())
 }
 
-pub async fn delete(conn: &mut Conn, org: OrgId, id: i64, _permit: &Permit) -> Result<()> {
+pub async fn delete(w: &mut Write, org: OrgId, id: i64, permit: Permit) -> Result<()> {
+    w.consume(permit, org, &[Action::ExpenseDelete], row(id))?;
     let done = sqlx::query(
         "DELETE FROM expenses WHERE org_id = $1 AND id = $2 AND status IN ('draft', 'rejected')",
     )
     .bind(org.0)
     .bind(id)
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     changed(done.rows_affected())
 }
 
-pub async fn submit(
-    conn: &mut Conn,
-    org: OrgId,
-    id: i64,
-    now: Timestamp,
-    _permit: &Permit,
-) -> Result<()> {
+pub async fn submit(w: &mut Write, org: OrgId, id: i64, permit: Permit) -> Result<()> {
+    w.consume(permit, org, &[Action::ExpenseSubmit], row(id))?;
+    let now = w.now();
     let done = sqlx::query(
         "UPDATE expenses SET status = 'submitted', submitted_at = $3, updated_at = $3, decided_by = NULL, \
          decided_at = NULL, reject_reason = NULL WHERE org_id = $1 AND id = $2 AND status IN ('draft', 'rejected')",
@@ -379,20 +388,21 @@ pub async fn submit(
     .bind(org.0)
     .bind(id)
     .bind(now.0)
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     changed(done.rows_affected())
 }
 
 /// Records an approval (no reason) or a rejection (with its reason) by the permitted actor.
 pub async fn decide(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     id: i64,
     reject_reason: Option<&str>,
-    now: Timestamp,
-    permit: &Permit,
+    permit: Permit,
 ) -> Result<()> {
+    let by = w.consume(permit, org, &[Action::ExpenseApprove], row(id))?;
+    let now = w.now();
     let status = if reject_reason.is_some() {
         ExpenseStatus::Rejected
     } else {
@@ -405,11 +415,11 @@ pub async fn decide(
     .bind(org.0)
     .bind(id)
     .bind(status.as_str())
-    .bind(permit.actor().0)
+    .bind(by.actor.0)
     .bind(now.0)
     .bind(reject_reason)
-    .bind(permit.on_behalf_of().map(|m| m.0))
-    .execute(&mut *conn)
+    .bind(by.on_behalf_of.map(|m| m.0))
+    .execute(w.conn())
     .await?;
     changed(done.rows_affected())
 }
@@ -417,14 +427,15 @@ pub async fn decide(
 /// Records an override of an earlier decision: approve a rejected expense, or reject an
 /// approved one, with the reason.
 pub async fn override_decision(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     id: i64,
     approve: bool,
     reason: &str,
-    now: Timestamp,
-    permit: &Permit,
+    permit: Permit,
 ) -> Result<()> {
+    let by = w.consume(permit, org, &[Action::ExpenseOverride], row(id))?;
+    let now = w.now();
     let (status, reject_reason) = if approve {
         (ExpenseStatus::Approved, None)
     } else {
@@ -437,18 +448,18 @@ pub async fn override_decision(
     .bind(org.0)
     .bind(id)
     .bind(status.as_str())
-    .bind(permit.actor().0)
+    .bind(by.actor.0)
     .bind(now.0)
     .bind(reject_reason)
     .bind(reason)
     .bind(if approve { "rejected" } else { "approved" })
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     changed(done.rows_affected())
 }
 
-/// Records a decision made outside a request (demo seeding), naming who decided.
-pub async fn seed_decision(
+/// Names who decided an expense, outside a request (seeding).
+pub(crate) async fn set_decision(
     conn: &mut Conn,
     org: OrgId,
     id: i64,

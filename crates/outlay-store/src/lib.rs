@@ -1,7 +1,8 @@
 //! Outlay's store: SQL through sqlx, versioned migrations, SQLite (WAL) embedded by default.
 //! Every row carries its company and every query filters on it; list queries push the
-//! caller's scope (own / team / all) into the WHERE clause. Writes that must see a
-//! consistent state run in one `BEGIN IMMEDIATE` transaction with their audit record.
+//! caller's reach into the WHERE clause. Every change runs on a [`Write`] (one transaction
+//! holding the company's write lock, with its fixed time and its audit entry) and consumes
+//! the permit the core decided for it; reads run on a [`Read`] connection.
 
 pub mod audit;
 pub mod auth;
@@ -14,9 +15,13 @@ pub mod person_audit;
 pub mod role_requests;
 pub mod roles;
 pub mod scope;
+pub mod seed;
 pub mod teams;
+pub mod write;
 
-use outlay_core::OrgId;
+pub use write::{Author, Read, Write};
+
+use outlay_core::{OrgId, Timestamp};
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use std::time::Duration;
@@ -24,8 +29,6 @@ use thiserror::Error;
 
 /// One connection of either backend.
 pub use sqlx::AnyConnection as Conn;
-
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -42,6 +45,15 @@ pub enum StoreError {
     /// The row was changed by someone else since it was read: nothing was written.
     #[error("the record changed meanwhile")]
     Stale,
+    /// A permit was offered for a write it does not allow: nothing was written.
+    #[error("a permit for {permit} cannot open a write of {write}")]
+    WrongPermit { permit: String, write: String },
+    /// A write of a company whose lock the transaction does not hold.
+    #[error("company {} is not locked by this transaction", .0.0)]
+    NotLocked(OrgId),
+    /// A permitted change was about to commit without its audit entry.
+    #[error("a change was about to commit without its audit entry")]
+    Unaudited,
 }
 
 impl StoreError {
@@ -88,12 +100,23 @@ static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    url: std::sync::Arc<str>,
 }
 
 impl Store {
     /// Opens the database at `url`: `sqlite://outlay.db` (created if missing) or
     /// `postgres://user:password@host/db`.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, 8).await
+    }
+
+    /// The same database through a pool of its own of `connections`: for a writer that
+    /// must never wait for the requests' connections (the audit writer).
+    pub async fn dedicated(&self, connections: u32) -> Result<Store> {
+        Store::open_with(&self.url, connections).await
+    }
+
+    async fn open_with(url: &str, connections: u32) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend =
             Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(url.to_string()))?;
@@ -102,7 +125,7 @@ impl Store {
         // after they are handed out; a failed one fails its request and is replaced, so no
         // round trip checks each one first.
         let options = AnyPoolOptions::new()
-            .max_connections(8)
+            .max_connections(connections)
             .acquire_timeout(Duration::from_secs(3))
             .test_before_acquire(false);
         let pool = match backend {
@@ -129,7 +152,11 @@ impl Store {
             }
             Backend::Postgres => options.connect(url).await?,
         };
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            url: url.into(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -152,33 +179,23 @@ impl Store {
         Ok(after.saturating_sub(before))
     }
 
-    /// A transaction that holds the write lock from its start, so what it reads stays true
-    /// until it commits. SQLite has one writer for the whole file.
-    pub async fn write(&self) -> Result<Tx> {
-        Ok(match self.backend {
+    /// A write transaction with the fixed time `now`, holding no company's lock yet
+    /// ([`Write::lock`]): for changes of people and sessions, founding a company, and
+    /// accepting an invitation (which learns its company from the token).
+    pub async fn write(&self, now: Timestamp) -> Result<Write> {
+        let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        };
+        Ok(Write::new(tx, now))
     }
 
     /// A write transaction holding `org`'s write lock: one writer at a time per company, on
     /// every server sharing the database.
-    pub async fn write_for(&self, org: OrgId) -> Result<Tx> {
-        let mut tx = self.write().await?;
-        Store::lock(&mut tx, org).await?;
-        Ok(tx)
-    }
-
-    /// Takes `org`'s write lock inside a transaction begun with [`Store::write`], once the
-    /// company is known (accepting an invitation learns it from the token).
-    pub async fn lock(tx: &mut Conn, org: OrgId) -> Result<()> {
-        if Backend::of(tx) == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(org.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Ok(())
+    pub async fn write_for(&self, org: OrgId, now: Timestamp) -> Result<Write> {
+        let mut w = self.write(now).await?;
+        w.lock(org).await?;
+        Ok(w)
     }
 
     /// Keeps the query planner's statistics current. SQLite: `PRAGMA optimize` (analyzes,
@@ -196,13 +213,21 @@ impl Store {
     }
 
     /// A connection for reads.
-    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
-        Ok(self.pool.acquire().await?)
+    pub async fn read(&self) -> Result<Read> {
+        Ok(Read(self.pool.acquire().await?))
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Whether the database answers on this connection.
+pub async fn ping(conn: &mut Conn) -> Result<()> {
+    sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// How many migrations have been applied; none when the table does not exist yet.

@@ -1,11 +1,11 @@
 //! Members, their grants and reporting lines, and principals loaded for decisions.
 
 use crate::scope;
-use crate::{Conn, Result, StoreError};
-use outlay_core::authorize::Permit;
+use crate::{Conn, Result, StoreError, Write};
+use outlay_core::authorize::{Permit, Subject};
 use outlay_core::{
-    Grant, GrantId, GrantOptions, GrantSpec, ListScope, MemberId, MemberKind, OrgId, Principal,
-    RoleBook, TeamId, Timestamp,
+    Action, Grant, GrantId, GrantOptions, GrantSpec, ListScope, MemberId, MemberKind, OrgId,
+    Principal, RoleBook, TeamId, Timestamp,
 };
 
 /// SQL condition: grant alias `g` is active at `$3`.
@@ -143,7 +143,52 @@ pub struct NewMember<'a> {
     pub kind: MemberKind,
 }
 
-pub async fn create(
+/// A newcomer as invited: the member row (status `invited`), their team, external id and
+/// grants, and the invitation that lets them accept.
+pub struct Invite<'a> {
+    pub member: NewMember<'a>,
+    pub team: Option<TeamId>,
+    pub external_id: Option<&'a str>,
+    pub grants: &'a [GrantSpec],
+    pub token_hash: &'a str,
+    pub expires_at: Timestamp,
+}
+
+/// Invites a newcomer; the permit is for inviting a new member ([`Subject::Member`] of
+/// `MemberId(0)`, the newcomer before they have an id) with these grants.
+pub async fn invite(
+    w: &mut Write,
+    org: OrgId,
+    invite: &Invite<'_>,
+    permit: Permit,
+) -> Result<MemberId> {
+    w.consume(
+        permit,
+        org,
+        &[Action::MemberInvite],
+        Subject::Member(MemberId(0)),
+    )?;
+    let now = w.now();
+    let id = create(w.conn(), org, &invite.member, now).await?;
+    if let Some(team) = invite.team {
+        crate::teams::insert_member(w.conn(), org, team, id).await?;
+    }
+    if let Some(external_id) = invite.external_id {
+        sqlx::query("UPDATE members SET external_id = $3 WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(id.0)
+            .bind(external_id)
+            .execute(w.conn())
+            .await?;
+    }
+    for spec in invite.grants {
+        insert_grant(w.conn(), org, id, spec, now).await?;
+    }
+    crate::auth::create_invitation(w, org, id, invite.token_hash, now, invite.expires_at).await?;
+    Ok(id)
+}
+
+pub(crate) async fn create(
     conn: &mut Conn,
     org: OrgId,
     m: &NewMember<'_>,
@@ -176,17 +221,6 @@ pub async fn create(
     .execute(&mut *conn)
     .await?;
     Ok(id)
-}
-
-pub async fn activate(conn: &mut Conn, org: OrgId, member: MemberId) -> Result<()> {
-    sqlx::query(
-        "UPDATE members SET status = 'active' WHERE org_id = $1 AND id = $2 AND status = 'invited'",
-    )
-    .bind(org.0)
-    .bind(member.0)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 #[derive(FromRow)]
@@ -276,6 +310,7 @@ pub async fn principal(conn: &mut Conn, org: OrgId, member: &MemberRow) -> Resul
 
 pub fn resolve(member: &MemberRow, grants: Vec<Grant>, book: &RoleBook) -> Principal {
     Principal::load(
+        OrgId(member.org_id),
         member.member_id(),
         member.is_archived(),
         member.kind(),
@@ -286,38 +321,40 @@ pub fn resolve(member: &MemberRow, grants: Vec<Grant>, book: &RoleBook) -> Princ
 
 /// Replaces all of a member's grants with `specs`.
 pub async fn replace_grants(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     member: MemberId,
     specs: &[GrantSpec],
-    now: Timestamp,
-    _permit: &Permit,
+    permit: Permit,
 ) -> Result<()> {
+    w.consume(permit, org, &[Action::RoleAssign], Subject::Member(member))?;
+    let now = w.now();
     sqlx::query("DELETE FROM grants WHERE org_id = $1 AND member_id = $2")
         .bind(org.0)
         .bind(member.0)
-        .execute(&mut *conn)
+        .execute(w.conn())
         .await?;
     for spec in specs {
-        insert_grant(conn, org, member, spec, now).await?;
+        insert_grant(w.conn(), org, member, spec, now).await?;
     }
     Ok(())
 }
 
 /// Adds one grant, keeping the member's others.
 pub async fn add_grant(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     member: MemberId,
     spec: &GrantSpec,
-    now: Timestamp,
-    _permit: &Permit,
+    permit: Permit,
 ) -> Result<()> {
-    insert_grant(conn, org, member, spec, now).await
+    w.consume(permit, org, &[Action::RoleAssign], Subject::Member(member))?;
+    let now = w.now();
+    insert_grant(w.conn(), org, member, spec, now).await
 }
 
-/// Inserts a grant without a check: callers hold a permit, or seed.
-pub async fn insert_grant(
+/// Inserts a grant: for a consumed permit, or seeding.
+pub(crate) async fn insert_grant(
     conn: &mut Conn,
     org: OrgId,
     member: MemberId,
@@ -353,12 +390,18 @@ pub struct ProfilePatch {
 }
 
 pub async fn update_profile(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     member: MemberId,
     patch: &ProfilePatch,
-    _permit: &Permit,
+    permit: Permit,
 ) -> Result<()> {
+    w.consume(
+        permit,
+        org,
+        &[Action::MemberManage],
+        Subject::Member(member),
+    )?;
     sqlx::query(
         "UPDATE members SET name = COALESCE($3, name), kind = COALESCE($4, kind), \
          external_id = CASE WHEN $5 THEN $6 ELSE external_id END WHERE org_id = $1 AND id = $2",
@@ -369,25 +412,31 @@ pub async fn update_profile(
     .bind(patch.kind.map(MemberKind::as_str))
     .bind(patch.external_id.is_some())
     .bind(patch.external_id.clone().flatten())
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     Ok(())
 }
 
 pub async fn set_manager(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     member: MemberId,
     manager: Option<MemberId>,
-    _permit: &Permit,
+    permit: Permit,
 ) -> Result<()> {
-    move_under(conn, org, member, manager).await
+    w.consume(
+        permit,
+        org,
+        &[Action::MemberManage],
+        Subject::Member(member),
+    )?;
+    move_under(w.conn(), org, member, manager).await
 }
 
 /// Moves `member` (and everyone below them) under `manager`: the member row and the
-/// reporting lines change together, in the caller's transaction. Seeding calls it without a
-/// permit; requests go through [`set_manager`].
-pub async fn move_under(
+/// reporting lines change together, in the caller's transaction: for [`set_manager`] and
+/// seeding.
+pub(crate) async fn move_under(
     conn: &mut Conn,
     org: OrgId,
     member: MemberId,
@@ -430,20 +479,21 @@ pub async fn move_under(
 }
 
 /// Archives a member: access ends, nothing of theirs is deleted.
-pub async fn archive(
-    conn: &mut Conn,
-    org: OrgId,
-    member: MemberId,
-    now: Timestamp,
-    _permit: &Permit,
-) -> Result<()> {
+pub async fn archive(w: &mut Write, org: OrgId, member: MemberId, permit: Permit) -> Result<()> {
+    w.consume(
+        permit,
+        org,
+        &[Action::MemberArchive],
+        Subject::Member(member),
+    )?;
+    let now = w.now();
     sqlx::query(
         "UPDATE members SET status = 'archived', archived_at = $3 WHERE org_id = $1 AND id = $2",
     )
     .bind(org.0)
     .bind(member.0)
     .bind(now.0)
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     Ok(())
 }

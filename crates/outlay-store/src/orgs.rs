@@ -1,6 +1,8 @@
 //! Companies: their preset, base currency, and whether they are closed.
 
-use crate::{Conn, Result};
+use crate::{Conn, Result, Write};
+use outlay_core::authorize::{Permit, Subject};
+use outlay_core::Action;
 use outlay_core::{preset, OrgId, Preset, Timestamp};
 use sqlx::FromRow;
 
@@ -26,7 +28,7 @@ impl OrgRow {
     }
 }
 
-pub async fn create(
+pub(crate) async fn create(
     conn: &mut Conn,
     name: &str,
     preset: &str,
@@ -65,20 +67,16 @@ pub async fn count(conn: &mut Conn) -> Result<i64> {
 }
 
 /// Closes the company; returns false when it was closed already.
-pub async fn close(
-    conn: &mut Conn,
-    org: OrgId,
-    reason: &str,
-    now: Timestamp,
-    _permit: &outlay_core::authorize::Permit,
-) -> Result<bool> {
+pub async fn close(w: &mut Write, org: OrgId, reason: &str, permit: Permit) -> Result<bool> {
+    w.consume(permit, org, &[Action::AccountClose], Subject::Company)?;
+    let now = w.now();
     let done = sqlx::query(
         "UPDATE orgs SET closed_at = $2, close_reason = $3 WHERE id = $1 AND closed_at IS NULL",
     )
     .bind(org.0)
     .bind(now.0)
     .bind(reason)
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -90,25 +88,30 @@ pub struct Founding<'a> {
     pub base_currency: &'a str,
     pub founder_person: i64,
     pub founder_name: &'a str,
-    /// `Invited` when a server operator creates the company for someone who accepts later.
-    pub founder_status: crate::members::MemberStatus,
+    /// When a server operator creates the company for someone who accepts later: the
+    /// founder is invited, with this invitation (its token's hash and expiry).
+    pub invitation: Option<(&'a str, Timestamp)>,
 }
 
 /// Founds a company: the company, its founder's membership and their permanent grant of the
 /// preset's top role. Needs no permit: anyone logged in may found a company of their own.
-pub async fn found(
-    conn: &mut Conn,
-    f: &Founding<'_>,
-    now: Timestamp,
-) -> Result<(OrgId, outlay_core::MemberId)> {
-    let org = create(conn, f.name, f.preset.key, f.base_currency, now).await?;
+pub async fn found(w: &mut Write, f: &Founding<'_>) -> Result<(OrgId, outlay_core::MemberId)> {
+    let now = w.now();
+    let org = create(w.conn(), f.name, f.preset.key, f.base_currency, now).await?;
+    // Anyone may found a company; the founding is audited in the company's own chain.
+    w.lock(org).await?;
+    w.mark_changed();
     let member = crate::members::create(
-        conn,
+        w.conn(),
         org,
         &crate::members::NewMember {
             person: f.founder_person,
             name: f.founder_name,
-            status: f.founder_status.clone(),
+            status: if f.invitation.is_some() {
+                crate::members::MemberStatus::Invited
+            } else {
+                crate::members::MemberStatus::Active
+            },
             manager: None,
             kind: outlay_core::MemberKind::Internal,
         },
@@ -116,7 +119,10 @@ pub async fn found(
     )
     .await?;
     let spec = outlay_core::GrantSpec::role(f.preset.top);
-    crate::members::insert_grant(conn, org, member, &spec, now).await?;
+    crate::members::insert_grant(w.conn(), org, member, &spec, now).await?;
+    if let Some((token_hash, expires_at)) = f.invitation {
+        crate::auth::create_invitation(w, org, member, token_hash, now, expires_at).await?;
+    }
     Ok((org, member))
 }
 

@@ -3,7 +3,7 @@
 //! from the company audit log. Repeated identical attempts arrive already coalesced: one row
 //! stands for `count` attempts between `at` and `last_at`.
 
-use crate::{Conn, Result};
+use crate::{Conn, Result, Write};
 use outlay_core::Timestamp;
 use sqlx::FromRow;
 
@@ -51,7 +51,7 @@ pub struct PersonEventRow {
 }
 
 /// Appends one event.
-pub async fn record(conn: &mut Conn, ev: &NewPersonEvent<'_>) -> Result<i64> {
+pub async fn record(w: &mut Write, ev: &NewPersonEvent<'_>) -> Result<i64> {
     // Counts are small; one past i64::MAX would be a bug upstream, so saturate rather than
     // fail the write that carries a real event.
     let count = i64::try_from(ev.count.max(1)).unwrap_or(i64::MAX);
@@ -67,7 +67,7 @@ pub async fn record(conn: &mut Conn, ev: &NewPersonEvent<'_>) -> Result<i64> {
     .bind(ev.kind.as_str())
     .bind(ev.address)
     .bind(ev.reason)
-    .fetch_one(&mut *conn)
+    .fetch_one(w.conn())
     .await?)
 }
 

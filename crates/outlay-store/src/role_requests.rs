@@ -1,7 +1,8 @@
 //! Role-change requests: a member asks for a role, with a reason and optional dates.
 
-use crate::{Conn, Result};
-use outlay_core::authorize::Permit;
+use crate::{Conn, Result, Write};
+use outlay_core::authorize::{Permit, Subject};
+use outlay_core::Action;
 use outlay_core::{MemberId, OrgId, TeamId, Timestamp};
 use sqlx::FromRow;
 
@@ -33,12 +34,12 @@ pub struct NewRoleRequest<'a> {
 }
 
 /// Asking needs no right: anyone may ask; deciding is checked.
-pub async fn create(
-    conn: &mut Conn,
-    org: OrgId,
-    r: &NewRoleRequest<'_>,
-    now: Timestamp,
-) -> Result<i64> {
+pub async fn create(w: &mut Write, org: OrgId, r: &NewRoleRequest<'_>) -> Result<i64> {
+    // Asking needs no right beyond being an active member (checked by the caller); the
+    // request is still a change to audit.
+    w.lock(org).await?;
+    w.mark_changed();
+    let now = w.now();
     Ok(sqlx::query_scalar(
         "INSERT INTO role_requests (org_id, member_id, role, team_id, reason, valid_from, valid_until, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id",
@@ -51,7 +52,7 @@ pub async fn create(
     .bind(r.valid_from.map(|t| t.0))
     .bind(r.valid_until.map(|t| t.0))
     .bind(now.0)
-    .fetch_one(&mut *conn)
+    .fetch_one(w.conn())
     .await?)
 }
 
@@ -87,25 +88,33 @@ pub async fn list(
 
 /// Records the decision on an open request; false when it was decided already.
 pub async fn decide(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     id: i64,
+    requester: MemberId,
     approved: bool,
     decline_reason: Option<&str>,
-    now: Timestamp,
-    permit: &Permit,
+    permit: Permit,
 ) -> Result<bool> {
+    let by = w.consume(
+        permit,
+        org,
+        &[Action::RoleAssign],
+        Subject::Member(requester),
+    )?;
+    let now = w.now();
     let done = sqlx::query(
         "UPDATE role_requests SET status = $3, decided_by = $4, decided_at = $5, decline_reason = $6 \
-         WHERE org_id = $1 AND id = $2 AND status = 'open'",
+         WHERE org_id = $1 AND id = $2 AND member_id = $7 AND status = 'open'",
     )
     .bind(org.0)
     .bind(id)
     .bind(if approved { "approved" } else { "declined" })
-    .bind(permit.actor().0)
+    .bind(by.actor.0)
     .bind(now.0)
     .bind(decline_reason)
-    .execute(&mut *conn)
+    .bind(requester.0)
+    .execute(w.conn())
     .await?;
     Ok(done.rows_affected() == 1)
 }

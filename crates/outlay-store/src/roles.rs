@@ -1,9 +1,10 @@
 //! Custom roles of a company. Permissions are stored as their catalog keys.
 
-use crate::{Conn, Result};
-use outlay_core::authorize::Permit;
+use crate::{Conn, Result, Write};
+use outlay_core::authorize::{Permit, Subject};
 use outlay_core::role::{Assignable, Role, TeamBinding};
-use outlay_core::{OrgId, PermSet, Permission, RoleBook, Timestamp};
+use outlay_core::Action;
+use outlay_core::{OrgId, PermSet, Permission, RoleBook};
 use sqlx::FromRow;
 use std::sync::Arc;
 
@@ -64,13 +65,9 @@ pub async fn book(conn: &mut Conn, org: OrgId) -> Result<RoleBook> {
     Ok(RoleBook::new(preset, custom(conn, org).await?))
 }
 
-pub async fn create(
-    conn: &mut Conn,
-    org: OrgId,
-    role: &Role,
-    now: Timestamp,
-    _permit: &Permit,
-) -> Result<()> {
+pub async fn create(w: &mut Write, org: OrgId, role: &Role, permit: Permit) -> Result<()> {
+    w.consume(permit, org, &[Action::RoleManage], Subject::Company)?;
+    let now = w.now();
     let keys: Vec<String> = role.permissions.iter().map(|p| p.key()).collect();
     sqlx::query(
         "INSERT INTO roles (org_id, key, name, description, permissions, read_only, assignable, created_at) \
@@ -84,7 +81,7 @@ pub async fn create(
     .bind(role.read_only)
     .bind(now.0)
     .bind(role.assignable.keys().join(" "))
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Teams and who belongs to them.
 
-use crate::{Conn, Result};
-use outlay_core::authorize::Permit;
-use outlay_core::{MemberId, OrgId, TeamId, Timestamp};
+use crate::{Conn, Result, Write};
+use outlay_core::authorize::{Permit, Subject};
+use outlay_core::{Action, MemberId, OrgId, TeamId};
 use sqlx::FromRow;
 
 #[derive(Clone, Debug, FromRow)]
@@ -80,31 +80,38 @@ pub async fn teams_of(conn: &mut Conn, org: OrgId, member: MemberId) -> Result<V
     .await?)
 }
 
-pub async fn create(
-    conn: &mut Conn,
-    org: OrgId,
-    name: &str,
-    now: Timestamp,
-    _permit: &Permit,
-) -> Result<TeamId> {
+pub async fn create(w: &mut Write, org: OrgId, name: &str, permit: Permit) -> Result<TeamId> {
+    w.consume(permit, org, &[Action::TeamManage], Subject::Company)?;
+    let now = w.now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO teams (org_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(org.0)
     .bind(name)
     .bind(now.0)
-    .fetch_one(&mut *conn)
+    .fetch_one(w.conn())
     .await?;
     Ok(TeamId(id))
 }
 
 /// Adds a member to a team; returns false when they were already in it.
 pub async fn add_member(
+    w: &mut Write,
+    org: OrgId,
+    team: TeamId,
+    member: MemberId,
+    permit: Permit,
+) -> Result<bool> {
+    w.consume(permit, org, &[Action::TeamManage], Subject::Company)?;
+    insert_member(w.conn(), org, team, member).await
+}
+
+/// Puts a member in a team (for a consumed permit, or seeding); false when already in it.
+pub(crate) async fn insert_member(
     conn: &mut Conn,
     org: OrgId,
     team: TeamId,
     member: MemberId,
-    _permit: &Permit,
 ) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO team_members (org_id, team_id, member_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -119,19 +126,20 @@ pub async fn add_member(
 
 /// Removes a member from a team; returns false when they were not in it.
 pub async fn remove_member(
-    conn: &mut Conn,
+    w: &mut Write,
     org: OrgId,
     team: TeamId,
     member: MemberId,
-    _permit: &Permit,
+    permit: Permit,
 ) -> Result<bool> {
+    w.consume(permit, org, &[Action::TeamManage], Subject::Company)?;
     let done = sqlx::query(
         "DELETE FROM team_members WHERE org_id = $1 AND team_id = $2 AND member_id = $3",
     )
     .bind(org.0)
     .bind(team.0)
     .bind(member.0)
-    .execute(&mut *conn)
+    .execute(w.conn())
     .await?;
     Ok(done.rows_affected() > 0)
 }

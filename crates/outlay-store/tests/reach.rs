@@ -9,7 +9,7 @@ use outlay_core::{
     preset, Action, GrantSpec, MemberId, MemberKind, OrgChart, OrgId, TeamId, Timestamp,
 };
 use outlay_store::members::{self, MemberStatus, NewMember};
-use outlay_store::Store;
+use outlay_store::{seed, Store};
 use std::collections::BTreeSet;
 
 /// A small deterministic generator: the same seed gives the same company.
@@ -65,7 +65,7 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
     let mut rng = Rng(seed);
     let presets = preset::all();
     let preset = &presets[rng.below(presets.len())];
-    let mut tx = store.write().await.unwrap();
+    let mut tx = store.write(NOW).await.unwrap();
     let person =
         outlay_store::auth::create_person(&mut tx, &format!("p{seed}@x.example"), "P", None, NOW)
             .await
@@ -76,11 +76,23 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
         base_currency: "EUR",
         founder_person: person,
         founder_name: "Founder",
-        founder_status: MemberStatus::Active,
+        invitation: None,
     };
-    let (org, founder) = outlay_store::orgs::found(&mut tx, &founding, NOW)
-        .await
-        .unwrap();
+    let (org, founder) = outlay_store::orgs::found(&mut tx, &founding).await.unwrap();
+    // Founding a company is a change like any other: it commits with its audit entry.
+    tx.audit(outlay_store::audit::NewEvent {
+        org,
+        at: NOW,
+        actor_member: Some(founder),
+        actor_person: Some(person),
+        action: "org.create",
+        target: "org",
+        outcome: outlay_store::audit::Outcome::Allowed,
+        reason: "test",
+        detail: serde_json::json!({}),
+    })
+    .await
+    .unwrap();
     let mut ids = vec![founder];
     let mut managers: Vec<Option<MemberId>> = vec![None];
     for i in 1..size {
@@ -95,7 +107,7 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
         )
         .await
         .unwrap();
-        let m = members::create(
+        let m = seed::member(
             &mut tx,
             org,
             &NewMember {
@@ -105,7 +117,6 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
                 manager,
                 kind: MemberKind::Internal,
             },
-            NOW,
         )
         .await
         .unwrap();
@@ -125,32 +136,17 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
         if to.is_some_and(|t| chart.would_cycle(m, t)) {
             continue;
         }
-        members::move_under(&mut tx, org, m, to).await.unwrap();
+        seed::move_under(&mut tx, org, m, to).await.unwrap();
         chart.set_manager(m, to);
     }
     // Teams with random members.
     let mut teams_of: Vec<Vec<TeamId>> = vec![Vec::new(); ids.len()];
     for t in 0..rng.below(5) {
-        let team: i64 = sqlx::query_scalar(
-            "INSERT INTO teams (org_id, name, created_at) VALUES ($1, $2, 0) RETURNING id",
-        )
-        .bind(org.0)
-        .bind(format!("T{t}"))
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+        let team = seed::team(&mut tx, org, &format!("T{t}")).await.unwrap();
         for (i, m) in ids.iter().enumerate() {
             if rng.below(6) == 0 {
-                sqlx::query(
-                    "INSERT INTO team_members (org_id, team_id, member_id) VALUES ($1, $2, $3)",
-                )
-                .bind(org.0)
-                .bind(team)
-                .bind(m.0)
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-                teams_of[i].push(TeamId(team));
+                seed::team_member(&mut tx, org, team, *m).await.unwrap();
+                teams_of[i].push(team);
             }
         }
     }
@@ -186,9 +182,7 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
                 1 => spec.valid_from = Some(Timestamp(NOW.0 + 10)),
                 _ => {}
             }
-            members::insert_grant(&mut tx, org, *m, &spec, NOW)
-                .await
-                .unwrap();
+            seed::grant(&mut tx, org, *m, &spec).await.unwrap();
         }
     }
     tx.commit().await.unwrap();

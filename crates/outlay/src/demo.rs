@@ -1,5 +1,7 @@
 //! Seeds the demo companies (Acme, Globex and one per seed preset, defined in the core)
-//! into a store.
+//! into a store, through the store's permit-free seeding writes: the one place in this
+//! crate allowed to use them.
+#![allow(clippy::disallowed_methods)]
 
 use outlay_core::demo::{self, DemoCompany};
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
@@ -7,7 +9,7 @@ use outlay_core::money::Money;
 use outlay_core::{GrantSpec, MemberId, MemberKind, OrgId, TeamId, Timestamp};
 use outlay_store::audit::{NewEvent, Outcome};
 use outlay_store::members::MemberStatus;
-use outlay_store::{Store, StoreError};
+use outlay_store::{seed, Store, StoreError};
 use std::collections::HashMap;
 
 /// What was seeded: each company and its people's emails with their member ids.
@@ -27,8 +29,6 @@ pub struct SeededCompany {
 pub enum SeedError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
     #[error("demo data is inconsistent: {0}")]
     Data(String),
     #[error("password hashing failed: {0}")]
@@ -50,7 +50,7 @@ pub async fn seed(
         .map_err(|e| SeedError::Hash(e.to_string()))?;
     let mut hashes = std::iter::repeat(hash);
 
-    let mut tx = store.write().await?;
+    let mut tx = store.write(now).await?;
     let mut companies = Vec::new();
     for company in demo::COMPANIES {
         progress(&format!(
@@ -64,24 +64,16 @@ pub async fn seed(
 }
 
 async fn seed_company(
-    tx: &mut outlay_store::Conn,
+    tx: &mut outlay_store::Write,
     company: &'static DemoCompany,
     now: Timestamp,
     hashes: &mut impl Iterator<Item = String>,
 ) -> Result<SeededCompany, SeedError> {
     let missing = |what: &str| SeedError::Data(format!("{} names unknown {what}", company.name));
-    let org = outlay_store::orgs::create(tx, company.name, company.preset, "EUR", now).await?;
+    let org = seed::company(tx, company.name, company.preset, "EUR").await?;
     let mut teams = HashMap::new();
     for name in company.teams {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO teams (org_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(org.0)
-        .bind(*name)
-        .bind(now.0)
-        .fetch_one(&mut *tx)
-        .await?;
-        teams.insert(*name, TeamId(id));
+        teams.insert(*name, seed::team(tx, org, name).await?);
     }
     let mut ids: HashMap<&str, MemberId> = HashMap::new();
     let mut people = Vec::new();
@@ -90,7 +82,7 @@ async fn seed_company(
         let hash = hashes.next().ok_or_else(|| missing("password"))?;
         let person =
             outlay_store::auth::create_person(tx, &email, p.name, Some(&hash), now).await?;
-        let member = outlay_store::members::create(
+        let member = seed::member(
             tx,
             org,
             &outlay_store::members::NewMember {
@@ -104,7 +96,6 @@ async fn seed_company(
                     MemberKind::Internal
                 },
             },
-            now,
         )
         .await?;
         ids.insert(p.key, member);
@@ -128,7 +119,7 @@ async fn seed_company(
         let member = *ids.get(p.key).ok_or_else(|| missing(p.key))?;
         if let Some(m) = p.manager {
             let manager = ids.get(m).ok_or_else(|| missing(m))?;
-            outlay_store::members::move_under(tx, org, member, Some(*manager)).await?;
+            seed::move_under(tx, org, member, Some(*manager)).await?;
         }
         for (role, team) in p.grants {
             let team = match team {
@@ -139,18 +130,11 @@ async fn seed_company(
                 team,
                 ..GrantSpec::role(role)
             };
-            outlay_store::members::insert_grant(tx, org, member, &spec, now).await?;
+            seed::grant(tx, org, member, &spec).await?;
         }
         for t in p.teams {
             let team = teams.get(t).ok_or_else(|| missing(t))?;
-            sqlx::query(
-                "INSERT INTO team_members (org_id, team_id, member_id) VALUES ($1, $2, $3)",
-            )
-            .bind(org.0)
-            .bind(team.0)
-            .bind(member.0)
-            .execute(&mut *tx)
-            .await?;
+            seed::team_member(tx, org, *team, member).await?;
         }
         let Some(approver) = company.approver_of(p) else {
             continue;
@@ -165,42 +149,25 @@ async fn seed_company(
                 category: e.category.to_string(),
                 note: None,
             };
-            let id =
-                outlay_store::expenses::create_with_status(tx, org, member, &input, e.status, now)
-                    .await?;
-            match e.status {
-                ExpenseStatus::Approved => {
-                    outlay_store::expenses::seed_decision(tx, org, id, approver, None, now).await?
-                }
-                ExpenseStatus::Rejected => {
-                    outlay_store::expenses::seed_decision(
-                        tx,
-                        org,
-                        id,
-                        approver,
-                        Some("receipt missing"),
-                        now,
-                    )
-                    .await?
-                }
-                _ => {}
-            }
+            let decided_by = match e.status {
+                ExpenseStatus::Approved => Some((approver, None)),
+                ExpenseStatus::Rejected => Some((approver, Some("receipt missing"))),
+                _ => None,
+            };
+            seed::expense(tx, org, member, &input, e.status, decided_by).await?;
         }
     }
-    outlay_store::audit::record(
-        tx,
-        NewEvent {
-            org,
-            at: now,
-            actor_member: None,
-            actor_person: None,
-            action: "demo.seed",
-            target: &format!("org:{}", org.0),
-            outcome: Outcome::Allowed,
-            reason: "demo",
-            detail: serde_json::json!({"people": company.people.len()}),
-        },
-    )
+    tx.audit(NewEvent {
+        org,
+        at: now,
+        actor_member: None,
+        actor_person: None,
+        action: "demo.seed",
+        target: &format!("org:{}", org.0),
+        outcome: Outcome::Allowed,
+        reason: "demo",
+        detail: serde_json::json!({"people": company.people.len()}),
+    })
     .await?;
     Ok(SeededCompany {
         org,

@@ -2,7 +2,6 @@
 //! with the preset's top role and joins through a one-time link, setting their password.
 
 use outlay_core::{preset, validate, OrgId};
-use outlay_store::members::MemberStatus;
 use outlay_store::orgs::{self, Founding};
 use outlay_store::Store;
 
@@ -50,33 +49,22 @@ pub async fn create(
     };
     outlay_core::money::Money::new(1, c.currency.trim())
         .map_err(|e| validate::ValidationError::new("currency", e.reason))?;
-    let mut tx = store.write().await?;
+    let mut tx = store.write(now).await?;
     let person = match outlay_store::auth::person_by_email(&mut tx, &email).await? {
         Some(p) => p.id,
         None => outlay_store::auth::create_person(&mut tx, &email, &owner_name, None, now).await?,
     };
+    let (token, token_hash) = crate::tokens::issue();
     let founding = Founding {
         name: &name,
         preset,
         base_currency: c.currency.trim(),
         founder_person: person,
         founder_name: &owner_name,
-        founder_status: MemberStatus::Invited,
+        invitation: Some((&token_hash, now.plus_seconds(LINK_SECONDS))),
     };
-    let (org, member) = orgs::found(&mut tx, &founding, now).await?;
-    let (token, token_hash) = crate::tokens::issue();
-    outlay_store::auth::create_invitation(
-        &mut tx,
-        org,
-        member,
-        &token_hash,
-        now,
-        now.plus_seconds(LINK_SECONDS),
-    )
-    .await?;
-    outlay_store::audit::record(
-        &mut tx,
-        outlay_store::audit::NewEvent {
+    let (org, _) = orgs::found(&mut tx, &founding).await?;
+    tx.audit(outlay_store::audit::NewEvent {
             org,
             at: now,
             actor_member: None,
@@ -85,11 +73,10 @@ pub async fn create(
             target: &format!("org:{}", org.0),
             outcome: outlay_store::audit::Outcome::Allowed,
             reason: "operator",
-            detail: serde_json::json!({"name": name, "preset": preset.key, "founder": email, "role": preset.top}),
-        },
-    )
+        detail: serde_json::json!({"name": name, "preset": preset.key, "founder": email, "role": preset.top}),
+    })
     .await?;
-    tx.commit().await.map_err(outlay_store::StoreError::from)?;
+    tx.commit().await?;
     Ok(Created {
         org,
         role: preset.top,

@@ -93,7 +93,7 @@ impl World {
                 spec,
             })
             .collect();
-        Principal::load(id, archived, kind, grants, &self.book)
+        Principal::load(crate::OrgId(1), id, archived, kind, grants, &self.book)
     }
 
     /// Adds (or replaces) a member with a manager, teams, a kind and grants.

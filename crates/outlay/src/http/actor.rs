@@ -7,10 +7,10 @@ use super::extract::Auth;
 use super::App;
 use outlay_core::authorize::Context;
 use outlay_core::{Action, MemberId, OrgId, Principal, Reason, RoleBook, Timestamp};
-use outlay_store::audit::{self, NewEvent, Outcome};
+use outlay_store::audit::{NewEvent, Outcome};
 use outlay_store::members::{self, MemberRow};
 use outlay_store::orgs::OrgRow;
-use outlay_store::{Conn, Tx};
+use outlay_store::{Conn, Write};
 use serde_json::{json, Value};
 
 pub struct Actor {
@@ -153,24 +153,21 @@ impl App {
 
     /// A write transaction and the actor, loaded inside it so their rights cannot change
     /// between the check and the write.
-    pub async fn writer(&self, auth: &Auth, org: i64) -> Result<(Tx, Actor), WebError> {
-        let mut tx = self.store.write_for(OrgId(org)).await?;
+    pub async fn writer(&self, auth: &Auth, org: i64) -> Result<(Write, Actor), WebError> {
+        let mut tx = self.store.write_for(OrgId(org), auth.now).await?;
         match load(&mut tx, auth, org).await? {
             Loaded::Active(a) => Ok((tx, a)),
             Loaded::Archived(a) => {
                 let target = format!("org:{org}");
                 let reason = Reason::Archived;
-                audit::record(
-                    &mut tx,
-                    event(
-                        &a,
-                        "access",
-                        &target,
-                        Outcome::Denied,
-                        reason.code(),
-                        json!({"message": reason.to_string()}),
-                    ),
-                )
+                tx.audit(event(
+                    &a,
+                    "access",
+                    &target,
+                    Outcome::Denied,
+                    reason.code(),
+                    json!({"message": reason.to_string()}),
+                ))
                 .await?;
                 tx.commit().await?;
                 Err(WebError::Denied(reason))
@@ -214,7 +211,7 @@ impl App {
     /// back and records the refusal.
     pub async fn finish<T>(
         &self,
-        mut tx: Tx,
+        mut tx: Write,
         actor: &Actor,
         action: &str,
         target: &str,
@@ -222,10 +219,14 @@ impl App {
     ) -> Result<T, WebError> {
         match result {
             Ok((value, detail)) => {
-                audit::record(
-                    &mut tx,
-                    event(actor, action, target, Outcome::Allowed, "granted", detail),
-                )
+                tx.audit(event(
+                    actor,
+                    action,
+                    target,
+                    Outcome::Allowed,
+                    "granted",
+                    detail,
+                ))
                 .await?;
                 tx.commit().await?;
                 Ok(value)

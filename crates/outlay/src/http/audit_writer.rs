@@ -19,9 +19,8 @@ use crate::clock::rfc3339;
 use outlay_core::{MemberId, OrgId, Timestamp};
 use outlay_store::audit::{NewEvent, Outcome};
 use outlay_store::person_audit::{NewPersonEvent, PersonEventKind};
-use outlay_store::{Backend, Conn, Store, StoreError};
+use outlay_store::{Store, StoreError};
 use serde_json::json;
-use sqlx::Connection;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -284,18 +283,20 @@ const BATCH: usize = 256;
 const CLOSING_ATTEMPTS: u32 = 3;
 
 async fn run(shared: Arc<Shared>, store: Store) {
-    let mut conn: Option<Conn> = None;
+    let mut own: Option<Store> = None;
     loop {
         let (batch, flushers, closing) = take(&shared);
         let mut failures = 0u32;
         for chunk in batch.chunks(BATCH) {
             loop {
-                match write(&mut conn, &store, chunk).await {
+                match write(&mut own, &store, chunk).await {
                     Ok(()) => break,
                     Err(e) => {
                         failures += 1;
                         // The connection may be what failed: open a fresh one next time.
-                        conn = None;
+                        if let Some(failed) = own.take() {
+                            failed.close().await;
+                        }
                         if closing && failures >= CLOSING_ATTEMPTS {
                             for (key, agg) in chunk {
                                 tracing::error!(
@@ -377,22 +378,25 @@ fn take(shared: &Shared) -> (Batch, Vec<oneshot::Sender<()>>, bool) {
 /// Writes one batch in one transaction, in order: company events chained, login events
 /// appended.
 async fn write(
-    conn: &mut Option<Conn>,
+    own: &mut Option<Store>,
     store: &Store,
     batch: &[(Key, Aggregate)],
 ) -> Result<(), StoreError> {
-    if conn.is_none() {
-        // A connection of the writer's own, outside the pool, so that the writer never waits
-        // for the requests and the requests never wait for the writer.
-        *conn = Some(store.read().await?.detach());
+    if own.is_none() {
+        // A connection of the writer's own, outside the requests' pool, so that the writer
+        // never waits for the requests and the requests never wait for the writer.
+        *own = Some(store.dedicated(1).await?);
     }
-    let Some(c) = conn.as_mut() else {
+    let Some(own) = own.as_ref() else {
         return Ok(());
     };
-    let mut tx = match Backend::of(c) {
-        Backend::Sqlite => c.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => c.begin().await?,
-    };
+    // The events carry their own times; the transaction's is the newest of them.
+    let now = batch
+        .iter()
+        .map(|(_, agg)| agg.last)
+        .max()
+        .unwrap_or(Timestamp(0));
+    let mut tx = own.write(now).await?;
     // Each company's chain is appended under its write lock (PostgreSQL: one advisory lock per
     // company), taken in ascending order so that two servers' writers never wait on each
     // other crosswise.
@@ -406,7 +410,7 @@ async fn write(
     orgs.sort_unstable();
     orgs.dedup();
     for org in orgs {
-        Store::lock(&mut tx, OrgId(org)).await?;
+        tx.lock(OrgId(org)).await?;
     }
     let mut events = Vec::new();
     for (key, agg) in batch {
@@ -454,7 +458,7 @@ async fn write(
             }
         }
     }
-    outlay_store::audit::append(&mut tx, &events).await?;
+    tx.append_audit(&events).await?;
     tx.commit().await?;
     Ok(())
 }

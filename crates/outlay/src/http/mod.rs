@@ -68,7 +68,7 @@ impl App {
 
     /// A read connection, or a 503 when none comes free within the pool wait: a request
     /// never queues behind an exhausted pool for long.
-    pub async fn read_conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, WebError> {
+    pub async fn read_conn(&self) -> Result<outlay_store::Read, WebError> {
         match tokio::time::timeout(self.limits.pool_wait, self.store.read()).await {
             Ok(conn) => Ok(conn?),
             Err(_) => Err(WebError::pool_busy()),

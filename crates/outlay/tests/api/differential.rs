@@ -96,15 +96,15 @@ async fn sql_reach_agrees_with_the_core_org_chart() {
         server.member("bea"),
     );
     let engineering = server.team("Acme", "Engineering");
-    let mut tx = store.write().await.unwrap();
-    outlay_store::members::move_under(&mut tx, acme, MemberId(alice), Some(MemberId(nora)))
+    let mut tx = store.write(outlay_core::Timestamp(0)).await.unwrap();
+    outlay_store::seed::move_under(&mut tx, acme, MemberId(alice), Some(MemberId(nora)))
         .await
         .unwrap();
-    sqlx::query("INSERT INTO grants (org_id, member_id, role, team_id, created_at) VALUES ($1, $2, 'team_manager', $3, 0)")
-        .bind(acme.0)
-        .bind(bea)
-        .bind(engineering)
-        .execute(&mut *tx)
+    let spec = outlay_core::GrantSpec {
+        team: Some(outlay_core::TeamId(engineering)),
+        ..outlay_core::GrantSpec::role("team_manager")
+    };
+    outlay_store::seed::grant(&mut tx, acme, MemberId(bea), &spec)
         .await
         .unwrap();
     tx.commit().await.unwrap();

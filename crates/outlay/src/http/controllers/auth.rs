@@ -185,7 +185,7 @@ pub async fn login(
     drop(charged_account);
     drop(charged_address);
 
-    let mut tx = app.store.write().await?;
+    let mut tx = app.store.write(now).await?;
     let memberships = outlay_store::members::memberships(&mut tx, person.id).await?;
     if !memberships.is_empty() && memberships.iter().all(|m| m.status == "archived") {
         trail(PersonEventKind::LoginFailed, Some(person.id), "archived");
@@ -229,7 +229,7 @@ pub async fn logout(
     auth: Auth,
 ) -> Result<StatusCode, WebError> {
     let address = ip.map(address_text).unwrap_or_default();
-    let mut tx = app.store.write().await?;
+    let mut tx = app.store.write(auth.now).await?;
     people::revoke_session(&mut tx, &auth.token_hash, auth.now).await?;
     person_audit::record(
         &mut tx,

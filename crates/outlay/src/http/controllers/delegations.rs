@@ -160,7 +160,7 @@ pub async fn create(
             valid_from: from,
             valid_until: until,
         };
-        let id = delegations::create(&mut tx, actor.org, &new, actor.now, &permit).await?;
+        let id = delegations::create(&mut tx, actor.org, &new, permit).await?;
         let row = delegations::get(&mut tx, actor.org, id).await?.ok_or(WebError::NotFound)?;
         let detail = json!({"delegation_id": id, "delegate_id": req.delegate_id, "kind": kind.as_str(),
                             "from": rfc3339(from), "until": rfc3339(until)});
@@ -242,7 +242,7 @@ pub async fn end(
             Err(_) if !involved => return Err(WebError::NotFound),
             Err(e) => return Err(e),
         };
-        if !delegations::end(&mut tx, actor.org, id, actor.now, &permit).await? {
+        if !delegations::end(&mut tx, actor.org, id, MemberId(row.delegator_id), permit).await? {
             return Err(WebError::Conflict {
                 code: "delegation_ended",
                 message: "this delegation has already ended".into(),

@@ -16,7 +16,7 @@ use outlay_core::authorize::{
 use outlay_core::expense::{ExpenseInput, ExpenseStatus, RawExpense};
 use outlay_core::{Action, Decision, DelegationKind, Granted, MemberId, Reason, Timestamp};
 use outlay_store::expenses::{self, ExpenseRow, ListFilter};
-use outlay_store::{delegations, members, Conn};
+use outlay_store::{delegations, members, Conn, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -266,12 +266,13 @@ pub async fn create(
                     .0
             }
         };
-        let id = expenses::create(&mut tx, actor.org, &input, actor.now, &permit).await?;
+        let on_behalf_of = permit.on_behalf_of();
+        let id = expenses::create(&mut tx, actor.org, &input, permit).await?;
         let row = expenses::get(&mut tx, actor.org, actor.id(), id)
             .await?
             .ok_or(WebError::NotFound)?;
         let detail = json!({"expense_id": id, "amount_minor": row.amount_minor, "currency": row.currency,
-                            "on_behalf_of": permit.on_behalf_of().map(|m| m.0)});
+                            "on_behalf_of": on_behalf_of.map(|m| m.0)});
         Ok((out(&actor, row, &[]), detail))
     }
     .await;
@@ -413,10 +414,10 @@ async fn act(
     id: i64,
     action: ExpenseAction,
     apply: impl AsyncFnOnce(
-        &mut Conn,
+        &mut Write,
         &Actor,
         &ExpenseRow,
-        &Permit,
+        Permit,
     ) -> Result<serde_json::Value, WebError>,
 ) -> Result<Option<ExpenseOut>, WebError> {
     let (mut tx, actor) = app.writer(auth, org).await?;
@@ -475,7 +476,7 @@ async fn act(
                 found.ok_or(WebError::Denied(refusal))?
             }
         };
-        let mut detail = apply(&mut tx, &actor, &row, &permit).await?;
+        let mut detail = apply(&mut tx, &actor, &row, permit).await?;
         detail["reason"] = json!(granted.to_string());
         if let Some(m) = granted.on_behalf_of {
             detail["on_behalf_of"] = json!(m.0);
@@ -514,9 +515,9 @@ pub async fn edit(
     Body(req): Body<ExpenseIn>,
 ) -> Result<Json<ExpenseOut>, WebError> {
     done(
-        act(&app, &auth, org, id, ExpenseAction::Edit, async |tx: &mut Conn, actor: &Actor, row: &ExpenseRow, permit: &Permit| {
+        act(&app, &auth, org, id, ExpenseAction::Edit, async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
             let input = row.input().patched(&req.raw())?;
-            expenses::update(tx, actor.org, row.id, &input, actor.now, permit).await?;
+            expenses::update(tx, actor.org, row.id, &input, permit).await?;
             Ok(json!({"before": {"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant},
                       "after": {"amount_minor": input.money.amount_minor, "currency": input.money.currency, "merchant": input.merchant}}))
         })
@@ -534,7 +535,7 @@ pub async fn delete(
     auth: Auth,
     Path((org, id)): Path<(i64, i64)>,
 ) -> Result<StatusCode, WebError> {
-    act(&app, &auth, org, id, ExpenseAction::Delete, async |tx: &mut Conn, actor: &Actor, row: &ExpenseRow, permit: &Permit| {
+    act(&app, &auth, org, id, ExpenseAction::Delete, async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
         expenses::delete(tx, actor.org, row.id, permit).await?;
         Ok(json!({"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant}))
     })
@@ -547,6 +548,7 @@ pub async fn delete(
     params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
     responses((status = 200, body = ExpenseOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
+
 pub async fn submit(
     State(app): State<App>,
     auth: Auth,
@@ -559,8 +561,8 @@ pub async fn submit(
             org,
             id,
             ExpenseAction::Submit,
-            async |tx, actor, row, permit| {
-                expenses::submit(tx, actor.org, row.id, actor.now, permit).await?;
+            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
+                expenses::submit(tx, actor.org, row.id, permit).await?;
                 Ok(json!({}))
             },
         )
@@ -586,8 +588,8 @@ pub async fn approve(
             org,
             id,
             ExpenseAction::Approve,
-            async |tx, actor, row, permit| {
-                expenses::decide(tx, actor.org, row.id, None, actor.now, permit).await?;
+            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
+                expenses::decide(tx, actor.org, row.id, None, permit).await?;
                 Ok(json!({}))
             },
         )
@@ -620,8 +622,8 @@ pub async fn reject(
             org,
             id,
             ExpenseAction::Reject,
-            async |tx, actor, row, permit| {
-                expenses::decide(tx, actor.org, row.id, Some(&reason), actor.now, permit).await?;
+            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
+                expenses::decide(tx, actor.org, row.id, Some(&reason), permit).await?;
                 Ok(json!({"reject_reason": reason}))
             },
         )
@@ -668,11 +670,11 @@ pub async fn override_decision(
             org,
             id,
             ExpenseAction::Override,
-            async |tx, actor, row, permit| {
+            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
                 if let Some(r) = authorize::override_status(approve, row.status()) {
                     return Err(r.into());
                 }
-                expenses::override_decision(tx, actor.org, row.id, approve, &reason, actor.now, permit)
+                expenses::override_decision(tx, actor.org, row.id, approve, &reason, permit)
                     .await?;
                 Ok(json!({"override": req.decision, "override_reason": reason, "before": row.status}))
             },

@@ -43,8 +43,7 @@ pub async fn readyz(State(app): State<App>) -> (StatusCode, Json<Health>) {
     let Ok(mut conn) = app.read_conn().await else {
         return unready("no database connection within the pool wait");
     };
-    let answered: Result<i64, _> = sqlx::query_scalar("SELECT 1").fetch_one(&mut *conn).await;
-    if answered.is_err() {
+    if outlay_store::ping(&mut conn).await.is_err() {
         return unready("the database does not answer");
     }
     // The writer writes at half the queue; a queue past that is not being written.

@@ -575,43 +575,25 @@ pub async fn invite(
                 outlay_store::auth::create_person(&mut tx, &email, &name, None, actor.now).await?
             }
         };
-        let id = members::create(
-            &mut tx,
-            actor.org,
-            &members::NewMember {
+        let specs: Vec<GrantSpec> = proposed.iter().map(|(s, _)| s.clone()).collect();
+        let (token, token_hash) = crate::tokens::issue();
+        let invite = members::Invite {
+            member: members::NewMember {
                 person,
                 name: &name,
                 status: MemberStatus::Invited,
                 manager,
                 kind,
             },
-            actor.now,
-        )
-        .await?;
-        if let Some(t) = team {
-            outlay_store::teams::add_member(&mut tx, actor.org, t, id, &permit).await?;
-        }
-        if external_id.is_some() {
-            let patch = members::ProfilePatch {
-                external_id: Some(external_id.clone()),
-                ..Default::default()
-            };
-            if let Err(e) = members::update_profile(&mut tx, actor.org, id, &patch, &permit).await {
-                return Err(external_id_taken(e));
-            }
-        }
-        let specs: Vec<GrantSpec> = proposed.iter().map(|(s, _)| s.clone()).collect();
-        members::replace_grants(&mut tx, actor.org, id, &specs, actor.now, &permit).await?;
-        let (token, token_hash) = crate::tokens::issue();
-        outlay_store::auth::create_invitation(
-            &mut tx,
-            actor.org,
-            id,
-            &token_hash,
-            actor.now,
-            actor.now.plus_seconds(INVITATION_SECONDS),
-        )
-        .await?;
+            team,
+            external_id: external_id.as_deref(),
+            grants: &specs,
+            token_hash: &token_hash,
+            expires_at: actor.now.plus_seconds(INVITATION_SECONDS),
+        };
+        let id = members::invite(&mut tx, actor.org, &invite, permit)
+            .await
+            .map_err(external_id_taken)?;
         let roles: Vec<&str> = specs.iter().map(|s| s.role.as_str()).collect();
         let _ = &roles;
         Ok((
@@ -691,7 +673,7 @@ pub async fn accept_invitation(
             Some(app.hashes.hash(req.password.clone()).await?)
         }
     };
-    let mut tx = app.store.write().await?;
+    let mut tx = app.store.write(now).await?;
     // Re-read inside the lock: two accepts of one token must not both win.
     let still_open = outlay_store::auth::invitation(&mut tx, &token_hash)
         .await?
@@ -704,7 +686,7 @@ pub async fn accept_invitation(
     }
     let org = OrgId(invitation.org_id);
     let member = MemberId(invitation.member_id);
-    outlay_store::Store::lock(&mut tx, org).await?;
+    tx.lock(org).await?;
     let closed = outlay_store::orgs::get(&mut tx, org)
         .await?
         .is_some_and(|o| o.is_closed());
@@ -724,22 +706,18 @@ pub async fn accept_invitation(
     if let Some(hash) = new_hash {
         outlay_store::auth::set_password(&mut tx, person.id, &hash).await?;
     }
-    members::activate(&mut tx, org, member).await?;
-    outlay_store::auth::accept_invitation(&mut tx, &token_hash, now).await?;
-    outlay_store::audit::record(
-        &mut tx,
-        outlay_store::audit::NewEvent {
-            org,
-            at: now,
-            actor_member: Some(member),
-            actor_person: Some(person.id),
-            action: "invitation.accept",
-            target: &format!("member:{}", member.0),
-            outcome: outlay_store::audit::Outcome::Allowed,
-            reason: "invitation",
-            detail: json!({}),
-        },
-    )
+    outlay_store::auth::accept_invitation(&mut tx, org, &token_hash).await?;
+    tx.audit(outlay_store::audit::NewEvent {
+        org,
+        at: now,
+        actor_member: Some(member),
+        actor_person: Some(person.id),
+        action: "invitation.accept",
+        target: &format!("member:{}", member.0),
+        outcome: outlay_store::audit::Outcome::Allowed,
+        reason: "invitation",
+        detail: json!({}),
+    })
     .await?;
     tx.commit().await?;
     Ok(Json(AcceptResponse {
@@ -823,15 +801,7 @@ pub async fn replace_grants(
         invariants::check_new_windows(&target, &proposed, actor.now)?;
         let permit = grant_change(&mut tx, &actor, &row, &target, &facts, &proposed).await??;
         let specs: Vec<GrantSpec> = proposed.iter().map(|(s, _)| s.clone()).collect();
-        members::replace_grants(
-            &mut tx,
-            actor.org,
-            row.member_id(),
-            &specs,
-            actor.now,
-            &permit,
-        )
-        .await?;
+        members::replace_grants(&mut tx, actor.org, row.member_id(), &specs, permit).await?;
         let before: Vec<String> = target
             .stored_grants()
             .map(|g| g.grant.spec.role.clone())
@@ -894,7 +864,7 @@ pub async fn set_manager(
         };
         let permit =
             invariants::manage_member(&actor.principal, actor.ctx(), facts.target(), cycle)?;
-        members::set_manager(&mut tx, actor.org, row.member_id(), manager, &permit).await?;
+        members::set_manager(&mut tx, actor.org, row.member_id(), manager, permit).await?;
         let row = members::get(&mut tx, actor.org, row.member_id())
             .await?
             .ok_or(WebError::NotFound)?;
@@ -977,7 +947,7 @@ pub async fn update_profile(
             kind,
             external_id: external_id.clone(),
         };
-        members::update_profile(&mut tx, actor.org, row.member_id(), &patch, &permit)
+        members::update_profile(&mut tx, actor.org, row.member_id(), &patch, permit)
             .await
             .map_err(external_id_taken)?;
         let row = members::get(&mut tx, actor.org, row.member_id())
@@ -1028,7 +998,7 @@ pub async fn archive(
             others,
             top,
         )?;
-        members::archive(&mut tx, actor.org, row.member_id(), actor.now, &permit).await?;
+        members::archive(&mut tx, actor.org, row.member_id(), permit).await?;
         let row = members::get(&mut tx, actor.org, row.member_id())
             .await?
             .ok_or(WebError::NotFound)?;

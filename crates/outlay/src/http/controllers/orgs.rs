@@ -8,8 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use outlay_core::{authorize, preset, Action, OrgId, Timestamp};
-use outlay_store::audit::{self, NewEvent, Outcome};
-use outlay_store::members::MemberStatus;
+use outlay_store::audit::{NewEvent, Outcome};
 use outlay_store::orgs::{self, Founding, OrgRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -161,19 +160,17 @@ pub async fn create(
     let currency = req.base_currency.as_deref().unwrap_or("EUR").trim();
     outlay_core::money::Money::new(1, currency)
         .map_err(|e| WebError::invalid("base_currency", e.reason))?;
-    let mut tx = app.store.write().await?;
+    let mut tx = app.store.write(auth.now).await?;
     let founding = Founding {
         name: &name,
         preset,
         base_currency: currency,
         founder_person: auth.person.id,
         founder_name: &auth.person.name,
-        founder_status: MemberStatus::Active,
+        invitation: None,
     };
-    let (org, member) = orgs::found(&mut tx, &founding, auth.now).await?;
-    audit::record(
-        &mut tx,
-        NewEvent {
+    let (org, member) = orgs::found(&mut tx, &founding).await?;
+    tx.audit(NewEvent {
             org,
             at: auth.now,
             actor_member: Some(member),
@@ -182,9 +179,8 @@ pub async fn create(
             target: &format!("org:{}", org.0),
             outcome: Outcome::Allowed,
             reason: "founder",
-            detail: json!({"name": name, "preset": preset.key, "base_currency": currency, "role": preset.top}),
-        },
-    )
+        detail: json!({"name": name, "preset": preset.key, "base_currency": currency, "role": preset.top}),
+    })
     .await?;
     let row = orgs::get(&mut tx, org).await?.ok_or(WebError::NotFound)?;
     tx.commit().await?;
@@ -239,7 +235,7 @@ pub async fn close(
     let result = async {
         let permit =
             authorize::company_permit(&actor.principal, actor.ctx(), Action::AccountClose)?;
-        orgs::close(&mut tx, OrgId(org), &reason, actor.now, &permit).await?;
+        orgs::close(&mut tx, OrgId(org), &reason, permit).await?;
         let row = orgs::get(&mut tx, OrgId(org))
             .await?
             .ok_or(WebError::NotFound)?;

@@ -176,7 +176,7 @@ pub async fn create(
             valid_from: spec.valid_from,
             valid_until: spec.valid_until,
         };
-        let id = role_requests::create(&mut tx, actor.org, &new, actor.now).await?;
+        let id = role_requests::create(&mut tx, actor.org, &new).await?;
         let row = role_requests::get(&mut tx, actor.org, id)
             .await?
             .ok_or(WebError::NotFound)?;
@@ -334,16 +334,18 @@ pub async fn approve(
         };
         let grant_permit =
             invariants::change_grants(&actor.principal, actor.ctx(), GrantVia::Assign, &change)?;
-        members::add_grant(
+        members::add_grant(&mut tx, actor.org, member.member_id(), &spec, grant_permit).await?;
+        if !role_requests::decide(
             &mut tx,
             actor.org,
+            id,
             member.member_id(),
-            &spec,
-            actor.now,
-            &grant_permit,
+            true,
+            None,
+            permit,
         )
-        .await?;
-        if !role_requests::decide(&mut tx, actor.org, id, true, None, actor.now, &permit).await? {
+        .await?
+        {
             return Err(WebError::Conflict {
                 code: "request_decided",
                 message: "this request was decided meanwhile".into(),
@@ -387,15 +389,15 @@ pub async fn decline(
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target = format!("role_request:{id}");
     let result = async {
-        let (_, permit) = decidable(&mut tx, &actor, id).await?;
+        let (row, permit) = decidable(&mut tx, &actor, id).await?;
         if !role_requests::decide(
             &mut tx,
             actor.org,
             id,
+            MemberId(row.member_id),
             false,
             Some(&reason),
-            actor.now,
-            &permit,
+            permit,
         )
         .await?
         {

@@ -127,9 +127,7 @@ pub async fn create(
     let result = async {
         let permit = invariants::define_role(&actor.principal, actor.ctx(), &actor.book, &input)?;
         let role = input.into_role();
-        if let Err(e) =
-            outlay_store::roles::create(&mut tx, actor.org, &role, actor.now, &permit).await
-        {
+        if let Err(e) = outlay_store::roles::create(&mut tx, actor.org, &role, permit).await {
             return Err(if e.is_unique_violation() {
                 WebError::Conflict {
                     code: "role_exists",

@@ -104,7 +104,7 @@ pub async fn create(
     let target = format!("team:{name}");
     let result = async {
         let permit = authorize::company_permit(&actor.principal, actor.ctx(), Action::TeamManage)?;
-        match outlay_store::teams::create(&mut tx, actor.org, &name, actor.now, &permit).await {
+        match outlay_store::teams::create(&mut tx, actor.org, &name, permit).await {
             Ok(id) => Ok((
                 TeamOut {
                     id: id.0,
@@ -152,7 +152,7 @@ async fn change(
                 actor.org,
                 TeamId(team.id),
                 m.member_id(),
-                &permit,
+                permit,
             )
             .await?
         } else {
@@ -161,7 +161,7 @@ async fn change(
                 actor.org,
                 TeamId(team.id),
                 m.member_id(),
-                &permit,
+                permit,
             )
             .await?
         };

@@ -1,0 +1,183 @@
+//! The store's two kinds of connection, as types. Reads run on a [`Read`] connection (or
+//! inside a write, through `Deref`). Every change runs on a [`Write`]: one transaction with
+//! one fixed `now`, holding the write lock of each company it changes, that consumes the
+//! permit of each change it makes and refuses to commit a permitted change without its
+//! audit entry. A store function that changes a company takes `&mut Write` and a `Permit` by
+//! value, so a write on a read connection, or without a decision, does not compile; a permit
+//! for another company, action or subject is refused before any SQL runs.
+
+use crate::audit::{self, NewEvent};
+use crate::{Backend, Conn, Result, StoreError};
+use outlay_core::authorize::{Permit, Subject};
+use outlay_core::{Action, MemberId, OrgId, Timestamp};
+use std::ops::{Deref, DerefMut};
+
+/// A pooled connection for reads.
+pub struct Read(pub(crate) sqlx::pool::PoolConnection<sqlx::Any>);
+
+impl Deref for Read {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.0
+    }
+}
+
+impl DerefMut for Read {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.0
+    }
+}
+
+/// Who made a change, from the permit it consumed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Author {
+    pub actor: MemberId,
+    pub on_behalf_of: Option<MemberId>,
+}
+
+/// One write transaction. Reads inside it see what it wrote.
+pub struct Write {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    now: Timestamp,
+    /// Companies whose write lock this transaction holds.
+    locked: Vec<OrgId>,
+    /// A permitted change was made ...
+    changed: bool,
+    /// ... and an audit entry recorded.
+    audited: bool,
+}
+
+impl Write {
+    pub(crate) fn new(tx: sqlx::Transaction<'static, sqlx::Any>, now: Timestamp) -> Write {
+        Write {
+            tx,
+            now,
+            locked: Vec::new(),
+            changed: false,
+            audited: false,
+        }
+    }
+
+    /// The transaction's time: every row it writes is stamped with it.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// Takes `org`'s write lock: one writer at a time per company, on every server sharing
+    /// the database (PostgreSQL: a transaction-scoped advisory lock; SQLite: the file's one
+    /// writer lock, already held). Several companies are locked in ascending order by the
+    /// caller, so two writers never wait on each other crosswise.
+    pub async fn lock(&mut self, org: OrgId) -> Result<()> {
+        if self.locked.contains(&org) {
+            return Ok(());
+        }
+        if Backend::of(&self.tx) == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(org.0)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.locked.push(org);
+        Ok(())
+    }
+
+    /// The connection, for the store's own writes that need no permit (people, sessions,
+    /// founding a company) and for consumed permits' SQL.
+    pub(crate) fn conn(&mut self) -> &mut Conn {
+        &mut self.tx
+    }
+
+    fn holds(&self, org: OrgId) -> Result<()> {
+        if self.locked.contains(&org) {
+            Ok(())
+        } else {
+            Err(StoreError::NotLocked(org))
+        }
+    }
+
+    /// Consumes `permit` for a change of `subject` in `org` by one of `actions`; refuses a
+    /// permit for anything else.
+    pub(crate) fn consume(
+        &mut self,
+        permit: Permit,
+        org: OrgId,
+        actions: &[Action],
+        subject: Subject,
+    ) -> Result<Author> {
+        self.holds(org)?;
+        if permit.org() != org || !actions.contains(&permit.action()) || permit.subject() != subject
+        {
+            return Err(StoreError::WrongPermit {
+                permit: format!(
+                    "{} on {} in company {}",
+                    permit.action().key(),
+                    permit.subject(),
+                    permit.org().0
+                ),
+                write: format!(
+                    "{} on {subject} in company {}",
+                    actions
+                        .iter()
+                        .map(|a| a.key())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    org.0
+                ),
+            });
+        }
+        self.changed = true;
+        Ok(Author {
+            actor: permit.actor(),
+            on_behalf_of: permit.on_behalf_of(),
+        })
+    }
+
+    /// Marks a change that needs no permit but still needs its audit entry (asking for a
+    /// role).
+    pub(crate) fn mark_changed(&mut self) {
+        self.changed = true;
+    }
+
+    /// Records the audit entry of what this transaction does, in its company's hash chain,
+    /// stamped with the transaction's time.
+    pub async fn audit(&mut self, mut ev: NewEvent<'_>) -> Result<i64> {
+        self.holds(ev.org)?;
+        ev.at = self.now;
+        let id = audit::record(&mut self.tx, ev).await?;
+        self.audited = true;
+        Ok(id)
+    }
+
+    /// Appends events that happened earlier (the audit writer's refusals), each in its
+    /// company's chain, in the order given; each company's lock must be held.
+    pub async fn append_audit(&mut self, events: &[NewEvent<'_>]) -> Result<Vec<i64>> {
+        for ev in events {
+            self.holds(ev.org)?;
+        }
+        let ids = audit::append(&mut self.tx, events).await?;
+        self.audited = true;
+        Ok(ids)
+    }
+
+    /// Commits; a permitted change without an audit entry is rolled back instead.
+    pub async fn commit(self) -> Result<()> {
+        if self.changed && !self.audited {
+            return Err(StoreError::Unaudited);
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Deref for Write {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.tx
+    }
+}
+
+impl DerefMut for Write {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.tx
+    }
+}
