@@ -44,6 +44,10 @@ pub struct LimitArgs {
     /// Identical refusals within this window are one audit entry with a count [default: 5s].
     #[arg(long, env = "OUTLAY_AUDIT_COALESCE", value_parser = parse_duration)]
     audit_coalesce: Option<Duration>,
+    /// On SIGTERM or ctrl-c: how long requests under way may finish before the audit queue
+    /// is drained and the process exits [default: 10s].
+    #[arg(long, env = "OUTLAY_SHUTDOWN_GRACE", value_parser = parse_duration)]
+    shutdown_grace: Option<Duration>,
     /// Distinct audit entries waiting to be written [default: 4096].
     #[arg(long, env = "OUTLAY_AUDIT_QUEUE")]
     audit_queue: Option<usize>,
@@ -64,6 +68,7 @@ impl LimitArgs {
         set(&mut l.pool_wait, self.pool_wait);
         set(&mut l.login.max_delay, self.login_max_delay);
         set(&mut l.audit.coalesce, self.audit_coalesce);
+        set(&mut l.shutdown_grace, self.shutdown_grace);
         l.max_connections = self.max_connections.unwrap_or(l.max_connections).max(1);
         l.max_body_bytes = self.max_body_bytes.unwrap_or(l.max_body_bytes);
         l.login.free_per_account = self.login_free_attempts.unwrap_or(l.login.free_per_account);

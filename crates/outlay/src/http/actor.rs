@@ -116,7 +116,7 @@ fn event<'a>(
 impl App {
     /// The actor for a read.
     pub async fn reader(&self, auth: &Auth, org: i64) -> Result<Actor, WebError> {
-        let mut conn = self.store.read().await?;
+        let mut conn = self.read_conn().await?;
         match load(&mut conn, auth, org).await? {
             // A closed company is read only by those the core lets read it (its owners and
             // auditors): the one question is whether reading at all is still allowed.
@@ -154,7 +154,7 @@ impl App {
     /// A write transaction and the actor, loaded inside it so their rights cannot change
     /// between the check and the write.
     pub async fn writer(&self, auth: &Auth, org: i64) -> Result<(Write, Actor), WebError> {
-        let mut tx = self.store.write_for(OrgId(org), auth.now).await?;
+        let mut tx = self.write_for(OrgId(org), auth.now).await?;
         match load(&mut tx, auth, org).await? {
             Loaded::Active(a) => Ok((tx, a)),
             Loaded::Archived(a) => {

@@ -10,6 +10,7 @@ pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 pub mod page;
 pub mod throttle;
@@ -19,8 +20,8 @@ use crate::password::HashGate;
 use audit_writer::AuditWriter;
 use axum::routing::{get, post, put};
 use axum::Router;
-use outlay_core::Timestamp;
-use outlay_store::Store;
+use outlay_core::{OrgId, Timestamp};
+use outlay_store::{Store, Write};
 use std::sync::Arc;
 use throttle::Throttle;
 
@@ -37,6 +38,7 @@ pub struct App {
     pub audit: AuditWriter,
     pub throttle: Arc<Throttle>,
     pub hashes: Arc<HashGate>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl App {
@@ -57,6 +59,7 @@ impl App {
             throttle: Arc::new(Throttle::new(limits.login.clone())),
             hashes: Arc::new(HashGate::new(limits.login.hashes, limits.login.hash_wait)),
             limits: Arc::new(limits),
+            metrics: metrics::Metrics::new(),
             store,
             clock,
         }
@@ -69,8 +72,23 @@ impl App {
     /// A read connection, or a 503 when none comes free within the pool wait: a request
     /// never queues behind an exhausted pool for long.
     pub async fn read_conn(&self) -> Result<outlay_store::Read, WebError> {
-        match tokio::time::timeout(self.limits.pool_wait, self.store.read()).await {
+        let started = std::time::Instant::now();
+        let conn = tokio::time::timeout(self.limits.pool_wait, self.store.read()).await;
+        self.metrics.pool_wait(started.elapsed(), conn.is_err());
+        match conn {
             Ok(conn) => Ok(conn?),
+            Err(_) => Err(WebError::pool_busy()),
+        }
+    }
+
+    /// A write transaction holding `org`'s lock, or a 503 when no connection (or the lock)
+    /// comes free within the pool wait.
+    pub async fn write_for(&self, org: OrgId, now: Timestamp) -> Result<Write, WebError> {
+        let started = std::time::Instant::now();
+        let w = tokio::time::timeout(self.limits.pool_wait, self.store.write_for(org, now)).await;
+        self.metrics.pool_wait(started.elapsed(), w.is_err());
+        match w {
+            Ok(w) => Ok(w?),
             Err(_) => Err(WebError::pool_busy()),
         }
     }
@@ -167,18 +185,44 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::serve))
         .nest("/api/v1", api)
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            metrics::track,
+        ))
         .fallback(|| async { WebError::NotFound })
         .method_not_allowed_fallback(|| async { WebError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(limits, edge::edge))
         .with_state(app)
 }
 
-/// Serves the API on `listener` until ctrl-c (or the task is dropped), within the app's
-/// limits; on ctrl-c, lets requests under way finish and drains the audit queue.
+/// Serves the API on `listener` until ctrl-c or SIGTERM (or the task is dropped), within the
+/// app's limits; then lets requests under way finish within the shutdown grace and drains
+/// the audit queue.
 pub async fn serve(listener: tokio::net::TcpListener, app: App) -> std::io::Result<()> {
-    conn::serve(listener, app, async {
+    conn::serve(listener, app, stop_signal()).await
+}
+
+/// Ctrl-c, or SIGTERM (what process managers and orchestrators send) on Unix.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    }
 }

@@ -13,6 +13,7 @@ mod guards;
 mod harness;
 mod lifecycle;
 mod openapi;
+mod ops;
 mod presets;
 mod preview;
 mod servers;

@@ -104,6 +104,7 @@ pub async fn login(
         Verdict::Go(wait) => wait,
         Verdict::Wait(wait) => {
             trail(PersonEventKind::LoginThrottled, None, "address");
+            app.metrics.throttled_login();
             return Err(throttled(wait));
         }
     };
@@ -139,6 +140,7 @@ pub async fn login(
         Verdict::Go(wait) => wait,
         Verdict::Wait(wait) => {
             trail(PersonEventKind::LoginThrottled, person_id, "account");
+            app.metrics.throttled_login();
             return Err(throttled(wait));
         }
     };
