@@ -147,7 +147,7 @@ pub async fn accept_invitation(w: &mut Write, org: OrgId, token_hash: &str) -> R
     // The token is the capability: it names the one membership it activates.
     let now = w.now();
     w.lock(org).await?;
-    w.mark_changed();
+    w.mark_changed(true);
     sqlx::query(
         "UPDATE members SET status = 'active' WHERE org_id = $1 AND status = 'invited' \
          AND id = (SELECT member_id FROM invitations WHERE token_hash = $2 AND org_id = $1)",

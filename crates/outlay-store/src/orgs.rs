@@ -100,7 +100,7 @@ pub async fn found(w: &mut Write, f: &Founding<'_>) -> Result<(OrgId, outlay_cor
     let org = create(w.conn(), f.name, f.preset.key, f.base_currency, now).await?;
     // Anyone may found a company; the founding is audited in the company's own chain.
     w.lock(org).await?;
-    w.mark_changed();
+    w.mark_changed(true);
     let member = crate::members::create(
         w.conn(),
         org,
@@ -124,6 +124,17 @@ pub async fn found(w: &mut Write, f: &Founding<'_>) -> Result<(OrgId, outlay_cor
         crate::auth::create_invitation(w, org, member, token_hash, now, expires_at).await?;
     }
     Ok((org, member))
+}
+
+/// The company's access version ([`crate::Write::commit`] bumps it with every change of
+/// who may do what there); `None` when there is no such company.
+pub async fn access_version(conn: &mut Conn, org: OrgId) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT access_version FROM orgs WHERE id = $1")
+            .bind(org.0)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
 }
 
 /// Every company's id, oldest first.

@@ -38,7 +38,7 @@ pub async fn create(w: &mut Write, org: OrgId, r: &NewRoleRequest<'_>) -> Result
     // Asking needs no right beyond being an active member (checked by the caller); the
     // request is still a change to audit.
     w.lock(org).await?;
-    w.mark_changed();
+    w.mark_changed(false);
     let now = w.now();
     Ok(sqlx::query_scalar(
         "INSERT INTO role_requests (org_id, member_id, role, team_id, reason, valid_from, valid_until, status, created_at) \

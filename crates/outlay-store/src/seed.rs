@@ -18,18 +18,21 @@ pub async fn company(
     let now = w.now();
     let org = crate::orgs::create(w.conn(), name, preset, base_currency, now).await?;
     w.lock(org).await?;
+    w.seeded();
     Ok(org)
 }
 
 /// A member, with their line under `m.manager`.
 pub async fn member(w: &mut Write, org: OrgId, m: &NewMember<'_>) -> Result<MemberId> {
     w.lock(org).await?;
+    w.seeded();
     let now = w.now();
     crate::members::create(w.conn(), org, m, now).await
 }
 
 pub async fn grant(w: &mut Write, org: OrgId, member: MemberId, spec: &GrantSpec) -> Result<()> {
     w.lock(org).await?;
+    w.seeded();
     let now = w.now();
     crate::members::insert_grant(w.conn(), org, member, spec, now).await
 }
@@ -42,11 +45,13 @@ pub async fn move_under(
     manager: Option<MemberId>,
 ) -> Result<()> {
     w.lock(org).await?;
+    w.seeded();
     crate::members::move_under(w.conn(), org, member, manager).await
 }
 
 pub async fn team(w: &mut Write, org: OrgId, name: &str) -> Result<TeamId> {
     w.lock(org).await?;
+    w.seeded();
     let now = w.now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO teams (org_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
@@ -61,6 +66,7 @@ pub async fn team(w: &mut Write, org: OrgId, name: &str) -> Result<TeamId> {
 
 pub async fn team_member(w: &mut Write, org: OrgId, team: TeamId, member: MemberId) -> Result<()> {
     w.lock(org).await?;
+    w.seeded();
     crate::teams::insert_member(w.conn(), org, team, member).await?;
     Ok(())
 }
@@ -76,6 +82,7 @@ pub async fn expense(
     decided_by: Option<(MemberId, Option<&str>)>,
 ) -> Result<i64> {
     w.lock(org).await?;
+    w.seeded();
     let now = w.now();
     let id = crate::expenses::insert(w.conn(), org, owner, input, status, now).await?;
     if let Some((by, reason)) = decided_by {

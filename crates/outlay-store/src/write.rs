@@ -45,6 +45,8 @@ pub struct Write {
     changed: bool,
     /// ... and an audit entry recorded.
     audited: bool,
+    /// A change of who may do what: the locked companies' access versions are bumped.
+    access_changed: bool,
 }
 
 impl Write {
@@ -55,6 +57,7 @@ impl Write {
             locked: Vec::new(),
             changed: false,
             audited: false,
+            access_changed: false,
         }
     }
 
@@ -126,6 +129,10 @@ impl Write {
             });
         }
         self.changed = true;
+        // Expense writes change data, not anyone's access; everything else may.
+        if !permit.action().key().starts_with("expense.") {
+            self.access_changed = true;
+        }
         Ok(Author {
             actor: permit.actor(),
             on_behalf_of: permit.on_behalf_of(),
@@ -133,9 +140,16 @@ impl Write {
     }
 
     /// Marks a change that needs no permit but still needs its audit entry (asking for a
-    /// role).
-    pub(crate) fn mark_changed(&mut self) {
+    /// role; founding a company and accepting an invitation, which change access).
+    pub(crate) fn mark_changed(&mut self, access: bool) {
         self.changed = true;
+        self.access_changed |= access;
+    }
+
+    /// Marks a seeding write: no permit, no audit entry, but servers' cached access must
+    /// still see it.
+    pub(crate) fn seeded(&mut self) {
+        self.access_changed = true;
     }
 
     /// Records the audit entry of what this transaction does, in its company's hash chain,
@@ -164,7 +178,16 @@ impl Write {
         if self.changed && !self.audited {
             return Err(StoreError::Unaudited);
         }
-        self.tx.commit().await?;
+        let mut tx = self.tx;
+        if self.access_changed {
+            for org in &self.locked {
+                sqlx::query("UPDATE orgs SET access_version = access_version + 1 WHERE id = $1")
+                    .bind(org.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

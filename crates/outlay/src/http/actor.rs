@@ -13,6 +13,7 @@ use outlay_store::orgs::OrgRow;
 use outlay_store::{Conn, Write};
 use serde_json::{json, Value};
 
+#[derive(Clone)]
 pub struct Actor {
     pub org: OrgId,
     pub company: OrgRow,
@@ -48,9 +49,47 @@ impl Actor {
     }
 }
 
+#[derive(Clone)]
 enum Loaded {
     Active(Actor),
     Archived(Actor),
+}
+
+/// Actors as loaded, per (person, company), under the company's access version they were
+/// loaded at. Every change of grants, lines, teams, roles, members or delegations bumps the
+/// version in its own transaction, so a cached actor is used only while nothing that makes
+/// it up has changed, on any server.
+#[derive(Default)]
+pub struct ActorCache {
+    entries: std::sync::Mutex<std::collections::HashMap<(i64, i64), (i64, Loaded)>>,
+}
+
+/// Beyond this many (person, company) pairs the cache starts over: memory stays bounded
+/// whatever the number of members.
+const CACHED_ACTORS: usize = 50_000;
+
+impl ActorCache {
+    fn get(&self, person: i64, org: i64, version: i64, now: Timestamp) -> Option<Loaded> {
+        let entries = self.entries.lock().ok()?;
+        let (v, loaded) = entries.get(&(person, org))?;
+        if *v != version {
+            return None;
+        }
+        let mut loaded = loaded.clone();
+        match &mut loaded {
+            Loaded::Active(a) | Loaded::Archived(a) => a.now = now,
+        }
+        Some(loaded)
+    }
+
+    fn put(&self, person: i64, org: i64, version: i64, loaded: &Loaded) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CACHED_ACTORS {
+                entries.clear();
+            }
+            entries.insert((person, org), (version, loaded.clone()));
+        }
+    }
 }
 
 async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError> {
@@ -114,10 +153,23 @@ fn event<'a>(
 }
 
 impl App {
-    /// The actor for a read.
+    /// The actor for a read, from the cache while the company's access version is the one
+    /// it was loaded at.
     pub async fn reader(&self, auth: &Auth, org: i64) -> Result<Actor, WebError> {
         let mut conn = self.read_conn().await?;
-        match load(&mut conn, auth, org).await? {
+        // The version first: what is loaded after it is at least as new as it.
+        let version = outlay_store::orgs::access_version(&mut conn, OrgId(org))
+            .await?
+            .ok_or(WebError::NotFound)?;
+        let loaded = match self.actors.get(auth.person.id, org, version, auth.now) {
+            Some(loaded) => loaded,
+            None => {
+                let loaded = load(&mut conn, auth, org).await?;
+                self.actors.put(auth.person.id, org, version, &loaded);
+                loaded
+            }
+        };
+        match loaded {
             // A closed company is read only by those the core lets read it (its owners and
             // auditors): the one question is whether reading at all is still allowed.
             Loaded::Active(a) if a.company.is_closed() => {

@@ -39,6 +39,7 @@ pub struct App {
     pub throttle: Arc<Throttle>,
     pub hashes: Arc<HashGate>,
     pub metrics: Arc<metrics::Metrics>,
+    pub actors: Arc<actor::ActorCache>,
 }
 
 impl App {
@@ -60,6 +61,7 @@ impl App {
             hashes: Arc::new(HashGate::new(limits.login.hashes, limits.login.hash_wait)),
             limits: Arc::new(limits),
             metrics: metrics::Metrics::new(),
+            actors: Arc::default(),
             store,
             clock,
         }
