@@ -12,6 +12,7 @@ pub mod extract;
 pub mod limits;
 pub mod openapi;
 pub mod page;
+pub mod schema;
 pub mod throttle;
 
 use crate::clock::Clock;
