@@ -1,7 +1,9 @@
 //! Request schemas the derive cannot spell: strings with the exact shape the handlers and
 //! `outlay_core::validate` accept, for `#[schema(schema_with = ...)]`. Each pattern is the
-//! server's rule written as a regular expression, no looser and no stricter, so a client (or a
-//! fuzzer) that follows the document is never refused for the shape of a field.
+//! server's rule written as a regular expression, so a client (or a fuzzer) that follows the
+//! document is never refused for the shape of a field. Two rules are only stated, not spelled:
+//! currency codes and preset keys are listed in their canonical form (the server also takes
+//! other case and surrounding whitespace), and an email's 254-byte limit is in its description.
 
 use utoipa::openapi::schema::{
     Array, ArrayBuilder, Object, ObjectBuilder, SchemaFormat, SchemaType, Type,
