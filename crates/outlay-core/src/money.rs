@@ -4,7 +4,7 @@ use crate::validate::ValidationError;
 use serde::{Deserialize, Serialize};
 
 /// Active ISO 4217 codes, with the number of minor-unit digits of each.
-const CURRENCIES: &[(&str, u8)] = &[
+pub const CURRENCIES: &[(&str, u8)] = &[
     ("AED", 2),
     ("AFN", 2),
     ("ALL", 2),

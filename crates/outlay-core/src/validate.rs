@@ -18,13 +18,14 @@ impl ValidationError {
     }
 }
 
-/// Trimmed, non-empty text of at most `max` characters.
+/// Non-empty text of at most `max` characters, trimmed. The limit counts what was sent,
+/// surrounding whitespace included, so the API document can state it as a plain length.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, ValidationError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(ValidationError::new(field, "must not be empty"));
     }
-    if v.chars().count() > max {
+    if value.chars().count() > max {
         return Err(ValidationError::new(
             field,
             format!("must be at most {max} characters"),
@@ -134,6 +135,12 @@ mod tests {
         assert!(date("d", "yesterday").is_err());
         assert!(date("d", "2024-+1-01").is_err());
         assert!(date("d", "+024-01-01").is_err());
+    }
+
+    #[test]
+    fn the_length_limit_counts_surrounding_whitespace() {
+        assert_eq!(text("t", " ab ", 4).ok(), Some("ab".into()));
+        assert!(text("t", " ab  ", 4).is_err());
     }
 
     #[test]

@@ -16,7 +16,8 @@ use outlay_store::auth::PersonRow;
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, SocketAddr};
 
-/// A JSON body; a type or shape error names the offending field. An empty body reads as `{}`.
+/// A JSON object body; a type or shape error names the offending field. An empty body reads
+/// as `{}`.
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
@@ -26,19 +27,53 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         let bytes = read_body(req).await?;
         let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { &bytes };
         let de = &mut serde_json::Deserializer::from_slice(bytes);
-        let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+        let mut json: serde_json::Value = serde::Deserialize::deserialize(&mut *de)
+            .map_err(|e| WebError::invalid("body", before_position(&e.to_string())))?;
+        // Trailing bytes after the JSON value make the whole body malformed.
+        de.end()
+            .map_err(|e| WebError::invalid("body", before_position(&e.to_string())))?;
+        // Every body is an object; serde would also read a struct from an array of its fields
+        // in order, which no client means and the document does not allow.
+        if !json.is_object() {
+            return Err(WebError::invalid("body", "must be a JSON object"));
+        }
+        whole_numbers(&mut json);
+        let value = serde_path_to_error::deserialize(json).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.inner();
-            let text = inner.to_string();
-            let reason = text.split(" at line ").next().unwrap_or(&text).to_string();
+            let reason = before_position(&inner.to_string()).to_string();
             WebError::invalid(&body_field(&path, inner.classify(), &reason), reason)
         })?;
-        // Trailing bytes after the JSON value make the whole body malformed.
-        de.end().map_err(|e| {
-            let text = e.to_string();
-            WebError::invalid("body", text.split(" at line ").next().unwrap_or(&text))
-        })?;
         Ok(Body(value))
+    }
+}
+
+/// An error's text without serde_json's "at line L column C", which means nothing to a caller
+/// who did not lay out the body by hand.
+fn before_position(text: &str) -> &str {
+    text.split(" at line ").next().unwrap_or(text)
+}
+
+/// The largest magnitude at which every whole number is exactly one `f64`.
+const EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
+/// JSON has one kind of number: `2.0` is the integer `2` (JSON Schema says so too), so a
+/// whole-number float becomes an integer before the typed read, which takes `i64` only from
+/// integers. Fractions and floats past 2^53 (no longer exact) stay floats and are refused.
+fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() <= EXACT_F64)
+            {
+                // In range and whole, so the conversion is exact.
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 

@@ -3,9 +3,11 @@
 use super::controllers::*;
 use axum::Json;
 use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::Ref;
+use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
@@ -112,6 +114,97 @@ impl Modify for EdgeResponses {
     }
 }
 
+/// Statuses that come from what every route of a kind shares, not from one handler: a body
+/// or query that does not parse is a 400 (`extract::Body`, `extract::Query`), a path id that
+/// is not a number or not visible a 404 (`extract::Path`), and in a company an archived
+/// member is refused (403 `archived`) and a closed company refuses changes, and reads to all
+/// but its owners and auditors (409 `company_closed`; `actor`). Each is added where a route
+/// does not already describe it.
+struct SharedResponses;
+
+impl Modify for SharedResponses {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        // Bodies whose every field is optional: an empty body reads as `{}` and is accepted.
+        let optional_bodies: Vec<String> = api
+            .components
+            .as_ref()
+            .map(|c| {
+                c.schemas
+                    .iter()
+                    .filter(|(_, s)| match s {
+                        RefOr::T(Schema::Object(o)) => o.required.is_empty(),
+                        _ => false,
+                    })
+                    .map(|(name, _)| format!("#/components/schemas/{name}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (path, item) in api.paths.paths.iter_mut() {
+            let in_company = path.starts_with("/api/v1/orgs/{org}");
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                if let Some(body) = op.request_body.as_mut() {
+                    let optional = body.content.values().all(|c| match &c.schema {
+                        Some(RefOr::Ref(r)) => optional_bodies.contains(&r.ref_location),
+                        _ => false,
+                    });
+                    if optional {
+                        body.required = Some(Required::False);
+                    }
+                }
+                // Every demo and example company is company 1: an example that reaches a
+                // handler, where a drawn id would only ever be a 404.
+                for p in op.parameters.iter_mut().flatten() {
+                    if p.name == "org" && p.parameter_in == ParameterIn::Path {
+                        if let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut() {
+                            o.examples = vec![serde_json::json!(1)];
+                        }
+                    }
+                }
+                let params = op.parameters.as_deref().unwrap_or_default();
+                let in_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+                let in_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| error(description).into());
+                };
+                if op.request_body.is_some() || in_query {
+                    add("400", "invalid input: `field` names it");
+                }
+                if in_path {
+                    add("404", "no such resource, or not visible to the caller");
+                }
+                if in_company {
+                    add("403", "refused: the code says why (e.g. `archived`)");
+                    add(
+                        "409",
+                        "refused by a rule of the data (e.g. `company_closed`)",
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Outlay API", description = "Self-hostable spend management: members, roles, grants, expenses, explainable decisions and a tamper-evident audit log."),
@@ -128,7 +221,7 @@ impl Modify for EdgeResponses {
         expenses::submit, expenses::approve, expenses::reject, expenses::override_decision,
         authz::explain, audit::list, audit::verify, serve,
     ),
-    modifiers(&BearerAuth, &EdgeResponses),
+    modifiers(&BearerAuth, &EdgeResponses, &SharedResponses),
     tags(
         (name = "auth", description = "logging in and out"),
         (name = "orgs", description = "companies, their presets and lifecycle"),

@@ -57,3 +57,41 @@ async fn the_served_document_is_openapi_3_1_and_lists_every_route() {
         assert!(paths.contains_key(p), "missing {p}");
     }
 }
+
+/// Found by schemathesis: JSON Schema (and JSON) count `2.0` as the integer 2, so a body
+/// that fits the document with a whole-number float must be read as that integer; a fraction
+/// is still refused, naming the field.
+#[tokio::test]
+async fn a_whole_number_float_is_the_integer_it_spells() {
+    let server = TestServer::start().await;
+    let alice = server.login("alice").await;
+    let path = format!("/api/v1/orgs/{}/expenses", server.acme());
+    let body = |amount: serde_json::Value| {
+        serde_json::json!({"amount_minor": amount, "currency": "EUR", "merchant": "Taxi",
+                           "spent_on": "2026-11-02"})
+    };
+    let (status, created) = alice.post(&path, body(serde_json::json!(4200.0))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["amount_minor"], 4200);
+    let (status, refused) = alice.post(&path, body(serde_json::json!(42.5))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused["error"]["field"], "amount_minor");
+}
+
+/// Found by schemathesis: serde reads a struct from an array of its fields in order, so
+/// `[null, null]` was taken as an empty profile change. Every body is a JSON object.
+#[tokio::test]
+async fn a_body_that_is_not_an_object_is_refused() {
+    let server = TestServer::start().await;
+    let olivia = server.login("olivia").await;
+    let path = format!(
+        "/api/v1/orgs/{}/members/{}",
+        server.acme(),
+        server.member("alice")
+    );
+    for body in [serde_json::json!([null, null]), serde_json::json!(0)] {
+        let (status, refused) = olivia.patch(&path, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert_eq!(refused["error"]["field"], "body");
+    }
+}

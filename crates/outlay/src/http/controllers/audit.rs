@@ -38,7 +38,10 @@ pub struct AuditPage {
 #[derive(Deserialize, IntoParams)]
 pub struct AuditQuery {
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
     pub cursor: Option<String>,
 }
 

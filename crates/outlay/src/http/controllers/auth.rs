@@ -24,7 +24,9 @@ pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
+    #[schema(schema_with = crate::http::schema::email)]
     pub email: String,
+    #[schema(min_length = 1)]
     pub password: String,
 }
 

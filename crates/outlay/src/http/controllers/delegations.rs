@@ -63,11 +63,14 @@ pub struct NewDelegationIn {
     /// Who acts for the delegator.
     pub delegate_id: i64,
     /// RFC 3339; default now.
+    #[schema(schema_with = crate::http::schema::date_time_or_null)]
     pub from: Option<String>,
     /// RFC 3339: the delegation ends by itself at this moment.
+    #[schema(schema_with = crate::http::schema::date_time_required)]
     pub until: String,
     /// `approve` (decide what the delegator could) or `submit` (create and submit expenses
     /// for the delegator; never approve).
+    #[schema(schema_with = crate::http::schema::delegation_kind)]
     pub kind: String,
     /// Delegate for someone else: needs `delegation.manage` reaching them. Default: oneself.
     pub delegator_id: Option<i64>,
@@ -176,8 +179,10 @@ pub async fn create(
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
     pub cursor: Option<String>,
 }
 

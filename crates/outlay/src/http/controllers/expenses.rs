@@ -143,13 +143,16 @@ fn out(actor: &Actor, row: ExpenseRow, extra: &[&'static str]) -> ExpenseOut {
 
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
-    /// `draft`, `submitted`, `approved` or `rejected`.
+    /// `draft`, `submitted`, `approved` or `rejected` (empty: any).
+    #[param(pattern = "^(draft|submitted|approved|rejected)?$")]
     pub status: Option<String>,
     /// Only this member's expenses.
     pub owner: Option<i64>,
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
     pub cursor: Option<String>,
 }
 
@@ -208,14 +211,20 @@ pub async fn list(
 #[derive(Deserialize, ToSchema, Default)]
 pub struct ExpenseIn {
     /// Integer minor units (cents); must be positive.
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub amount_minor: Option<i64>,
     /// ISO 4217 code, e.g. `EUR`.
+    #[schema(schema_with = crate::http::schema::currency_or_null)]
     pub currency: Option<String>,
+    #[schema(schema_with = crate::http::schema::text_200_or_null)]
     pub merchant: Option<String>,
     /// `YYYY-MM-DD`.
+    #[schema(schema_with = crate::http::schema::date_or_null)]
     pub spent_on: Option<String>,
     /// Defaults to `general`.
+    #[schema(schema_with = crate::http::schema::text_64_or_null)]
     pub category: Option<String>,
+    #[schema(schema_with = crate::http::schema::optional_text_2000)]
     pub note: Option<String>,
     /// Create it for this member, under an active `submit` delegation from them.
     pub on_behalf_of: Option<i64>,
@@ -600,6 +609,7 @@ pub async fn approve(
 #[derive(Deserialize, ToSchema)]
 pub struct RejectRequest {
     /// Why, for the owner: required.
+    #[schema(schema_with = crate::http::schema::text_1000, required = true)]
     pub reason: Option<String>,
 }
 
@@ -635,8 +645,10 @@ pub async fn reject(
 #[serde(deny_unknown_fields)]
 pub struct OverrideRequest {
     /// `approve` (a rejected expense) or `reject` (an approved one).
+    #[schema(schema_with = crate::http::schema::override_decision)]
     pub decision: String,
     /// Why: required, recorded with the override.
+    #[schema(schema_with = crate::http::schema::text_1000, required = true)]
     pub reason: Option<String>,
 }
 

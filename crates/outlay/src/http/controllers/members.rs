@@ -165,8 +165,10 @@ async fn full_member(
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
     pub cursor: Option<String>,
 }
 
@@ -355,8 +357,10 @@ pub struct GrantIn {
     pub role: String,
     pub team_id: Option<i64>,
     /// RFC 3339; the grant gives nothing before it.
+    #[schema(schema_with = crate::http::schema::date_time_or_null)]
     pub valid_from: Option<String>,
     /// RFC 3339; the grant gives nothing from this moment on.
+    #[schema(schema_with = crate::http::schema::date_time_or_null)]
     pub valid_until: Option<String>,
     /// The highest card limit its holder may set, or amount they may approve, in minor
     /// units of the company currency.
@@ -366,6 +370,7 @@ pub struct GrantIn {
     /// Permission groups to switch off: `organization_settings`, `accounting_settings`,
     /// `modules`, `integrations`, `card_issuance`, `export`.
     #[serde(default)]
+    #[schema(schema_with = crate::http::schema::perm_groups)]
     pub disabled_groups: Vec<String>,
 }
 
@@ -452,16 +457,20 @@ async fn check_manager(
 
 #[derive(Deserialize, ToSchema)]
 pub struct InviteRequest {
+    #[schema(schema_with = crate::http::schema::email)]
     pub email: String,
+    #[schema(schema_with = crate::http::schema::text_120)]
     pub name: String,
     #[serde(default)]
     pub grants: Vec<GrantIn>,
     pub manager_id: Option<i64>,
     /// `internal` (default) or `external`: an external member never holds cards.
+    #[schema(schema_with = crate::http::schema::member_kind_or_null)]
     pub kind: Option<String>,
     /// Put the new member in this team (a team-bound inviter invites into its team only).
     pub team_id: Option<i64>,
     /// An identifier from an HR system, unique in the company.
+    #[schema(schema_with = crate::http::schema::text_120_or_null)]
     pub external_id: Option<String>,
 }
 
@@ -882,12 +891,14 @@ pub async fn set_manager(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileRequest {
+    #[schema(schema_with = crate::http::schema::text_120_or_null)]
     pub name: Option<String>,
     /// `internal` or `external`; an external member may hold no card-holding role.
+    #[schema(schema_with = crate::http::schema::member_kind_or_null)]
     pub kind: Option<String>,
     /// An identifier from an HR system, unique in the company; null clears it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::schema::text_120_or_null)]
     pub external_id: Option<Option<String>>,
 }
 

@@ -121,10 +121,13 @@ fn org_out(o: OrgRow) -> OrgOut {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrg {
+    #[schema(schema_with = crate::http::schema::text_120)]
     pub name: String,
     /// A preset key from `GET /api/v1/presets`; default `outlay`.
+    #[schema(schema_with = crate::http::schema::preset_or_null)]
     pub preset: Option<String>,
     /// ISO 4217 code; default `EUR`.
+    #[schema(schema_with = crate::http::schema::currency_or_null)]
     pub base_currency: Option<String>,
 }
 
@@ -212,6 +215,7 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 pub struct CloseRequest {
     /// Why: required, kept with the company.
+    #[schema(schema_with = crate::http::schema::text_1000, required = true)]
     pub reason: Option<String>,
 }
 

@@ -100,10 +100,13 @@ pub struct NewRoleRequestIn {
     /// For a role bound to a team.
     pub team_id: Option<i64>,
     /// Why: which tasks need it.
+    #[schema(schema_with = crate::http::schema::text_1000)]
     pub reason: String,
     /// RFC 3339: only from then (e.g. covering a colleague's holiday).
+    #[schema(schema_with = crate::http::schema::date_time_or_null)]
     pub valid_from: Option<String>,
     /// RFC 3339: only until then.
+    #[schema(schema_with = crate::http::schema::date_time_or_null)]
     pub valid_until: Option<String>,
 }
 
@@ -194,11 +197,14 @@ pub async fn create(
 
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
-    /// `open`, `approved` or `declined`.
+    /// `open`, `approved` or `declined` (empty: any).
+    #[param(pattern = "^(open|approved|declined)?$")]
     pub status: Option<String>,
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
     pub cursor: Option<String>,
 }
 
@@ -371,6 +377,7 @@ pub async fn approve(
 #[serde(deny_unknown_fields)]
 pub struct DeclineRequest {
     /// Why, for the requester: required.
+    #[schema(schema_with = crate::http::schema::text_1000, required = true)]
     pub reason: Option<String>,
 }
 

@@ -88,8 +88,11 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 pub struct NewRole {
     /// `a-z`, `0-9`, `_`; not a built-in role's key.
+    #[schema(schema_with = crate::http::schema::role_key)]
     pub key: String,
+    #[schema(schema_with = crate::http::schema::text_80)]
     pub name: String,
+    #[schema(schema_with = crate::http::schema::optional_text_500)]
     pub description: Option<String>,
     /// Catalog keys, e.g. `expense.view.team`.
     pub permissions: Vec<String>,

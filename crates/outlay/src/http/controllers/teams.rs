@@ -31,8 +31,10 @@ pub struct TeamList {
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
     pub cursor: Option<String>,
 }
 
@@ -84,6 +86,7 @@ pub async fn list(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewTeam {
+    #[schema(schema_with = crate::http::schema::text_80)]
     pub name: String,
 }
 
