@@ -138,6 +138,26 @@ pub async fn active_to(
 
 /// Delegations to `delegate` of every kind active at `now`, `approve` before `submit`: one
 /// query where a page needs them all.
+/// The delegations to `delegate` that are active at `now` or begin later, ordered as
+/// [`all_active_to`]: what may become active without another change.
+pub async fn open_to(
+    conn: &mut Conn,
+    org: OrgId,
+    delegate: MemberId,
+    now: Timestamp,
+) -> Result<Vec<DelegationRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM delegations WHERE org_id = $1 AND delegate_id = $2 \
+         AND valid_until > $3 AND (ended_at IS NULL OR ended_at > $3) ORDER BY kind, id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(org.0)
+        .bind(delegate.0)
+        .bind(now.0)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
 pub async fn all_active_to(
     conn: &mut Conn,
     org: OrgId,

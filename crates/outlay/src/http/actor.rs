@@ -24,6 +24,10 @@ pub struct Actor {
     pub teams: Vec<outlay_core::TeamId>,
     pub person: i64,
     pub now: Timestamp,
+    /// Delegations to the actor that are active or begin later, each with its delegator as
+    /// the rules see them: cached with the actor (ending or creating one bumps the access
+    /// version), filtered by time at each use.
+    pub delegations: std::sync::Arc<[(outlay_store::delegations::DelegationRow, Principal)]>,
 }
 
 impl Actor {
@@ -114,6 +118,14 @@ async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError
         .map(outlay_core::TeamId)
         .collect();
     let archived = member.is_archived();
+    let mut delegations = Vec::new();
+    for d in outlay_store::delegations::open_to(conn, org, member.member_id(), auth.now).await? {
+        let Some(row) = members::get(conn, org, MemberId(d.delegator_id)).await? else {
+            continue;
+        };
+        let grants = members::grants(conn, org, row.member_id()).await?;
+        delegations.push((d, members::resolve(&row, grants, &book)));
+    }
     let actor = Actor {
         org,
         company,
@@ -123,6 +135,7 @@ async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError
         teams,
         person: auth.person.id,
         now: auth.now,
+        delegations: delegations.into(),
     };
     Ok(if archived {
         Loaded::Archived(actor)
@@ -156,6 +169,16 @@ impl App {
     /// The actor for a read, from the cache while the company's access version is the one
     /// it was loaded at.
     pub async fn reader(&self, auth: &Auth, org: i64) -> Result<Actor, WebError> {
+        Ok(self.reading(auth, org).await?.0)
+    }
+
+    /// The actor for a read and the connection it was loaded on, for the read itself: one
+    /// pool checkout per request.
+    pub async fn reading(
+        &self,
+        auth: &Auth,
+        org: i64,
+    ) -> Result<(Actor, outlay_store::Read), WebError> {
         let mut conn = self.read_conn().await?;
         // The version first: what is loaded after it is at least as new as it.
         let version = outlay_store::orgs::access_version(&mut conn, OrgId(org))
@@ -185,10 +208,10 @@ impl App {
                             WebError::Denied(Reason::CompanyClosed),
                         )
                         .await),
-                    _ => Ok(a),
+                    _ => Ok((a, self.read_conn().await?)),
                 }
             }
-            Loaded::Active(a) => Ok(a),
+            Loaded::Active(a) => Ok((a, conn)),
             Loaded::Archived(a) => {
                 drop(conn);
                 Err(self

@@ -77,8 +77,7 @@ pub async fn explain(
     Path(org): Path<i64>,
     Query(q): Query<ExplainQuery>,
 ) -> Result<Json<ExplainResponse>, WebError> {
-    let actor = app.reader(&auth, org).await?;
-    let mut conn = app.store.read().await?;
+    let (actor, mut conn) = app.reading(&auth, org).await?;
     // Asking about someone else needs `role.view` before the id is even looked up, so the
     // answer never tells whether a member exists.
     if q.member != actor.id().0 {

@@ -64,19 +64,16 @@ struct Delegated {
 }
 
 /// The delegations to the actor active now.
-async fn delegated_to(conn: &mut Conn, actor: &Actor) -> Result<Vec<Delegated>, WebError> {
-    let mut out = Vec::new();
-    for d in delegations::all_active_to(conn, actor.org, actor.id(), actor.now).await? {
-        let Some(row) = members::get(conn, actor.org, MemberId(d.delegator_id)).await? else {
-            continue;
-        };
-        let grants = members::grants(conn, actor.org, row.member_id()).await?;
-        out.push(Delegated {
-            delegator: members::resolve(&row, grants, &actor.book),
+fn delegated_to(actor: &Actor) -> Vec<Delegated> {
+    actor
+        .delegations
+        .iter()
+        .filter(|(d, _)| d.active_at(actor.now))
+        .map(|(d, delegator)| Delegated {
+            delegator: delegator.clone(),
             kind: d.kind(),
-        });
-    }
-    Ok(out)
+        })
+        .collect()
 }
 
 /// The actions the actor may take on expense `id` for those who delegated to them.
@@ -178,7 +175,7 @@ pub async fn list(
             )
         })?),
     };
-    let actor = app.reader(&auth, org).await?;
+    let (actor, mut conn) = app.reading(&auth, org).await?;
     let view = authorize::company(&actor.principal, actor.ctx(), Action::ExpenseView);
     let visible = actor.principal.list_scope(actor.now, Action::ExpenseView);
     let Some(visible) =
@@ -196,10 +193,9 @@ pub async fn list(
         cursor: paging.cursor,
         limit: paging.fetch(),
     };
-    let mut conn = app.store.read().await?;
     let mut rows = expenses::list(&mut conn, actor.org, actor.id(), &visible, &filter).await?;
     let next_cursor = paging.finish(&mut rows, |r| r.id);
-    let delegated = delegated_to(&mut conn, &actor).await?;
+    let delegated = delegated_to(&actor);
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         let extra = delegated_actions(&mut conn, &actor, &delegated, r.id).await?;
@@ -326,11 +322,10 @@ pub async fn get(
     auth: Auth,
     Path((org, id)): Path<(i64, i64)>,
 ) -> Result<Json<ExpenseOut>, WebError> {
-    let actor = app.reader(&auth, org).await?;
-    let mut conn = app.store.read().await?;
+    let (actor, mut conn) = app.reading(&auth, org).await?;
     match visible(&mut conn, &actor, id).await {
         Ok(row) => {
-            let delegated = delegated_to(&mut conn, &actor).await?;
+            let delegated = delegated_to(&actor);
             let extra = delegated_actions(&mut conn, &actor, &delegated, id).await?;
             Ok(Json(out(&actor, row, &extra)))
         }
@@ -491,7 +486,7 @@ async fn act(
             detail["on_behalf_of"] = json!(m.0);
         }
         let after = expenses::get(&mut tx, actor.org, actor.id(), id).await?;
-        let delegated = delegated_to(&mut tx, &actor).await?;
+        let delegated = delegated_to(&actor);
         let extra = delegated_actions(&mut tx, &actor, &delegated, id).await?;
         Ok((after.map(|r| out(&actor, r, &extra)), detail))
     }

@@ -236,8 +236,7 @@ pub async fn get(
     auth: Auth,
     Path((org, id)): Path<(i64, i64)>,
 ) -> Result<Json<MemberOut>, WebError> {
-    let actor = app.reader(&auth, org).await?;
-    let mut conn = app.store.read().await?;
+    let (actor, mut conn) = app.reading(&auth, org).await?;
     match visible_member(&mut conn, &actor, id).await? {
         Some((row, target, facts)) => Ok(Json(
             full_member(&mut conn, &actor, &row, &target, &facts).await?,

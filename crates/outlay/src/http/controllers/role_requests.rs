@@ -230,8 +230,7 @@ pub async fn list(
             ))
         }
     };
-    let actor = app.reader(&auth, org).await?;
-    let mut conn = app.store.read().await?;
+    let (actor, mut conn) = app.reading(&auth, org).await?;
     // Requests are few; the caller's view is filtered here, a page at a time.
     let mut items = Vec::new();
     let mut cursor = paging.cursor;
