@@ -1,7 +1,9 @@
 //! Outlay's store: SQL through sqlx, versioned migrations, SQLite (WAL) embedded by default.
-//! Every row carries its company and every query filters on it; list queries push the
-//! caller's scope (own / team / all) into the WHERE clause. Writes that must see a
-//! consistent state run in one `BEGIN IMMEDIATE` transaction with their audit record.
+//! Every row carries its company and every query filters on it; every reference to a member
+//! or a team carries the company too, `(org_id, id)`, so the database itself refuses a row
+//! that points into another company. List queries push the caller's scope (own / team / all)
+//! into the WHERE clause. Writes that must see a consistent state run in one `BEGIN IMMEDIATE`
+//! transaction with their audit record.
 
 pub mod audit;
 pub mod auth;

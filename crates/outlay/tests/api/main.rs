@@ -10,6 +10,7 @@ mod edge;
 mod guards;
 mod harness;
 mod lifecycle;
+mod migrations;
 mod openapi;
 mod presets;
 mod preview;
