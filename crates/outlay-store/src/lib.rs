@@ -1,8 +1,10 @@
 //! Outlay's store: SQL through sqlx, versioned migrations, SQLite (WAL) embedded by default.
-//! Every row carries its company and every query filters on it; list queries push the
-//! caller's reach into the WHERE clause. Every change runs on a [`Write`] (one transaction
-//! holding the company's write lock, with its fixed time and its audit entry) and consumes
-//! the permit the core decided for it; reads run on a [`Read`] connection.
+//! Every row carries its company and every query filters on it; every reference to a member
+//! or a team carries the company too, `(org_id, id)`, so the database itself refuses a row
+//! that points into another company. List queries push the caller's reach into the WHERE
+//! clause. Every change runs on a [`Write`] (one transaction holding the company's write
+//! lock, with its fixed time and its audit entry) and consumes the permit the core decided
+//! for it; reads run on a [`Read`] connection.
 
 pub mod audit;
 pub mod auth;

@@ -12,6 +12,7 @@ mod edge;
 mod guards;
 mod harness;
 mod lifecycle;
+mod migrations;
 mod openapi;
 mod ops;
 mod presets;
