@@ -398,6 +398,8 @@ impl ProgressBar {
     }
 }
 
+// Loading a benchmark company is seeding: no request, no permit.
+#[allow(clippy::disallowed_methods)]
 async fn bench_data(
     url: &str,
     members: usize,

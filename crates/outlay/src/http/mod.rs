@@ -19,7 +19,7 @@ pub mod throttle;
 use crate::clock::Clock;
 use crate::password::HashGate;
 use audit_writer::AuditWriter;
-use axum::routing::{get, post, put};
+use axum::routing::get;
 use axum::Router;
 use outlay_core::{OrgId, Timestamp};
 use outlay_store::{Store, Write};
@@ -99,97 +99,15 @@ impl App {
 
 pub fn router(app: App) -> Router {
     use controllers::*;
-    let api = Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(me::me))
-        .route("/presets", get(orgs::presets))
-        .route("/orgs", post(orgs::create))
-        .route("/orgs/{org}", get(orgs::get))
-        .route("/orgs/{org}/close", post(orgs::close))
-        .route(
-            "/orgs/{org}/delegations",
-            get(delegations::list).post(delegations::create),
-        )
-        .route(
-            "/orgs/{org}/delegations/{id}",
-            axum::routing::delete(delegations::end),
-        )
-        .route(
-            "/orgs/{org}/role-requests",
-            get(role_requests::list).post(role_requests::create),
-        )
-        .route(
-            "/orgs/{org}/role-requests/{id}/approve",
-            post(role_requests::approve),
-        )
-        .route(
-            "/orgs/{org}/role-requests/{id}/decline",
-            post(role_requests::decline),
-        )
-        .route(
-            "/invitations/{token}/accept",
-            post(members::accept_invitation),
-        )
-        .route("/orgs/{org}/permissions", get(catalog::permissions))
-        .route("/orgs/{org}/roles", get(roles::list).post(roles::create))
-        .route(
-            "/orgs/{org}/members",
-            get(members::list).post(members::invite),
-        )
-        .route(
-            "/orgs/{org}/members/{id}",
-            get(members::get).patch(members::update_profile),
-        )
-        .route(
-            "/orgs/{org}/members/{id}/permissions",
-            get(members::permissions),
-        )
-        .route(
-            "/orgs/{org}/members/{id}/grants",
-            put(members::replace_grants),
-        )
-        .route(
-            "/orgs/{org}/members/{id}/manager",
-            put(members::set_manager),
-        )
-        .route("/orgs/{org}/members/{id}/archive", post(members::archive))
-        .route(
-            "/orgs/{org}/members/{id}/grants/preview",
-            post(members::preview_grants),
-        )
-        .route("/orgs/{org}/teams", get(teams::list).post(teams::create))
-        .route(
-            "/orgs/{org}/teams/{id}/members/{member}",
-            put(teams::add_member).delete(teams::remove_member),
-        )
-        .route(
-            "/orgs/{org}/expenses",
-            get(expenses::list).post(expenses::create),
-        )
-        .route(
-            "/orgs/{org}/expenses/{id}",
-            get(expenses::get)
-                .patch(expenses::edit)
-                .delete(expenses::delete),
-        )
-        .route("/orgs/{org}/expenses/{id}/submit", post(expenses::submit))
-        .route("/orgs/{org}/expenses/{id}/approve", post(expenses::approve))
-        .route("/orgs/{org}/expenses/{id}/reject", post(expenses::reject))
-        .route(
-            "/orgs/{org}/expenses/{id}/override",
-            post(expenses::override_decision),
-        )
-        .route("/orgs/{org}/authz/explain", get(authz::explain))
-        .route("/orgs/{org}/audit", get(audit::list))
-        .route("/orgs/{org}/audit/verify", get(audit::verify))
-        .route("/openapi.json", get(openapi::serve));
+    // Every API route comes from its resource's `routes()`, registered once with axum and
+    // in the OpenAPI document.
+    let (api, _) = openapi::api();
     let limits = Arc::clone(&app.limits);
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::serve))
-        .nest("/api/v1", api)
+        .merge(api)
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             metrics::track,

@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document of the API, generated from the handlers' annotations.
 
 use super::controllers::*;
-use axum::Json;
+use super::App;
+use axum::{Json, Router};
+use std::sync::OnceLock;
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::response::ResponseBuilder;
@@ -9,6 +11,7 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
 
 struct BearerAuth;
 
@@ -208,20 +211,6 @@ impl Modify for SharedResponses {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Outlay API", description = "Self-hostable spend management: members, roles, grants, expenses, explainable decisions and a tamper-evident audit log."),
-    paths(
-        auth::login, auth::logout, me::me,
-        orgs::presets, orgs::create, orgs::get, orgs::close,
-        delegations::create, delegations::list, delegations::end,
-        role_requests::create, role_requests::list, role_requests::approve, role_requests::decline,
-        catalog::permissions, roles::list, roles::create,
-        members::list, members::invite, members::get, members::update_profile, members::permissions, members::replace_grants, members::preview_grants,
-        members::set_manager, members::archive, members::accept_invitation,
-        teams::list, teams::create, teams::add_member, teams::remove_member,
-        expenses::list, expenses::create, expenses::get, expenses::edit, expenses::delete,
-        expenses::submit, expenses::approve, expenses::reject, expenses::override_decision,
-        authz::explain, audit::list, audit::verify, serve,
-    ),
-    modifiers(&BearerAuth, &EdgeResponses, &SharedResponses),
     tags(
         (name = "auth", description = "logging in and out"),
         (name = "orgs", description = "companies, their presets and lifecycle"),
@@ -235,11 +224,43 @@ impl Modify for SharedResponses {
         (name = "audit", description = "the audit log"),
     )
 )]
-pub struct ApiDoc;
+struct ApiDoc;
+
+/// Every route of `/api/v1` with the OpenAPI document that describes it: each handler is
+/// registered once, by its resource's `routes()`, and its `#[utoipa::path]` is both its
+/// route and its entry in the document. The statuses every route of a kind shares are added
+/// afterwards, over the whole document.
+pub fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::routes())
+        .merge(me::routes())
+        .merge(orgs::routes())
+        .merge(delegations::routes())
+        .merge(role_requests::routes())
+        .merge(catalog::routes())
+        .merge(roles::routes())
+        .merge(members::routes())
+        .merge(teams::routes())
+        .merge(expenses::routes())
+        .merge(authz::routes())
+        .merge(audit::routes())
+        .routes(utoipa_axum::routes!(serve))
+        .split_for_parts();
+    for modifier in [&BearerAuth as &dyn Modify, &EdgeResponses, &SharedResponses] {
+        modifier.modify(&mut doc);
+    }
+    (router, doc)
+}
+
+/// The OpenAPI document of the API, built once.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(|| api().1)
+}
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth",
     responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
-pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn serve() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(document())
 }

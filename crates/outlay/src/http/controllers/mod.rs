@@ -1,5 +1,8 @@
-//! One module per resource; each handler carries the `#[utoipa::path]` whose doc comment
-//! becomes its text in the OpenAPI document.
+//! One folder per resource, one file per endpoint (`<resource>/<handler>.rs`). Each handler
+//! carries the `#[utoipa::path]` that is both its route and its entry in the OpenAPI
+//! document: each resource's `routes()` registers its handlers once, with `utoipa_axum`, and
+//! `openapi::api()` gathers them. What a resource's endpoints share (its types, loaders and
+//! the rules not yet in the core) is in its `mod.rs`.
 
 pub mod audit;
 pub mod auth;

@@ -1,70 +1,6 @@
-//! Logging in and out. Tokens are bearer tokens; only their hash is stored. Logins are
-//! throttled per client address and per account (`http::throttle`), hash within the
-//! password gate (`password::HashGate`), and go to the person-level trail: successes and
-//! logouts with the change they make, failed and throttled attempts through the audit writer.
+//! `POST /api/v1/auth/login`: log in with email and password; returns a bearer token.
 
-use crate::http::audit_writer::LoginEvent;
-use crate::http::error::{ErrorBody, WebError};
-use crate::http::extract::{Auth, Body, ClientAddr};
-use crate::http::throttle::{address_text, Key, Throttle, Verdict};
-use crate::http::App;
-use crate::password::GateError;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::Json;
-use outlay_core::Timestamp;
-use outlay_store::auth as people;
-use outlay_store::person_audit::{self, NewPersonEvent, PersonEventKind};
-use serde::{Deserialize, Serialize};
-use std::time::Duration;
-use utoipa::ToSchema;
-
-/// How long a login lasts.
-pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
-
-#[derive(Deserialize, ToSchema)]
-pub struct LoginRequest {
-    #[schema(schema_with = crate::http::schema::email)]
-    pub email: String,
-    #[schema(min_length = 1)]
-    pub password: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct LoginResponse {
-    /// Send as `Authorization: Bearer TOKEN`.
-    pub token: String,
-    pub expires_at: String,
-}
-
-/// Attempts charged to the throttle, taken back when dropped unless `keep` was called: an
-/// attempt that never reached a verdict (an error, a busy gate, a client that went away)
-/// costs nothing.
-struct Charged<'a> {
-    throttle: &'a Throttle,
-    keys: Vec<Key>,
-    kept: bool,
-}
-
-impl Charged<'_> {
-    fn keep(mut self) {
-        self.kept = true;
-    }
-}
-
-impl Drop for Charged<'_> {
-    fn drop(&mut self) {
-        if !self.kept {
-            self.throttle.refund(&self.keys);
-        }
-    }
-}
-
-fn throttled(wait: Duration) -> WebError {
-    WebError::Throttled {
-        retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-    }
-}
+use super::*;
 
 /// Log in with email and password; returns a bearer token.
 ///
@@ -217,38 +153,4 @@ pub async fn login(
         token,
         expires_at: crate::clock::rfc3339(expires_at),
     }))
-}
-
-fn secs(d: Duration) -> i64 {
-    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
-}
-
-/// Log out: the token stops working at once.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204, description = "token revoked"), (status = 401, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn logout(
-    State(app): State<App>,
-    ClientAddr(ip): ClientAddr,
-    auth: Auth,
-) -> Result<StatusCode, WebError> {
-    let address = ip.map(address_text).unwrap_or_default();
-    let mut tx = app.store.write(auth.now).await?;
-    people::revoke_session(&mut tx, &auth.token_hash, auth.now).await?;
-    person_audit::record(
-        &mut tx,
-        &NewPersonEvent {
-            at: auth.now,
-            last_at: auth.now,
-            count: 1,
-            person: Some(auth.person.id),
-            email: &auth.person.email,
-            kind: PersonEventKind::Logout,
-            address: &address,
-            reason: "token",
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
 }

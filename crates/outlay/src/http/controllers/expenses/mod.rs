@@ -1,6 +1,16 @@
 //! Expenses: the scoped list, create, read, edit and delete drafts, submit, approve, reject.
 //! Each expense in a response carries `allowed_actions`, decided by the core.
 
+mod approve;
+mod create;
+mod delete;
+mod edit;
+mod get;
+mod list;
+mod override_decision;
+mod reject;
+mod submit;
+
 use crate::clock::rfc3339;
 use crate::http::actor::Actor;
 use crate::http::error::{ErrorBody, WebError};
@@ -153,57 +163,6 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-/// The expenses the caller may see, newest first: their own, their team's, or all, by the
-/// scope of their `expense.view`.
-#[utoipa::path(get, path = "/api/v1/orgs/{org}/expenses", tag = "expenses",
-    params(("org" = i64, Path, description = "company id"), ListQuery),
-    responses((status = 200, body = ExpensePage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn list(
-    State(app): State<App>,
-    auth: Auth,
-    Path(org): Path<i64>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<ExpensePage>, WebError> {
-    let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
-    let status = match q.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(ExpenseStatus::parse(s).ok_or_else(|| {
-            WebError::invalid(
-                "status",
-                format!("`{s}` is not one of `draft`, `submitted`, `approved`, `rejected`"),
-            )
-        })?),
-    };
-    let (actor, mut conn) = app.reading(&auth, org).await?;
-    let view = authorize::company(&actor.principal, actor.ctx(), Action::ExpenseView);
-    let visible = actor.principal.list_scope(actor.now, Action::ExpenseView);
-    let Some(visible) =
-        visible.filter(|_| !matches!(view, Decision::Denied(Reason::CompanyClosed)))
-    else {
-        let err = Reason::NoPermission {
-            action: Action::ExpenseView,
-        }
-        .into();
-        return Err(app.refused(&actor, "expense.view", "expenses", err).await);
-    };
-    let filter = ListFilter {
-        status,
-        owner: q.owner.map(MemberId),
-        cursor: paging.cursor,
-        limit: paging.fetch(),
-    };
-    let mut rows = expenses::list(&mut conn, actor.org, actor.id(), &visible, &filter).await?;
-    let next_cursor = paging.finish(&mut rows, |r| r.id);
-    let delegated = delegated_to(&actor);
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
-        let extra = delegated_actions(&mut conn, &actor, &delegated, r.id).await?;
-        items.push(out(&actor, r, &extra));
-    }
-    Ok(Json(ExpensePage { items, next_cursor }))
-}
-
 #[derive(Deserialize, ToSchema, Default)]
 pub struct ExpenseIn {
     /// Integer minor units (cents); must be positive.
@@ -239,55 +198,6 @@ impl ExpenseIn {
     }
 }
 
-/// Create a draft expense of one's own. Needs `expense.create`.
-#[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses", tag = "expenses", request_body = ExpenseIn,
-    params(("org" = i64, Path, description = "company id")),
-    responses((status = 201, body = ExpenseOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn create(
-    State(app): State<App>,
-    auth: Auth,
-    Path(org): Path<i64>,
-    Body(req): Body<ExpenseIn>,
-) -> Result<(StatusCode, Json<ExpenseOut>), WebError> {
-    let input = ExpenseInput::parse(&req.raw())?;
-    let on_behalf = req.on_behalf_of;
-    let (mut tx, actor) = app.writer(&auth, org).await?;
-    let result = async {
-        let permit = match on_behalf {
-            None => {
-                let me = actor.principal_target();
-                authorize::permit(&Request {
-                    principal: &actor.principal,
-                    action: Action::ExpenseCreate,
-                    resource: ResourceRef::of_member(me.target()),
-                    context: actor.ctx(),
-                })?
-                .0
-            }
-            Some(delegator) => {
-                delegated(&mut tx, &actor, MemberId(delegator), Action::ExpenseCreate, None)
-                    .await?
-                    .0
-            }
-        };
-        let on_behalf_of = permit.on_behalf_of();
-        let id = expenses::create(&mut tx, actor.org, &input, permit).await?;
-        let row = expenses::get(&mut tx, actor.org, actor.id(), id)
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let detail = json!({"expense_id": id, "amount_minor": row.amount_minor, "currency": row.currency,
-                            "on_behalf_of": on_behalf_of.map(|m| m.0)});
-        Ok((out(&actor, row, &[]), detail))
-    }
-    .await;
-    let target = "expenses";
-    let out = app
-        .finish(tx, &actor, "expense.create", target, result)
-        .await?;
-    Ok((StatusCode::CREATED, Json(out)))
-}
-
 /// Loads an expense the actor may see, themself or through an active delegation; anything
 /// else is a 404, whoever's it is.
 async fn visible(conn: &mut Conn, actor: &Actor, id: i64) -> Result<ExpenseRow, WebError> {
@@ -310,29 +220,6 @@ async fn visible(conn: &mut Conn, actor: &Actor, id: i64) -> Result<ExpenseRow, 
         }
     }
     Err(WebError::NotFound)
-}
-
-/// One expense, if the caller may see it.
-#[utoipa::path(get, path = "/api/v1/orgs/{org}/expenses/{id}", tag = "expenses",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
-    responses((status = 200, body = ExpenseOut), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn get(
-    State(app): State<App>,
-    auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
-) -> Result<Json<ExpenseOut>, WebError> {
-    let (actor, mut conn) = app.reading(&auth, org).await?;
-    match visible(&mut conn, &actor, id).await {
-        Ok(row) => {
-            let delegated = delegated_to(&actor);
-            let extra = delegated_actions(&mut conn, &actor, &delegated, id).await?;
-            Ok(Json(out(&actor, row, &extra)))
-        }
-        Err(e) => Err(app
-            .refused(&actor, "expense.view", &format!("expense:{id}"), e)
-            .await),
-    }
 }
 
 /// Decides `action` for the actor acting for `delegator` under an active delegation of
@@ -505,135 +392,11 @@ fn done(e: Option<ExpenseOut>) -> Result<Json<ExpenseOut>, WebError> {
     e.map(Json).ok_or(WebError::NotFound)
 }
 
-/// Edit a draft or rejected expense; fields left out keep their value. Approved expenses
-/// are final (409).
-#[utoipa::path(patch, path = "/api/v1/orgs/{org}/expenses/{id}", tag = "expenses", request_body = ExpenseIn,
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
-    responses((status = 200, body = ExpenseOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn edit(
-    State(app): State<App>,
-    auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
-    Body(req): Body<ExpenseIn>,
-) -> Result<Json<ExpenseOut>, WebError> {
-    done(
-        act(&app, &auth, org, id, ExpenseAction::Edit, async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-            let input = row.input().patched(&req.raw())?;
-            expenses::update(tx, actor.org, row.id, &input, permit).await?;
-            Ok(json!({"before": {"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant},
-                      "after": {"amount_minor": input.money.amount_minor, "currency": input.money.currency, "merchant": input.merchant}}))
-        })
-        .await?,
-    )
-}
-
-/// Delete a draft or rejected expense. Approved expenses are final (409).
-#[utoipa::path(delete, path = "/api/v1/orgs/{org}/expenses/{id}", tag = "expenses",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
-    responses((status = 204, description = "deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn delete(
-    State(app): State<App>,
-    auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
-) -> Result<StatusCode, WebError> {
-    act(&app, &auth, org, id, ExpenseAction::Delete, async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-        expenses::delete(tx, actor.org, row.id, permit).await?;
-        Ok(json!({"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant}))
-    })
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Submit one's own draft or rejected expense for approval.
-#[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses/{id}/submit", tag = "expenses",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
-    responses((status = 200, body = ExpenseOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-
-pub async fn submit(
-    State(app): State<App>,
-    auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
-) -> Result<Json<ExpenseOut>, WebError> {
-    done(
-        act(
-            &app,
-            &auth,
-            org,
-            id,
-            ExpenseAction::Submit,
-            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-                expenses::submit(tx, actor.org, row.id, permit).await?;
-                Ok(json!({}))
-            },
-        )
-        .await?,
-    )
-}
-
-/// Approve a submitted expense. Needs `expense.approve` at the owner's scope; nobody
-/// approves their own (four-eyes).
-#[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses/{id}/approve", tag = "expenses",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
-    responses((status = 200, body = ExpenseOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn approve(
-    State(app): State<App>,
-    auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
-) -> Result<Json<ExpenseOut>, WebError> {
-    done(
-        act(
-            &app,
-            &auth,
-            org,
-            id,
-            ExpenseAction::Approve,
-            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-                expenses::decide(tx, actor.org, row.id, None, permit).await?;
-                Ok(json!({}))
-            },
-        )
-        .await?,
-    )
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct RejectRequest {
     /// Why, for the owner: required.
     #[schema(schema_with = crate::http::schema::text_1000, required = true)]
     pub reason: Option<String>,
-}
-
-/// Reject a submitted expense with a reason. Same rights as approving.
-#[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses/{id}/reject", tag = "expenses", request_body = RejectRequest,
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
-    responses((status = 200, body = ExpenseOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn reject(
-    State(app): State<App>,
-    auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
-    Body(req): Body<RejectRequest>,
-) -> Result<Json<ExpenseOut>, WebError> {
-    let reason = outlay_core::validate::text("reason", req.reason.as_deref().unwrap_or(""), 1000)?;
-    done(
-        act(
-            &app,
-            &auth,
-            org,
-            id,
-            ExpenseAction::Reject,
-            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-                expenses::decide(tx, actor.org, row.id, Some(&reason), permit).await?;
-                Ok(json!({"reject_reason": reason}))
-            },
-        )
-        .await?,
-    )
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -647,45 +410,13 @@ pub struct OverrideRequest {
     pub reason: Option<String>,
 }
 
-/// Override an earlier decision: approve a rejected expense or reject an approved one, with
-/// a mandatory reason. Needs `expense.override`; never one's own expense.
-#[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses/{id}/override", tag = "expenses", request_body = OverrideRequest,
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
-    responses((status = 200, body = ExpenseOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn override_decision(
-    State(app): State<App>,
-    auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
-    Body(req): Body<OverrideRequest>,
-) -> Result<Json<ExpenseOut>, WebError> {
-    let approve = match req.decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        other => {
-            return Err(WebError::invalid(
-                "decision",
-                format!("`{other}` is not one of `approve`, `reject`"),
-            ))
-        }
-    };
-    let reason = outlay_core::validate::text("reason", req.reason.as_deref().unwrap_or(""), 1000)?;
-    done(
-        act(
-            &app,
-            &auth,
-            org,
-            id,
-            ExpenseAction::Override,
-            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-                if let Some(r) = authorize::override_status(approve, row.status()) {
-                    return Err(r.into());
-                }
-                expenses::override_decision(tx, actor.org, row.id, approve, &reason, permit)
-                    .await?;
-                Ok(json!({"override": req.decision, "override_reason": reason, "before": row.status}))
-            },
-        )
-        .await?,
-    )
+/// This resource's routes, each registered once: with axum and in the OpenAPI document.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(list::list, create::create))
+        .routes(utoipa_axum::routes!(get::get, edit::edit, delete::delete))
+        .routes(utoipa_axum::routes!(submit::submit))
+        .routes(utoipa_axum::routes!(approve::approve))
+        .routes(utoipa_axum::routes!(reject::reject))
+        .routes(utoipa_axum::routes!(override_decision::override_decision))
 }

@@ -1,5 +1,7 @@
 //! The permission catalog, as the core lists it.
 
+mod permissions;
+
 use crate::http::error::{ErrorBody, WebError};
 use crate::http::extract::{Auth, Path};
 use crate::http::App;
@@ -42,23 +44,7 @@ pub fn permission_out(p: outlay_core::catalog::PermissionInfo) -> PermissionOut 
     }
 }
 
-/// Every permission Outlay knows, each with a one-line description.
-#[utoipa::path(get, path = "/api/v1/orgs/{org}/permissions", tag = "roles",
-    params(("org" = i64, Path, description = "company id")),
-    responses((status = 200, body = PermissionList), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn permissions(
-    State(app): State<App>,
-    auth: Auth,
-    Path(org): Path<i64>,
-) -> Result<Json<PermissionList>, WebError> {
-    app.reader(&auth, org).await?;
-    let items = outlay_core::catalog::catalog()
-        .into_iter()
-        .map(permission_out)
-        .collect();
-    Ok(Json(PermissionList {
-        items,
-        next_cursor: None,
-    }))
+/// This resource's routes, each registered once: with axum and in the OpenAPI document.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
+    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(permissions::permissions))
 }

@@ -1,0 +1,38 @@
+//! `GET /api/v1/orgs/{org}/audit`: every change and refused attempt, newest first: who, what, target, when, outcome.
+
+use super::*;
+
+/// Every change and refused attempt, newest first: who, what, target, when, outcome.
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/audit", tag = "audit",
+    params(("org" = i64, Path, description = "company id"), AuditQuery),
+    responses((status = 200, body = AuditPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(app): State<App>,
+    auth: Auth,
+    Path(org): Path<i64>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<AuditPage>, WebError> {
+    let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
+    let actor = check(&app, &auth, org).await?;
+    let mut conn = app.store.read().await?;
+    let mut rows =
+        outlay_store::audit::list(&mut conn, actor.org, paging.cursor, paging.fetch()).await?;
+    let next_cursor = paging.finish(&mut rows, |r| r.id);
+    let items = rows
+        .into_iter()
+        .map(|r| AuditEventOut {
+            id: r.id,
+            at: rfc3339(Timestamp(r.at)),
+            actor_member_id: r.actor_member_id,
+            action: r.action,
+            target: r.target,
+            outcome: r.outcome,
+            reason: r.reason,
+            detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
+            hash: r.hash,
+            prev_hash: r.prev_hash,
+        })
+        .collect();
+    Ok(Json(AuditPage { items, next_cursor }))
+}

@@ -1,0 +1,80 @@
+//! Reading the audit log and checking its hash chain. Needs `audit.view`.
+
+mod list;
+mod verify;
+
+use crate::clock::rfc3339;
+use crate::http::error::{ErrorBody, WebError};
+use crate::http::extract::{Auth, Path, Query};
+use crate::http::page::Paging;
+use crate::http::App;
+use axum::extract::State;
+use axum::Json;
+use outlay_core::{authorize, Action, Timestamp};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEventOut {
+    pub id: i64,
+    pub at: String,
+    pub actor_member_id: Option<i64>,
+    /// E.g. `expense.approve`, `role.assign`.
+    pub action: String,
+    /// E.g. `expense:12`, `member:4`.
+    pub target: String,
+    /// `allowed` or `denied`.
+    pub outcome: String,
+    pub reason: String,
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    pub hash: String,
+    pub prev_hash: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEventOut>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
+    pub cursor: Option<String>,
+}
+
+async fn check(app: &App, auth: &Auth, org: i64) -> Result<crate::http::actor::Actor, WebError> {
+    let actor = app.reader(auth, org).await?;
+    if let Err(r) =
+        authorize::company(&actor.principal, actor.ctx(), Action::AuditView).into_result()
+    {
+        return Err(app.refused(&actor, "audit.view", "audit", r.into()).await);
+    }
+    // Refusals reach the log through the audit writer's queue: write what is queued first, so
+    // the reader sees every refusal made before the read. No connection is held while waiting.
+    if !app.audit.flush().await {
+        tracing::warn!("the audit queue was not written in time; the log may lag");
+    }
+    Ok(actor)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditVerification {
+    /// Whether every event's hash and link to its predecessor hold.
+    pub intact: bool,
+    pub events: usize,
+    /// The first event that does not match, when broken.
+    pub first_broken_id: Option<i64>,
+}
+
+/// This resource's routes, each registered once: with axum and in the OpenAPI document.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(list::list))
+        .routes(utoipa_axum::routes!(verify::verify))
+}

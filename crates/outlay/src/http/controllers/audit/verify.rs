@@ -1,0 +1,31 @@
+//! `GET /api/v1/orgs/{org}/audit/verify`: recomputes the company's audit hash chain: any edited or removed past event shows.
+
+use super::*;
+
+/// Recomputes the company's audit hash chain: any edited or removed past event shows.
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/audit/verify", tag = "audit",
+    params(("org" = i64, Path, description = "company id")),
+    responses((status = 200, body = AuditVerification), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn verify(
+    State(app): State<App>,
+    auth: Auth,
+    Path(org): Path<i64>,
+) -> Result<Json<AuditVerification>, WebError> {
+    let actor = check(&app, &auth, org).await?;
+    let mut conn = app.store.read().await?;
+    Ok(Json(
+        match outlay_store::audit::verify(&mut conn, actor.org).await? {
+            Ok(n) => AuditVerification {
+                intact: true,
+                events: n,
+                first_broken_id: None,
+            },
+            Err(id) => AuditVerification {
+                intact: false,
+                events: 0,
+                first_broken_id: Some(id),
+            },
+        },
+    ))
+}

@@ -1,0 +1,27 @@
+//! `PATCH /api/v1/orgs/{org}/expenses/{id}`: edit a draft or rejected expense; fields left out keep their value. Approved expenses.
+
+use super::*;
+
+/// Edit a draft or rejected expense; fields left out keep their value. Approved expenses
+/// are final (409).
+#[utoipa::path(patch, path = "/api/v1/orgs/{org}/expenses/{id}", tag = "expenses", request_body = ExpenseIn,
+    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
+    responses((status = 200, body = ExpenseOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn edit(
+    State(app): State<App>,
+    auth: Auth,
+    Path((org, id)): Path<(i64, i64)>,
+    Body(req): Body<ExpenseIn>,
+) -> Result<Json<ExpenseOut>, WebError> {
+    done(
+        act(&app, &auth, org, id, ExpenseAction::Edit, async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
+            let input = row.input().patched(&req.raw())?;
+            expenses::update(tx, actor.org, row.id, &input, permit).await?;
+            Ok(json!({"before": {"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant},
+                      "after": {"amount_minor": input.money.amount_minor, "currency": input.money.currency, "merchant": input.merchant}}))
+        })
+        .await?,
+    )
+}

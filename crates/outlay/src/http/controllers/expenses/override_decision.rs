@@ -1,0 +1,46 @@
+//! `POST /api/v1/orgs/{org}/expenses/{id}/override`: override an earlier decision: approve a rejected expense or reject an approved one, with.
+
+use super::*;
+
+/// Override an earlier decision: approve a rejected expense or reject an approved one, with
+/// a mandatory reason. Needs `expense.override`; never one's own expense.
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses/{id}/override", tag = "expenses", request_body = OverrideRequest,
+    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
+    responses((status = 200, body = ExpenseOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn override_decision(
+    State(app): State<App>,
+    auth: Auth,
+    Path((org, id)): Path<(i64, i64)>,
+    Body(req): Body<OverrideRequest>,
+) -> Result<Json<ExpenseOut>, WebError> {
+    let approve = match req.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        other => {
+            return Err(WebError::invalid(
+                "decision",
+                format!("`{other}` is not one of `approve`, `reject`"),
+            ))
+        }
+    };
+    let reason = outlay_core::validate::text("reason", req.reason.as_deref().unwrap_or(""), 1000)?;
+    done(
+        act(
+            &app,
+            &auth,
+            org,
+            id,
+            ExpenseAction::Override,
+            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
+                if let Some(r) = authorize::override_status(approve, row.status()) {
+                    return Err(r.into());
+                }
+                expenses::override_decision(tx, actor.org, row.id, approve, &reason, permit)
+                    .await?;
+                Ok(json!({"override": req.decision, "override_reason": reason, "before": row.status}))
+            },
+        )
+        .await?,
+    )
+}

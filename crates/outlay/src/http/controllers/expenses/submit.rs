@@ -1,0 +1,29 @@
+//! `POST /api/v1/orgs/{org}/expenses/{id}/submit`: submit one's own draft or rejected expense for approval.
+
+use super::*;
+
+/// Submit one's own draft or rejected expense for approval.
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses/{id}/submit", tag = "expenses",
+    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
+    responses((status = 200, body = ExpenseOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn submit(
+    State(app): State<App>,
+    auth: Auth,
+    Path((org, id)): Path<(i64, i64)>,
+) -> Result<Json<ExpenseOut>, WebError> {
+    done(
+        act(
+            &app,
+            &auth,
+            org,
+            id,
+            ExpenseAction::Submit,
+            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
+                expenses::submit(tx, actor.org, row.id, permit).await?;
+                Ok(json!({}))
+            },
+        )
+        .await?,
+    )
+}

@@ -1,0 +1,472 @@
+//! Members: listing (scoped), inviting, grants, reporting lines, archiving, effective
+//! permissions, and accepting an invitation.
+
+mod accept_invitation;
+mod archive;
+mod get;
+mod invite;
+mod list;
+mod permissions;
+mod preview_grants;
+mod replace_grants;
+mod set_manager;
+mod update_profile;
+
+use crate::clock::{parse_rfc3339, rfc3339};
+use crate::http::actor::Actor;
+use crate::http::error::{ErrorBody, WebError};
+use crate::http::extract::{Auth, Body, Path, Query};
+use crate::http::page::Paging;
+use crate::http::App;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use outlay_core::authorize;
+use outlay_core::invariants::{self, GrantChange, GrantVia};
+use outlay_core::role::Role;
+use outlay_core::{
+    Action, GrantOptions, GrantSpec, Line, MemberId, MemberKind, OrgId, PermGroup, Principal,
+    Reason, TeamId, Timestamp,
+};
+use outlay_store::members::{self, MemberRow, MemberStatus};
+use outlay_store::scope::{self, TargetFacts};
+use outlay_store::Conn;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+
+/// How long an invitation stays usable.
+const INVITATION_SECONDS: i64 = 14 * 24 * 3600;
+
+#[derive(Serialize, ToSchema)]
+pub struct GrantOut {
+    pub id: i64,
+    pub role: String,
+    pub team_id: Option<i64>,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    /// The highest card limit or approval amount (minor units of the company currency).
+    pub max_amount_minor: Option<i64>,
+    /// `false`: may not act on the holder's own cards.
+    pub self_issue: Option<bool>,
+    /// Permission groups switched off on this grant.
+    pub disabled_groups: Vec<String>,
+    /// Whether the grant gives anything now.
+    pub active: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberOut {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    /// `invited`, `active` or `archived`.
+    pub status: String,
+    /// `internal`, or `external` (from outside the company; never holds cards).
+    pub kind: String,
+    /// An identifier from an HR system, unique in the company.
+    pub external_id: Option<String>,
+    pub manager_id: Option<i64>,
+    pub teams: Vec<i64>,
+    pub grants: Vec<GrantOut>,
+    /// What the caller may do with this member now.
+    pub allowed_actions: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberPage {
+    pub items: Vec<MemberOut>,
+    pub next_cursor: Option<String>,
+}
+
+/// A grant as shown; an archived member's grants give nothing, so none is active.
+fn grant_out(g: &outlay_core::Grant, now: Timestamp, archived: bool) -> GrantOut {
+    GrantOut {
+        id: g.id.0,
+        role: g.spec.role.clone(),
+        team_id: g.spec.team.map(|t| t.0),
+        valid_from: g.spec.valid_from.map(rfc3339),
+        valid_until: g.spec.valid_until.map(rfc3339),
+        max_amount_minor: g.spec.options.max_amount_minor,
+        self_issue: g.spec.options.self_issue,
+        disabled_groups: g.spec.options.off().map(|g| g.key().to_string()).collect(),
+        active: !archived && g.spec.active_at(now),
+    }
+}
+
+fn member_out(
+    actor: &Actor,
+    row: &MemberRow,
+    target: &Principal,
+    teams: Vec<i64>,
+    facts: &TargetFacts,
+) -> MemberOut {
+    let mut grants: Vec<GrantOut> = target
+        .stored_grants()
+        .map(|g| grant_out(&g.grant, actor.now, target.archived()))
+        .collect();
+    grants.sort_by_key(|g| g.id);
+    MemberOut {
+        id: row.id,
+        name: row.name.clone(),
+        email: row.email.clone(),
+        status: row.status.clone(),
+        kind: row.kind.clone(),
+        external_id: row.external_id.clone(),
+        manager_id: row.manager_id,
+        teams,
+        grants,
+        allowed_actions: authorize::member_actions(
+            &actor.principal,
+            actor.ctx(),
+            facts.target(),
+            target,
+        )
+        .into_iter()
+        .map(str::to_string)
+        .collect(),
+    }
+}
+
+/// A member of the company, its principal, and whether the actor may see it.
+async fn visible_member(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<(MemberRow, Principal, TargetFacts)>, WebError> {
+    let Some(row) = members::get(conn, actor.org, MemberId(id)).await? else {
+        return Ok(None);
+    };
+    let Some(facts) = seen_as(conn, actor, &row).await? else {
+        return Ok(None);
+    };
+    let grants = members::grants(conn, actor.org, row.member_id()).await?;
+    let principal = members::resolve(&row, grants, &actor.book);
+    Ok(Some((row, principal, facts)))
+}
+
+/// The member as the actor sees them, if the actor may see them (`member.view` reaching them).
+pub(crate) async fn seen_as(
+    conn: &mut Conn,
+    actor: &Actor,
+    row: &MemberRow,
+) -> Result<Option<TargetFacts>, WebError> {
+    let facts = scope::target(conn, actor.org, actor.id(), row.member_id()).await?;
+    let view = authorize::on_member(
+        &actor.principal,
+        actor.ctx(),
+        Action::MemberView,
+        facts.target(),
+    );
+    Ok(view.is_allowed().then_some(facts))
+}
+
+async fn full_member(
+    conn: &mut Conn,
+    actor: &Actor,
+    row: &MemberRow,
+    target: &Principal,
+    facts: &TargetFacts,
+) -> Result<MemberOut, WebError> {
+    let teams = outlay_store::teams::teams_of(conn, actor.org, row.member_id()).await?;
+    Ok(member_out(actor, row, target, teams, facts))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GrantSource {
+    /// 0 for the base role, which every member holds without a grant.
+    pub grant_id: i64,
+    /// The company's base role: held implicitly, never revoked.
+    pub base: bool,
+    pub role: String,
+    pub team_id: Option<i64>,
+    pub valid_until: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EffectivePermissionOut {
+    pub permission: String,
+    pub description: String,
+    /// The active grants that give this permission.
+    pub sources: Vec<GrantSource>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EffectivePermissions {
+    pub member_id: i64,
+    pub items: Vec<EffectivePermissionOut>,
+}
+
+#[derive(Deserialize, ToSchema, Clone)]
+pub struct GrantIn {
+    /// A role key (or alias such as `cardholder`).
+    pub role: String,
+    pub team_id: Option<i64>,
+    /// RFC 3339; the grant gives nothing before it.
+    #[schema(schema_with = crate::http::schema::date_time_or_null)]
+    pub valid_from: Option<String>,
+    /// RFC 3339; the grant gives nothing from this moment on.
+    #[schema(schema_with = crate::http::schema::date_time_or_null)]
+    pub valid_until: Option<String>,
+    /// The highest card limit its holder may set, or amount they may approve, in minor
+    /// units of the company currency.
+    pub max_amount_minor: Option<i64>,
+    /// `false`: may not issue cards or change limits for themself.
+    pub self_issue: Option<bool>,
+    /// Permission groups to switch off: `organization_settings`, `accounting_settings`,
+    /// `modules`, `integrations`, `card_issuance`, `export`.
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schema::perm_groups)]
+    pub disabled_groups: Vec<String>,
+}
+
+fn grant_specs(grants: &[GrantIn]) -> Result<Vec<GrantSpec>, WebError> {
+    let time = |i: usize, field: &str, v: &Option<String>| -> Result<Option<Timestamp>, WebError> {
+        match v {
+            None => Ok(None),
+            Some(s) => parse_rfc3339(s).map(Some).ok_or_else(|| {
+                WebError::invalid(
+                    &format!("grants[{i}].{field}"),
+                    "must be an RFC 3339 time like `2026-12-31T23:59:59Z`",
+                )
+            }),
+        }
+    };
+    grants
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let mut groups = Vec::with_capacity(g.disabled_groups.len());
+            for (j, key) in g.disabled_groups.iter().enumerate() {
+                groups.push(PermGroup::parse(key).ok_or_else(|| {
+                    WebError::invalid(
+                        &format!("grants[{i}].disabled_groups[{j}]"),
+                        format!("`{key}` is not a permission group"),
+                    )
+                })?);
+            }
+            let mut options = GrantOptions::default().with_off(groups);
+            options.max_amount_minor = g.max_amount_minor;
+            options.self_issue = g.self_issue;
+            Ok(GrantSpec {
+                role: g.role.trim().to_string(),
+                team: g.team_id.map(TeamId),
+                valid_from: time(i, "valid_from", &g.valid_from)?,
+                valid_until: time(i, "valid_until", &g.valid_until)?,
+                options,
+            })
+        })
+        .collect()
+}
+
+/// Resolves requested grants against the company's roles and teams.
+async fn resolve_grants(
+    conn: &mut Conn,
+    org: OrgId,
+    book: &outlay_core::RoleBook,
+    grants: &[GrantIn],
+) -> Result<Vec<(GrantSpec, Role)>, WebError> {
+    let specs = grant_specs(grants)?;
+    let resolved = invariants::resolve_grants(book, &specs)?;
+    for (i, (spec, _)) in resolved.iter().enumerate() {
+        if let Some(team) = spec.team {
+            if outlay_store::teams::get(conn, org, team).await?.is_none() {
+                return Err(WebError::invalid(
+                    &format!("grants[{i}].team_id"),
+                    format!("team {team} does not exist in this company"),
+                ));
+            }
+        }
+    }
+    Ok(resolved)
+}
+
+/// Checks a would-be manager: a member of this company who is not archived.
+async fn check_manager(
+    conn: &mut Conn,
+    org: OrgId,
+    manager: Option<i64>,
+) -> Result<Option<MemberId>, WebError> {
+    let Some(id) = manager else { return Ok(None) };
+    match members::get(conn, org, MemberId(id)).await? {
+        Some(m) if m.status == "active" => Ok(Some(m.member_id())),
+        Some(_) => Err(WebError::invalid(
+            "manager_id",
+            format!("member {id} is not active"),
+        )),
+        None => Err(WebError::invalid(
+            "manager_id",
+            format!("member {id} does not exist in this company"),
+        )),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct InviteRequest {
+    #[schema(schema_with = crate::http::schema::email)]
+    pub email: String,
+    #[schema(schema_with = crate::http::schema::text_120)]
+    pub name: String,
+    #[serde(default)]
+    pub grants: Vec<GrantIn>,
+    pub manager_id: Option<i64>,
+    /// `internal` (default) or `external`: an external member never holds cards.
+    #[schema(schema_with = crate::http::schema::member_kind_or_null)]
+    pub kind: Option<String>,
+    /// Put the new member in this team (a team-bound inviter invites into its team only).
+    pub team_id: Option<i64>,
+    /// An identifier from an HR system, unique in the company.
+    #[schema(schema_with = crate::http::schema::text_120_or_null)]
+    pub external_id: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InviteResponse {
+    pub id: i64,
+    /// Shown once: the invitee accepts with it at `/api/v1/invitations/{token}/accept`.
+    pub invitation_token: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AcceptRequest {
+    /// Sets the password of a new person; a person who already has one confirms it.
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AcceptResponse {
+    pub org_id: i64,
+    pub member_id: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct GrantsRequest {
+    pub grants: Vec<GrantIn>,
+}
+
+/// A uniqueness violation on the external identifier is the caller's 409.
+fn external_id_taken(e: outlay_store::StoreError) -> WebError {
+    if e.is_unique_violation() {
+        WebError::Conflict {
+            code: "external_id_taken",
+            message: "another member of this company has that external identifier".into(),
+        }
+    } else {
+        e.into()
+    }
+}
+
+/// The checked change of a member's grants to `proposed`, as the actor would make it.
+async fn grant_change(
+    conn: &mut Conn,
+    actor: &Actor,
+    row: &MemberRow,
+    target: &Principal,
+    facts: &TargetFacts,
+    proposed: &[(GrantSpec, Role)],
+) -> Result<Result<authorize::Permit, Reason>, WebError> {
+    let preset = actor.book.preset();
+    let others =
+        members::other_permanent_tops(conn, actor.org, row.member_id(), preset.top, actor.now)
+            .await?;
+    let other_tops = members::other_tops(conn, actor.org, row.member_id(), preset.top).await?;
+    let current: Vec<outlay_core::ResolvedGrant> = target.stored_grants().cloned().collect();
+    let change = GrantChange {
+        target: facts.target(),
+        target_archived: row.is_archived(),
+        target_kind: row.kind(),
+        current: &current,
+        proposed,
+        other_permanent_tops: others,
+        other_tops,
+        top_role: preset.top,
+        base_role: preset.base,
+    };
+    Ok(invariants::change_grants(
+        &actor.principal,
+        actor.ctx(),
+        GrantVia::Assign,
+        &change,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagerRequest {
+    /// The new manager, or null for none. Required: leaving it out is an error, not a reset.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>, required = true)]
+    pub manager_id: Option<Option<i64>>,
+}
+
+/// A field that must be given, though it may be null: `Some(None)` is an explicit null.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRequest {
+    #[schema(schema_with = crate::http::schema::text_120_or_null)]
+    pub name: Option<String>,
+    /// `internal` or `external`; an external member may hold no card-holding role.
+    #[schema(schema_with = crate::http::schema::member_kind_or_null)]
+    pub kind: Option<String>,
+    /// An identifier from an HR system, unique in the company; null clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::http::schema::text_120_or_null)]
+    pub external_id: Option<Option<String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReachChange {
+    pub member_id: i64,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GrantsPreview {
+    /// Whether the caller may make this change now.
+    pub allowed: bool,
+    /// `granted` or the code of the refusing rule, e.g. `owner_only`, `not_assignable`, `last_owner`.
+    pub code: String,
+    pub reason: String,
+    /// Permissions the member would gain (not covered by what they hold now); those of
+    /// team-bound grants end in `@TEAM_ID`.
+    pub gained: Vec<String>,
+    /// Permissions the member would lose.
+    pub lost: Vec<String>,
+    /// People whose expenses would enter the member's reach (at most 100).
+    pub people_gained: Vec<ReachChange>,
+    /// People whose expenses would leave the member's reach (at most 100).
+    pub people_lost: Vec<ReachChange>,
+}
+
+/// This resource's routes, each registered once: with axum and in the OpenAPI document.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(list::list, invite::invite))
+        .routes(utoipa_axum::routes!(
+            get::get,
+            update_profile::update_profile
+        ))
+        .routes(utoipa_axum::routes!(permissions::permissions))
+        .routes(utoipa_axum::routes!(accept_invitation::accept_invitation))
+        .routes(utoipa_axum::routes!(replace_grants::replace_grants))
+        .routes(utoipa_axum::routes!(set_manager::set_manager))
+        .routes(utoipa_axum::routes!(archive::archive))
+        .routes(utoipa_axum::routes!(preview_grants::preview_grants))
+}
