@@ -2,6 +2,8 @@
 //! `next_cursor`; lists are newest first.
 
 use super::error::WebError;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
@@ -46,4 +48,13 @@ impl Paging {
             None
         }
     }
+}
+
+/// One page of a list, newest first: the one shape every list answers with. A list that is
+/// always complete (presets, roles, the catalog) is one page with no `next_cursor`.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The `cursor` of the next page; null on the last one.
+    pub next_cursor: Option<String>,
 }

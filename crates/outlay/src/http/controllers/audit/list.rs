@@ -5,7 +5,7 @@ use super::*;
 /// Every change and refused attempt, newest first: who, what, target, when, outcome.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/audit", tag = "audit",
     params(("org" = i64, Path, description = "company id"), AuditQuery),
-    responses((status = 200, body = AuditPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<AuditEventOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,

@@ -32,11 +32,7 @@ pub struct AuditEventOut {
     pub prev_hash: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct AuditPage {
-    pub items: Vec<AuditEventOut>,
-    pub next_cursor: Option<String>,
-}
+pub type AuditPage = crate::http::page::Page<AuditEventOut>;
 
 #[derive(Deserialize, IntoParams)]
 pub struct AuditQuery {

@@ -24,11 +24,7 @@ pub struct PermissionOut {
 }
 
 /// The whole catalog: the list is complete, so `next_cursor` is always null.
-#[derive(Serialize, ToSchema)]
-pub struct PermissionList {
-    pub items: Vec<PermissionOut>,
-    pub next_cursor: Option<String>,
-}
+pub type PermissionList = crate::http::page::Page<PermissionOut>;
 
 pub fn permission_out(p: outlay_core::catalog::PermissionInfo) -> PermissionOut {
     PermissionOut {

@@ -5,7 +5,7 @@ use super::*;
 /// Every permission Outlay knows, each with a one-line description.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/permissions", tag = "roles",
     params(("org" = i64, Path, description = "company id")),
-    responses((status = 200, body = PermissionList), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<PermissionOut>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn permissions(
     State(app): State<App>,

@@ -6,7 +6,7 @@ use super::*;
 /// see the company's.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/delegations", tag = "delegations",
     params(("org" = i64, Path, description = "company id"), ListQuery),
-    responses((status = 200, body = DelegationPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<DelegationOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,

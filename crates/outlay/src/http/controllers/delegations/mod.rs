@@ -55,11 +55,7 @@ fn out(d: &DelegationRow, now: Timestamp) -> DelegationOut {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct DelegationPage {
-    pub items: Vec<DelegationOut>,
-    pub next_cursor: Option<String>,
-}
+pub type DelegationPage = crate::http::page::Page<DelegationOut>;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -6,7 +6,7 @@ use super::*;
 /// scope of their `expense.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/expenses", tag = "expenses",
     params(("org" = i64, Path, description = "company id"), ListQuery),
-    responses((status = 200, body = ExpensePage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<ExpenseOut>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,

@@ -61,11 +61,7 @@ pub struct ExpenseOut {
     pub allowed_actions: Vec<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ExpensePage {
-    pub items: Vec<ExpenseOut>,
-    pub next_cursor: Option<String>,
-}
+pub type ExpensePage = crate::http::page::Page<ExpenseOut>;
 
 /// A delegation to the actor active now, with the delegator as the rules see them.
 struct Delegated {

@@ -5,7 +5,7 @@ use super::*;
 /// Members the caller may see (`member.view` at own, team or all scope), newest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/members", tag = "members",
     params(("org" = i64, Path, description = "company id"), ListQuery),
-    responses((status = 200, body = MemberPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<MemberOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,

@@ -74,11 +74,7 @@ pub struct MemberOut {
     pub allowed_actions: Vec<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct MemberPage {
-    pub items: Vec<MemberOut>,
-    pub next_cursor: Option<String>,
-}
+pub type MemberPage = crate::http::page::Page<MemberOut>;
 
 /// A grant as shown; an archived member's grants give nothing, so none is active.
 fn grant_out(g: &outlay_core::Grant, now: Timestamp, archived: bool) -> GrantOut {

@@ -54,11 +54,7 @@ pub struct PresetOut {
 }
 
 /// Every preset, whole: the list is complete, so `next_cursor` is always null.
-#[derive(Serialize, ToSchema)]
-pub struct PresetList {
-    pub items: Vec<PresetOut>,
-    pub next_cursor: Option<String>,
-}
+pub type PresetList = crate::http::page::Page<PresetOut>;
 
 #[derive(Serialize, ToSchema)]
 pub struct OrgOut {

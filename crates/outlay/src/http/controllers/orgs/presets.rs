@@ -5,7 +5,7 @@ use super::*;
 /// The role-model presets a company can be created with, each with its roles, their
 /// permissions and who may assign whom, so a person choosing can compare.
 #[utoipa::path(get, path = "/api/v1/presets", tag = "orgs",
-    responses((status = 200, body = PresetList)))]
+    responses((status = 200, body = crate::http::page::Page<PresetOut>)))]
 pub async fn presets() -> Json<PresetList> {
     let items = preset::all()
         .iter()

@@ -5,7 +5,7 @@ use super::*;
 /// The caller's own requests and those they may decide, newest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/role-requests", tag = "role requests",
     params(("org" = i64, Path, description = "company id"), ListQuery),
-    responses((status = 200, body = RoleRequestPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<RoleRequestOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,

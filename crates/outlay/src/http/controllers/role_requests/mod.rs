@@ -43,11 +43,7 @@ pub struct RoleRequestOut {
     pub allowed_actions: Vec<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct RoleRequestPage {
-    pub items: Vec<RoleRequestOut>,
-    pub next_cursor: Option<String>,
-}
+pub type RoleRequestPage = crate::http::page::Page<RoleRequestOut>;
 
 fn out(r: &RoleRequestRow, may_decide: bool) -> RoleRequestOut {
     let t = |s: i64| rfc3339(Timestamp(s));

@@ -5,7 +5,7 @@ use super::*;
 /// Built-in and custom roles with their permissions. Needs `role.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/roles", tag = "roles",
     params(("org" = i64, Path, description = "company id")),
-    responses((status = 200, body = RoleList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<RoleOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,

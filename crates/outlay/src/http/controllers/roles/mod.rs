@@ -40,11 +40,7 @@ pub struct RoleOut {
 }
 
 /// Every role of the company: the list is complete, so `next_cursor` is always null.
-#[derive(Serialize, ToSchema)]
-pub struct RoleList {
-    pub items: Vec<RoleOut>,
-    pub next_cursor: Option<String>,
-}
+pub type RoleList = crate::http::page::Page<RoleOut>;
 
 pub fn role_out(actor: &Actor, r: &Role) -> RoleOut {
     RoleOut {

@@ -5,7 +5,7 @@ use super::*;
 /// Teams of the company with their members. Needs `team.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/teams", tag = "teams",
     params(("org" = i64, Path, description = "company id"), ListQuery),
-    responses((status = 200, body = TeamList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<TeamOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,

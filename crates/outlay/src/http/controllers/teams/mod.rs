@@ -27,11 +27,7 @@ pub struct TeamOut {
     pub allowed_actions: Vec<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct TeamList {
-    pub items: Vec<TeamOut>,
-    pub next_cursor: Option<String>,
-}
+pub type TeamList = crate::http::page::Page<TeamOut>;
 
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
