@@ -204,17 +204,23 @@ fn serde_urlencoded_de<T: DeserializeOwned>(q: &str) -> Result<T, WebError> {
     })
 }
 
-/// Path parameters; ids that are not numbers are simply not found.
+/// Typed path parameters (`paths.rs`); ids that are not positive numbers are simply not
+/// found.
 pub struct Path<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+impl<S: Send + Sync, T: DeserializeOwned + Send + super::paths::Checked> FromRequestParts<S>
+    for Path<T>
+{
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
-            .map(|axum::extract::Path(v)| Path(v))
-            .map_err(|_| WebError::NotFound)
+            .ok()
+            .map(|axum::extract::Path(v)| v)
+            .filter(super::paths::Checked::valid)
+            .map(Path)
+            .ok_or(WebError::NotFound)
     }
 }
 

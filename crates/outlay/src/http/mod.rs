@@ -13,6 +13,7 @@ pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod page;
+pub mod paths;
 pub mod schema;
 pub mod throttle;
 

@@ -91,3 +91,23 @@ async fn a_body_that_is_not_an_object_is_refused() {
         assert_eq!(refused["error"]["field"], "body");
     }
 }
+
+#[tokio::test]
+async fn a_path_id_that_is_not_a_positive_number_names_nothing() {
+    let server = TestServer::start().await;
+    let olivia = server.login("olivia").await;
+    let acme = server.acme();
+    for path in [
+        "/api/v1/orgs/0/expenses".to_string(),
+        "/api/v1/orgs/-1/members".to_string(),
+        "/api/v1/orgs/abc/members".to_string(),
+        format!("/api/v1/orgs/{acme}/expenses/0"),
+        format!("/api/v1/orgs/{acme}/members/-7"),
+        format!("/api/v1/orgs/{acme}/members/99999999999999999999"),
+    ] {
+        let (status, body) = olivia.get(&path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    let (status, _) = olivia.get(&format!("/api/v1/orgs/{acme}/expenses")).await;
+    assert_eq!(status, StatusCode::OK);
+}

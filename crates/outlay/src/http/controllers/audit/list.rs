@@ -1,16 +1,17 @@
 //! `GET /api/v1/orgs/{org}/audit`: every change and refused attempt, newest first: who, what, target, when, outcome.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// Every change and refused attempt, newest first: who, what, target, when, outcome.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/audit", tag = "audit",
-    params(("org" = i64, Path, description = "company id"), AuditQuery),
+    params(InOrg, AuditQuery),
     responses((status = 200, body = crate::http::page::Page<AuditEventOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;

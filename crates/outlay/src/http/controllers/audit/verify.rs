@@ -1,16 +1,17 @@
 //! `GET /api/v1/orgs/{org}/audit/verify`: recomputes the company's audit hash chain: any edited or removed past event shows.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// Recomputes the company's audit hash chain: any edited or removed past event shows.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/audit/verify", tag = "audit",
-    params(("org" = i64, Path, description = "company id")),
+    params(InOrg),
     responses((status = 200, body = AuditVerification), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn verify(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
 ) -> Result<Json<AuditVerification>, WebError> {
     let actor = check(&app, &auth, org).await?;
     let mut conn = app.store.read().await?;

@@ -1,17 +1,18 @@
 //! `GET /api/v1/orgs/{org}/authz/explain`: explain a decision without taking the action. Anyone may explain their own rights;.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// Explain a decision without taking the action. Anyone may explain their own rights;
 /// explaining another member's needs `role.view`. The resource must be visible to the caller.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/authz/explain", tag = "authz",
-    params(("org" = i64, Path, description = "company id"), ExplainQuery),
+    params(InOrg, ExplainQuery),
     responses((status = 200, body = ExplainResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn explain(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Query(q): Query<ExplainQuery>,
 ) -> Result<Json<ExplainResponse>, WebError> {
     let (actor, mut conn) = app.reading(&auth, org).await?;

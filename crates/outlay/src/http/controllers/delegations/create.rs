@@ -1,17 +1,18 @@
 //! `POST /api/v1/orgs/{org}/delegations`: delegate one's approvals (or expense submissions) to another member for a while.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// Delegate one's approvals (or expense submissions) to another member for a while.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/delegations", tag = "delegations", request_body = NewDelegationIn,
-    params(("org" = i64, Path, description = "company id")),
+    params(InOrg),
     responses((status = 201, body = DelegationOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Body(req): Body<NewDelegationIn>,
 ) -> Result<(StatusCode, Json<DelegationOut>), WebError> {
     let kind = DelegationKind::parse(&req.kind).ok_or_else(|| {

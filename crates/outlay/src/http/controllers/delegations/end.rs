@@ -1,18 +1,19 @@
 //! `DELETE /api/v1/orgs/{org}/delegations/{id}`: end a delegation early. Only the delegator, or whoever holds `delegation.manage` reaching.
 
 use super::*;
+use crate::http::paths::DelegationPath;
 
 /// End a delegation early. Only the delegator, or whoever holds `delegation.manage` reaching
 /// the delegator.
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/delegations/{id}", tag = "delegations",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "delegation id")),
+    params(DelegationPath),
     responses((status = 204, description = "ended"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "already ended", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn end(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(DelegationPath { org, id }): Path<DelegationPath>,
 ) -> Result<StatusCode, WebError> {
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target = format!("delegation:{id}");

@@ -1,17 +1,18 @@
 //! `POST /api/v1/orgs/{org}/expenses/{id}/approve`: approve a submitted expense. Needs `expense.approve` at the owner's scope; nobody.
 
 use super::*;
+use crate::http::paths::ExpensePath;
 
 /// Approve a submitted expense. Needs `expense.approve` at the owner's scope; nobody
 /// approves their own (four-eyes).
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses/{id}/approve", tag = "expenses",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
+    params(ExpensePath),
     responses((status = 200, body = ExpenseOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn approve(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(ExpensePath { org, id }): Path<ExpensePath>,
 ) -> Result<Json<ExpenseOut>, WebError> {
     done(
         act(

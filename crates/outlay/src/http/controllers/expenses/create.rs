@@ -1,16 +1,17 @@
 //! `POST /api/v1/orgs/{org}/expenses`: create a draft expense of one's own. Needs `expense.create`.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// Create a draft expense of one's own. Needs `expense.create`.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses", tag = "expenses", request_body = ExpenseIn,
-    params(("org" = i64, Path, description = "company id")),
+    params(InOrg),
     responses((status = 201, body = ExpenseOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Body(req): Body<ExpenseIn>,
 ) -> Result<(StatusCode, Json<ExpenseOut>), WebError> {
     let input = ExpenseInput::parse(&req.raw())?;

@@ -1,16 +1,17 @@
 //! `GET /api/v1/orgs/{org}/expenses/{id}`: one expense, if the caller may see it.
 
 use super::*;
+use crate::http::paths::ExpensePath;
 
 /// One expense, if the caller may see it.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/expenses/{id}", tag = "expenses",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
+    params(ExpensePath),
     responses((status = 200, body = ExpenseOut), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(ExpensePath { org, id }): Path<ExpensePath>,
 ) -> Result<Json<ExpenseOut>, WebError> {
     let (actor, mut conn) = app.reading(&auth, org).await?;
     match visible(&mut conn, &actor, id).await {

@@ -1,17 +1,18 @@
 //! `GET /api/v1/orgs/{org}/expenses`: the expenses the caller may see, newest first: their own, their team's, or all, by the.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// The expenses the caller may see, newest first: their own, their team's, or all, by the
 /// scope of their `expense.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/expenses", tag = "expenses",
-    params(("org" = i64, Path, description = "company id"), ListQuery),
+    params(InOrg, ListQuery),
     responses((status = 200, body = crate::http::page::Page<ExpenseOut>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<ExpensePage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;

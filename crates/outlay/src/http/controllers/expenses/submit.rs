@@ -1,16 +1,17 @@
 //! `POST /api/v1/orgs/{org}/expenses/{id}/submit`: submit one's own draft or rejected expense for approval.
 
 use super::*;
+use crate::http::paths::ExpensePath;
 
 /// Submit one's own draft or rejected expense for approval.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/expenses/{id}/submit", tag = "expenses",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "expense id")),
+    params(ExpensePath),
     responses((status = 200, body = ExpenseOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn submit(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(ExpensePath { org, id }): Path<ExpensePath>,
 ) -> Result<Json<ExpenseOut>, WebError> {
     done(
         act(

@@ -1,18 +1,19 @@
 //! `POST /api/v1/orgs/{org}/members/{id}/archive`: archive a member: they can no longer log in or act; their data and history stay. Needs.
 
 use super::*;
+use crate::http::paths::MemberPath;
 
 /// Archive a member: they can no longer log in or act; their data and history stay. Needs
 /// `member.archive` reaching the member.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/members/{id}/archive", tag = "members",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
+    params(MemberPath),
     responses((status = 200, body = MemberOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "last owner", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn archive(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(MemberPath { org, id }): Path<MemberPath>,
 ) -> Result<Json<MemberOut>, WebError> {
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target_name = format!("member:{id}");

@@ -1,16 +1,17 @@
 //! `GET /api/v1/orgs/{org}/members/{id}`: one member, if the caller may see them.
 
 use super::*;
+use crate::http::paths::MemberPath;
 
 /// One member, if the caller may see them.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/members/{id}", tag = "members",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
+    params(MemberPath),
     responses((status = 200, body = MemberOut), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(MemberPath { org, id }): Path<MemberPath>,
 ) -> Result<Json<MemberOut>, WebError> {
     let (actor, mut conn) = app.reading(&auth, org).await?;
     match visible_member(&mut conn, &actor, id).await? {

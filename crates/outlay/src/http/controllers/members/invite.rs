@@ -1,18 +1,19 @@
 //! `POST /api/v1/orgs/{org}/members`: invite a member with their grants. Needs `member.invite`; only owners invite owners or.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// Invite a member with their grants. Needs `member.invite`; only owners invite owners or
 /// admins; nobody grants beyond what they hold.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/members", tag = "members", request_body = InviteRequest,
-    params(("org" = i64, Path, description = "company id")),
+    params(InOrg),
     responses((status = 201, body = InviteResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 409, description = "already a member", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn invite(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Body(req): Body<InviteRequest>,
 ) -> Result<(StatusCode, Json<InviteResponse>), WebError> {
     let email = outlay_core::validate::email(&req.email)?;

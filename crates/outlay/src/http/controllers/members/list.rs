@@ -1,16 +1,17 @@
 //! `GET /api/v1/orgs/{org}/members`: members the caller may see (`member.view` at own, team or all scope), newest first.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// Members the caller may see (`member.view` at own, team or all scope), newest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/members", tag = "members",
-    params(("org" = i64, Path, description = "company id"), ListQuery),
+    params(InOrg, ListQuery),
     responses((status = 200, body = crate::http::page::Page<MemberOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<MemberPage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;

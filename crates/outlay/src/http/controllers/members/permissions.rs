@@ -1,17 +1,18 @@
 //! `GET /api/v1/orgs/{org}/members/{id}/permissions`: every effective permission of a member with the grants behind it ("view all.
 
 use super::*;
+use crate::http::paths::MemberPath;
 
 /// Every effective permission of a member with the grants behind it ("view all
 /// permissions"). Members see their own; others need `role.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/members/{id}/permissions", tag = "members",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
+    params(MemberPath),
     responses((status = 200, body = EffectivePermissions), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn permissions(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(MemberPath { org, id }): Path<MemberPath>,
 ) -> Result<Json<EffectivePermissions>, WebError> {
     let actor = app.reader(&auth, org).await?;
     let target_name = format!("member:{id}");

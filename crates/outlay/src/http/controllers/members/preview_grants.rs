@@ -1,18 +1,19 @@
 //! `POST /api/v1/orgs/{org}/members/{id}/grants/preview`: preview replacing a member's grants: what they would gain and lose, whose data would.
 
 use super::*;
+use crate::http::paths::MemberPath;
 
 /// Preview replacing a member's grants: what they would gain and lose, whose data would
 /// enter or leave their reach, and whether the caller may make the change. Nothing is
 /// changed. Needs `role.view`, or a grant that assigns roles.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/members/{id}/grants/preview", tag = "members", request_body = GrantsRequest,
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
+    params(MemberPath),
     responses((status = 200, body = GrantsPreview), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn preview_grants(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(MemberPath { org, id }): Path<MemberPath>,
     Body(req): Body<GrantsRequest>,
 ) -> Result<Json<GrantsPreview>, WebError> {
     let actor = app.reader(&auth, org).await?;

@@ -1,18 +1,19 @@
 //! `PUT /api/v1/orgs/{org}/members/{id}/manager`: set a member's manager. Access follows the reporting line at once; nothing is deleted.
 
 use super::*;
+use crate::http::paths::MemberPath;
 
 /// Set a member's manager. Access follows the reporting line at once; nothing is deleted.
 /// Needs `member.manage` reaching the member.
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/members/{id}/manager", tag = "members", request_body = ManagerRequest,
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
+    params(MemberPath),
     responses((status = 200, body = MemberOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, description = "reporting cycle", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn set_manager(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(MemberPath { org, id }): Path<MemberPath>,
     Body(req): Body<ManagerRequest>,
 ) -> Result<Json<MemberOut>, WebError> {
     let (mut tx, actor) = app.writer(&auth, org).await?;

@@ -1,18 +1,19 @@
 //! `PATCH /api/v1/orgs/{org}/members/{id}`: change a member's profile: name, kind, external identifier. Needs `member.manage`.
 
 use super::*;
+use crate::http::paths::MemberPath;
 
 /// Change a member's profile: name, kind, external identifier. Needs `member.manage`
 /// reaching the member. The login email belongs to the person, not to one company.
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}/members/{id}", tag = "members", request_body = ProfileRequest,
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "member id")),
+    params(MemberPath),
     responses((status = 200, body = MemberOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, description = "external id taken, or external member holding cards", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_profile(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(MemberPath { org, id }): Path<MemberPath>,
     Body(req): Body<ProfileRequest>,
 ) -> Result<Json<MemberOut>, WebError> {
     let name = req

@@ -1,17 +1,18 @@
 //! `POST /api/v1/orgs/{org}/role-requests/{id}/approve`: approve a request: the grant is created (time-bound when dates were given), under every.
 
 use super::*;
+use crate::http::paths::RequestPath;
 
 /// Approve a request: the grant is created (time-bound when dates were given), under every
 /// rule of assigning roles.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/role-requests/{id}/approve", tag = "role requests",
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "request id")),
+    params(RequestPath),
     responses((status = 200, body = RoleRequestOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn approve(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(RequestPath { org, id }): Path<RequestPath>,
 ) -> Result<Json<RoleRequestOut>, WebError> {
     let (mut tx, actor) = app.writer(&auth, org).await?;
     let target = format!("role_request:{id}");

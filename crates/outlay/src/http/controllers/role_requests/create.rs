@@ -1,16 +1,17 @@
 //! `POST /api/v1/orgs/{org}/role-requests`: ask for a role, with a reason and optional dates. Anyone may ask.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// Ask for a role, with a reason and optional dates. Anyone may ask.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/role-requests", tag = "role requests", request_body = NewRoleRequestIn,
-    params(("org" = i64, Path, description = "company id")),
+    params(InOrg),
     responses((status = 201, body = RoleRequestOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Body(req): Body<NewRoleRequestIn>,
 ) -> Result<(StatusCode, Json<RoleRequestOut>), WebError> {
     let reason = outlay_core::validate::text("reason", &req.reason, 1000)?;

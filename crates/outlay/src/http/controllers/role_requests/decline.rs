@@ -1,16 +1,17 @@
 //! `POST /api/v1/orgs/{org}/role-requests/{id}/decline`: decline a request, with a reason for the requester.
 
 use super::*;
+use crate::http::paths::RequestPath;
 
 /// Decline a request, with a reason for the requester.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/role-requests/{id}/decline", tag = "role requests", request_body = DeclineRequest,
-    params(("org" = i64, Path, description = "company id"), ("id" = i64, Path, description = "request id")),
+    params(RequestPath),
     responses((status = 200, body = RoleRequestOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn decline(
     State(app): State<App>,
     auth: Auth,
-    Path((org, id)): Path<(i64, i64)>,
+    Path(RequestPath { org, id }): Path<RequestPath>,
     Body(req): Body<DeclineRequest>,
 ) -> Result<Json<RoleRequestOut>, WebError> {
     let reason = outlay_core::validate::text("reason", req.reason.as_deref().unwrap_or(""), 1000)?;

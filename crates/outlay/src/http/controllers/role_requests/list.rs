@@ -1,16 +1,17 @@
 //! `GET /api/v1/orgs/{org}/role-requests`: the caller's own requests and those they may decide, newest first.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// The caller's own requests and those they may decide, newest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/role-requests", tag = "role requests",
-    params(("org" = i64, Path, description = "company id"), ListQuery),
+    params(InOrg, ListQuery),
     responses((status = 200, body = crate::http::page::Page<RoleRequestOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<RoleRequestPage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;

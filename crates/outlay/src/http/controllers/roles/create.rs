@@ -1,18 +1,19 @@
 //! `POST /api/v1/orgs/{org}/roles`: define a custom role from the catalog. Needs `role.manage`; nobody defines a role with.
 
 use super::*;
+use crate::http::paths::InOrg;
 
 /// Define a custom role from the catalog. Needs `role.manage`; nobody defines a role with
 /// a permission they do not hold themselves.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/roles", tag = "roles", request_body = NewRole,
-    params(("org" = i64, Path, description = "company id")),
+    params(InOrg),
     responses((status = 201, body = RoleOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 409, description = "a role with that key exists", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<App>,
     auth: Auth,
-    Path(org): Path<i64>,
+    Path(InOrg { org }): Path<InOrg>,
     Body(req): Body<NewRole>,
 ) -> Result<(StatusCode, Json<RoleOut>), WebError> {
     let (mut tx, actor) = app.writer(&auth, org).await?;

@@ -1,0 +1,101 @@
+//! Typed path parameters: each route's ids by name, documented once and checked before a
+//! handler runs. An id that is not a positive number names nothing anyone may see, so it is
+//! a 404 like any other id that is not visible (`extract::Path`).
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// What a path's ids must satisfy before a handler sees them.
+pub trait Checked {
+    fn valid(&self) -> bool;
+}
+
+macro_rules! path_params {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Deserialize, IntoParams)]
+        #[into_params(parameter_in = Path)]
+        pub struct $name {
+            $(
+                $(#[$fdoc])*
+                #[param(minimum = 1)]
+                pub $field: i64,
+            )+
+        }
+
+        impl Checked for $name {
+            fn valid(&self) -> bool {
+                $(self.$field > 0)&&+
+            }
+        }
+    };
+}
+
+path_params!(
+    /// `/orgs/{org}`.
+    InOrg {
+        /// company id
+        org,
+    }
+);
+path_params!(
+    /// `/orgs/{org}/members/{id}`.
+    MemberPath {
+        /// company id
+        org,
+        /// member id
+        id,
+    }
+);
+path_params!(
+    /// `/orgs/{org}/expenses/{id}`.
+    ExpensePath {
+        /// company id
+        org,
+        /// expense id
+        id,
+    }
+);
+path_params!(
+    /// `/orgs/{org}/role-requests/{id}`.
+    RequestPath {
+        /// company id
+        org,
+        /// request id
+        id,
+    }
+);
+path_params!(
+    /// `/orgs/{org}/delegations/{id}`.
+    DelegationPath {
+        /// company id
+        org,
+        /// delegation id
+        id,
+    }
+);
+path_params!(
+    /// `/orgs/{org}/teams/{id}/members/{member}`.
+    TeamMemberPath {
+        /// company id
+        org,
+        /// team id
+        id,
+        /// member id
+        member,
+    }
+);
+
+/// `/invitations/{token}`.
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct TokenPath {
+    /// invitation token
+    pub token: String,
+}
+
+impl Checked for TokenPath {
+    fn valid(&self) -> bool {
+        !self.token.is_empty()
+    }
+}
