@@ -91,6 +91,47 @@ pub async fn session_person(
     .await?)
 }
 
+#[derive(FromRow)]
+struct SessionRow {
+    id: i64,
+    email: String,
+    name: String,
+    password_hash: Option<String>,
+    access_version: Option<i64>,
+}
+
+/// [`session_person`], and in the same statement the access version of company `org`
+/// (`None` when there is no such company): one round trip where a request names a company.
+pub async fn session_person_at(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: Timestamp,
+    org: OrgId,
+) -> Result<Option<(PersonRow, Option<i64>)>> {
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT p.id, p.email, p.name, p.password_hash, \
+         (SELECT o.access_version FROM orgs o WHERE o.id = $3) AS access_version \
+         FROM sessions s JOIN persons p ON p.id = s.person_id \
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now.0)
+    .bind(org.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            PersonRow {
+                id: r.id,
+                email: r.email,
+                name: r.name,
+                password_hash: r.password_hash,
+            },
+            r.access_version,
+        )
+    }))
+}
+
 pub async fn revoke_session(w: &mut Write, token_hash: &str, now: Timestamp) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",

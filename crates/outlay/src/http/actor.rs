@@ -180,10 +180,13 @@ impl App {
         org: i64,
     ) -> Result<(Actor, outlay_store::Read), WebError> {
         let mut conn = self.read_conn().await?;
-        // The version first: what is loaded after it is at least as new as it.
-        let version = outlay_store::orgs::access_version(&mut conn, OrgId(org))
-            .await?
-            .ok_or(WebError::NotFound)?;
+        // The version first: what is loaded after it is at least as new as it. The session's
+        // statement read it already when the path names this company.
+        let version = match auth.access {
+            Some((o, version)) if o == org => version,
+            _ => outlay_store::orgs::access_version(&mut conn, OrgId(org)).await?,
+        }
+        .ok_or(WebError::NotFound)?;
         let loaded = match self.actors.get(auth.person.id, org, version, auth.now) {
             Some(loaded) => loaded,
             None => {

@@ -230,6 +230,9 @@ pub struct Auth {
     pub token_hash: String,
     /// The time of this request, read once.
     pub now: Timestamp,
+    /// For a request in a company (`/orgs/{org}/…`): that company and its access version,
+    /// read in the same statement as the session and before anything else of the request.
+    pub access: Option<(i64, Option<i64>)>,
 }
 
 impl FromRequestParts<App> for Auth {
@@ -253,14 +256,42 @@ impl FromRequestParts<App> for Auth {
             ))?;
         let token_hash = crate::tokens::digest(token);
         let now = app.now();
+        // The company the path names, if any: its access version comes with the session.
+        let org = axum::extract::RawPathParams::from_request_parts(parts, app)
+            .await
+            .ok()
+            .and_then(|params| {
+                params
+                    .iter()
+                    .find(|(name, _)| *name == "org")
+                    .and_then(|(_, value)| value.parse::<i64>().ok())
+            });
         let mut conn = app.read_conn().await?;
-        let person = outlay_store::auth::session_person(&mut conn, &token_hash, now)
-            .await?
-            .ok_or(WebError::Unauthorized("invalid, expired or revoked token"))?;
+        let invalid = WebError::Unauthorized("invalid, expired or revoked token");
+        let (person, access) = match org {
+            Some(org) => {
+                let (person, version) = outlay_store::auth::session_person_at(
+                    &mut conn,
+                    &token_hash,
+                    now,
+                    outlay_core::OrgId(org),
+                )
+                .await?
+                .ok_or(invalid)?;
+                (person, Some((org, version)))
+            }
+            None => (
+                outlay_store::auth::session_person(&mut conn, &token_hash, now)
+                    .await?
+                    .ok_or(invalid)?,
+                None,
+            ),
+        };
         Ok(Auth {
             person,
             token_hash,
             now,
+            access,
         })
     }
 }
