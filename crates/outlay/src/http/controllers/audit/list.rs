@@ -1,4 +1,5 @@
-//! `GET /api/v1/orgs/{org}/audit`: every change and refused attempt, newest first: who, what, target, when, outcome.
+//! `GET /api/v1/orgs/{org}/audit`: every change and refused attempt, newest first: who, what,
+//! target, when, outcome.
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -1,4 +1,5 @@
-//! `GET /api/v1/orgs/{org}/audit/verify`: recomputes the company's audit hash chain: any edited or removed past event shows.
+//! `GET /api/v1/orgs/{org}/audit/verify`: recomputes the company's audit hash chain: any edited
+//! or removed past event shows.
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -1,4 +1,6 @@
-//! `GET /api/v1/orgs/{org}/authz/explain`: explain a decision without taking the action. Anyone may explain their own rights;.
+//! `GET /api/v1/orgs/{org}/authz/explain`: explain a decision without taking the action. Anyone
+//! may explain their own rights; explaining another member's needs `role.view`. The resource
+//! must be visible to the caller.
 
 use super::*;
 use crate::http::paths::InOrg;

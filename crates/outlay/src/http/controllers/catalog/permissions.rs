@@ -1,4 +1,5 @@
-//! `GET /api/v1/orgs/{org}/permissions`: every permission Outlay knows, each with a one-line description.
+//! `GET /api/v1/orgs/{org}/permissions`: every permission Outlay knows, each with a one-line
+//! description.
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/delegations`: delegate one's approvals (or expense submissions) to another member for a while.
+//! `POST /api/v1/orgs/{org}/delegations`: delegate one's approvals (or expense submissions) to
+//! another member for a while.
 
 use super::*;
 use crate::http::paths::InOrg;

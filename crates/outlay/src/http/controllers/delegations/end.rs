@@ -1,4 +1,5 @@
-//! `DELETE /api/v1/orgs/{org}/delegations/{id}`: end a delegation early. Only the delegator, or whoever holds `delegation.manage` reaching.
+//! `DELETE /api/v1/orgs/{org}/delegations/{id}`: end a delegation early. Only the delegator, or
+//! whoever holds `delegation.manage` reaching the delegator.
 
 use super::*;
 use crate::http::paths::DelegationPath;

@@ -1,4 +1,5 @@
-//! `GET /api/v1/orgs/{org}/delegations`: delegations given by or to the caller, newest first; holders of `delegation.manage.all`.
+//! `GET /api/v1/orgs/{org}/delegations`: delegations given by or to the caller, newest first;
+//! holders of `delegation.manage.all` see the company's.
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/expenses/{id}/approve`: approve a submitted expense. Needs `expense.approve` at the owner's scope; nobody.
+//! `POST /api/v1/orgs/{org}/expenses/{id}/approve`: approve a submitted expense. Needs
+//! `expense.approve` at the owner's scope; nobody approves their own (four-eyes).
 
 use super::*;
 use crate::http::paths::ExpensePath;

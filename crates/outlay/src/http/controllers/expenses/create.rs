@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/expenses`: create a draft expense of one's own. Needs `expense.create`.
+//! `POST /api/v1/orgs/{org}/expenses`: create a draft expense of one's own. Needs
+//! `expense.create`.
 
 use super::*;
 use crate::http::paths::InOrg;

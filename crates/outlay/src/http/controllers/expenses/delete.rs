@@ -1,4 +1,5 @@
-//! `DELETE /api/v1/orgs/{org}/expenses/{id}`: delete a draft or rejected expense. Approved expenses are final (409).
+//! `DELETE /api/v1/orgs/{org}/expenses/{id}`: delete a draft or rejected expense. Approved
+//! expenses are final (409).
 
 use super::*;
 use crate::http::paths::ExpensePath;

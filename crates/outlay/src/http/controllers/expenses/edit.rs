@@ -1,4 +1,5 @@
-//! `PATCH /api/v1/orgs/{org}/expenses/{id}`: edit a draft or rejected expense; fields left out keep their value. Approved expenses.
+//! `PATCH /api/v1/orgs/{org}/expenses/{id}`: edit a draft or rejected expense; fields left out
+//! keep their value. Approved expenses are final (409).
 
 use super::*;
 use crate::http::paths::ExpensePath;

@@ -1,4 +1,5 @@
-//! `GET /api/v1/orgs/{org}/expenses`: the expenses the caller may see, newest first: their own, their team's, or all, by the.
+//! `GET /api/v1/orgs/{org}/expenses`: the expenses the caller may see, newest first: their own,
+//! their team's, or all, by the scope of their `expense.view`.
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -1,4 +1,6 @@
-//! `POST /api/v1/orgs/{org}/expenses/{id}/override`: override an earlier decision: approve a rejected expense or reject an approved one, with.
+//! `POST /api/v1/orgs/{org}/expenses/{id}/override`: override an earlier decision: approve a
+//! rejected expense or reject an approved one, with a mandatory reason. Needs
+//! `expense.override`; never one's own expense.
 
 use super::*;
 use crate::http::paths::ExpensePath;

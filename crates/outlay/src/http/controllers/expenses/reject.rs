@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/expenses/{id}/reject`: reject a submitted expense with a reason. Same rights as approving.
+//! `POST /api/v1/orgs/{org}/expenses/{id}/reject`: reject a submitted expense with a reason.
+//! Same rights as approving.
 
 use super::*;
 use crate::http::paths::ExpensePath;

@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/expenses/{id}/submit`: submit one's own draft or rejected expense for approval.
+//! `POST /api/v1/orgs/{org}/expenses/{id}/submit`: submit one's own draft or rejected expense
+//! for approval.
 
 use super::*;
 use crate::http::paths::ExpensePath;

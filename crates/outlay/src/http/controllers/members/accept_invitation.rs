@@ -1,4 +1,5 @@
-//! `POST /api/v1/invitations/{token}/accept`: accept an invitation: sets the password and activates the membership.
+//! `POST /api/v1/invitations/{token}/accept`: accept an invitation: sets the password and
+//! activates the membership.
 
 use super::*;
 use crate::http::paths::TokenPath;

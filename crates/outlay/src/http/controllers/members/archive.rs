@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/members/{id}/archive`: archive a member: they can no longer log in or act; their data and history stay. Needs.
+//! `POST /api/v1/orgs/{org}/members/{id}/archive`: archive a member: they can no longer log in
+//! or act; their data and history stay. Needs `member.archive` reaching the member.
 
 use super::*;
 use crate::http::paths::MemberPath;

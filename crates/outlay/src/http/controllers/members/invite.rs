@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/members`: invite a member with their grants. Needs `member.invite`; only owners invite owners or.
+//! `POST /api/v1/orgs/{org}/members`: invite a member with their grants. Needs `member.invite`;
+//! only owners invite owners or admins; nobody grants beyond what they hold.
 
 use super::*;
 use crate::http::paths::InOrg;

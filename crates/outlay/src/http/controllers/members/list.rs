@@ -1,4 +1,5 @@
-//! `GET /api/v1/orgs/{org}/members`: members the caller may see (`member.view` at own, team or all scope), newest first.
+//! `GET /api/v1/orgs/{org}/members`: members the caller may see (`member.view` at own, team or
+//! all scope), newest first.
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -364,7 +364,7 @@ fn external_id_taken(e: outlay_store::StoreError) -> WebError {
 }
 
 /// The checked change of a member's grants to `proposed`, as the actor would make it.
-async fn grant_change(
+pub(crate) async fn grant_change(
     conn: &mut Conn,
     actor: &Actor,
     row: &MemberRow,

@@ -1,4 +1,6 @@
-//! `GET /api/v1/orgs/{org}/members/{id}/permissions`: every effective permission of a member with the grants behind it ("view all.
+//! `GET /api/v1/orgs/{org}/members/{id}/permissions`: every effective permission of a member
+//! with the grants behind it ("view all permissions"). Members see their own; others need
+//! `role.view`.
 
 use super::*;
 use crate::http::paths::MemberPath;

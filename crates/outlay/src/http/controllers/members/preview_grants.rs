@@ -1,4 +1,7 @@
-//! `POST /api/v1/orgs/{org}/members/{id}/grants/preview`: preview replacing a member's grants: what they would gain and lose, whose data would.
+//! `POST /api/v1/orgs/{org}/members/{id}/grants/preview`: preview replacing a member's grants:
+//! what they would gain and lose, whose data would enter or leave their reach, and whether the
+//! caller may make the change. Nothing is changed. Needs `role.view`, or a grant that assigns
+//! roles.
 
 use super::*;
 use crate::http::paths::MemberPath;

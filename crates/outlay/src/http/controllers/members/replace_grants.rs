@@ -1,4 +1,7 @@
-//! `PUT /api/v1/orgs/{org}/members/{id}/grants`: replace a member's grants. Each role added or removed must be assignable by one of the.
+//! `PUT /api/v1/orgs/{org}/members/{id}/grants`: replace a member's grants. Each role added or
+//! removed must be assignable by one of the caller's grants reaching the member; top-controlled
+//! roles only by the top role; nobody adds to their own grants; the last permanent top-role
+//! holder stays.
 
 use super::*;
 use crate::http::paths::MemberPath;

@@ -1,4 +1,5 @@
-//! `PUT /api/v1/orgs/{org}/members/{id}/manager`: set a member's manager. Access follows the reporting line at once; nothing is deleted.
+//! `PUT /api/v1/orgs/{org}/members/{id}/manager`: set a member's manager. Access follows the
+//! reporting line at once; nothing is deleted. Needs `member.manage` reaching the member.
 
 use super::*;
 use crate::http::paths::MemberPath;

@@ -1,4 +1,6 @@
-//! `PATCH /api/v1/orgs/{org}/members/{id}`: change a member's profile: name, kind, external identifier. Needs `member.manage`.
+//! `PATCH /api/v1/orgs/{org}/members/{id}`: change a member's profile: name, kind, external
+//! identifier. Needs `member.manage` reaching the member. The login email belongs to the
+//! person, not to one company.
 
 use super::*;
 use crate::http::paths::MemberPath;

@@ -1,4 +1,6 @@
-//! `POST /api/v1/orgs/{org}/close`: close the company: it refuses every change from then on (409 `company_closed`); its owners.
+//! `POST /api/v1/orgs/{org}/close`: close the company: it refuses every change from then on
+//! (409 `company_closed`); its owners and auditors keep reading. Only the preset's top role
+//! holds `account.close` (Qonto: only the account holder).
 
 use super::*;
 use crate::http::paths::InOrg;

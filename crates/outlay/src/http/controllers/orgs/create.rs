@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs`: found a company: the caller becomes its member holding the preset's top role (owner,.
+//! `POST /api/v1/orgs`: found a company: the caller becomes its member holding the preset's top
+//! role (owner, account holder or admin).
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! `GET /api/v1/orgs/{org}`: the company, for any of its members (in a closed company, for those who may still read).
+//! `GET /api/v1/orgs/{org}`: the company, for any of its members (in a closed company, for
+//! those who may still read).
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -1,4 +1,5 @@
-//! `GET /api/v1/presets`: the role-model presets a company can be created with, each with its roles, their.
+//! `GET /api/v1/presets`: the role-model presets a company can be created with, each with its
+//! roles, their permissions and who may assign whom, so a person choosing can compare.
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/role-requests/{id}/approve`: approve a request: the grant is created (time-bound when dates were given), under every.
+//! `POST /api/v1/orgs/{org}/role-requests/{id}/approve`: approve a request: the grant is
+//! created (time-bound when dates were given), under every rule of assigning roles.
 
 use super::*;
 use crate::http::paths::RequestPath;
@@ -37,30 +38,11 @@ pub async fn approve(
         specs.push(spec.clone());
         let proposed = invariants::resolve_grants(&actor.book, &specs)?;
         let facts = scope::target(&mut tx, actor.org, actor.id(), member.member_id()).await?;
-        let preset = actor.book.preset();
-        let others = members::other_permanent_tops(
-            &mut tx,
-            actor.org,
-            member.member_id(),
-            preset.top,
-            actor.now,
+        // The same check as any change of a member's grants.
+        let grant_permit = crate::http::controllers::members::grant_change(
+            &mut tx, &actor, &member, &current, &facts, &proposed,
         )
-        .await?;
-        let stored: Vec<outlay_core::ResolvedGrant> = current.stored_grants().cloned().collect();
-        let change = GrantChange {
-            target: facts.target(),
-            target_archived: member.is_archived(),
-            target_kind: member.kind(),
-            current: &stored,
-            proposed: &proposed,
-            other_permanent_tops: others,
-            other_tops: members::other_tops(&mut tx, actor.org, member.member_id(), preset.top)
-                .await?,
-            top_role: preset.top,
-            base_role: preset.base,
-        };
-        let grant_permit =
-            invariants::change_grants(&actor.principal, actor.ctx(), GrantVia::Assign, &change)?;
+        .await??;
         members::add_grant(&mut tx, actor.org, member.member_id(), &spec, grant_permit).await?;
         if !role_requests::decide(
             &mut tx,

@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/role-requests`: ask for a role, with a reason and optional dates. Anyone may ask.
+//! `POST /api/v1/orgs/{org}/role-requests`: ask for a role, with a reason and optional dates.
+//! Anyone may ask.
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/role-requests/{id}/decline`: decline a request, with a reason for the requester.
+//! `POST /api/v1/orgs/{org}/role-requests/{id}/decline`: decline a request, with a reason for
+//! the requester.
 
 use super::*;
 use crate::http::paths::RequestPath;

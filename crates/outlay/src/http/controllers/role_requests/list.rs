@@ -1,4 +1,5 @@
-//! `GET /api/v1/orgs/{org}/role-requests`: the caller's own requests and those they may decide, newest first.
+//! `GET /api/v1/orgs/{org}/role-requests`: the caller's own requests and those they may decide,
+//! newest first.
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -16,7 +16,7 @@ use crate::http::App;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use outlay_core::invariants::{self, GrantChange, GrantVia};
+use outlay_core::invariants;
 use outlay_core::{GrantSpec, MemberId, Reason, TeamId, Timestamp};
 use outlay_store::role_requests::{self, NewRoleRequest, RoleRequestRow};
 use outlay_store::{members, scope, Conn};

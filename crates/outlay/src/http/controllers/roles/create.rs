@@ -1,4 +1,5 @@
-//! `POST /api/v1/orgs/{org}/roles`: define a custom role from the catalog. Needs `role.manage`; nobody defines a role with.
+//! `POST /api/v1/orgs/{org}/roles`: define a custom role from the catalog. Needs `role.manage`;
+//! nobody defines a role with a permission they do not hold themselves.
 
 use super::*;
 use crate::http::paths::InOrg;

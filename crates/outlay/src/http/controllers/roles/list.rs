@@ -1,4 +1,5 @@
-//! `GET /api/v1/orgs/{org}/roles`: built-in and custom roles with their permissions. Needs `role.view`.
+//! `GET /api/v1/orgs/{org}/roles`: built-in and custom roles with their permissions. Needs
+//! `role.view`.
 
 use super::*;
 use crate::http::paths::InOrg;

@@ -1,4 +1,5 @@
-//! `PUT /api/v1/orgs/{org}/teams/{id}/members/{member}`: put a member in a team. Needs `team.manage`.
+//! `PUT /api/v1/orgs/{org}/teams/{id}/members/{member}`: put a member in a team. Needs
+//! `team.manage`.
 
 use super::*;
 use crate::http::paths::TeamMemberPath;

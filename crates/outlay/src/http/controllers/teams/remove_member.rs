@@ -1,4 +1,5 @@
-//! `DELETE /api/v1/orgs/{org}/teams/{id}/members/{member}`: take a member out of a team. Needs `team.manage`.
+//! `DELETE /api/v1/orgs/{org}/teams/{id}/members/{member}`: take a member out of a team. Needs
+//! `team.manage`.
 
 use super::*;
 use crate::http::paths::TeamMemberPath;
