@@ -77,10 +77,10 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
     assert_eq!(sqlite_keys, pg_keys);
     assert_tenancy(&sqlite_keys);
     pg.close().await;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+    // FORCE: a closed pool's server sessions can still be ending; cleanup never fails a test.
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut admin)
-        .await
-        .unwrap();
+        .await;
 }
 
 /// Every reference to a member or a team carries the company: (org_id, x) -> (org_id, id).

@@ -77,9 +77,10 @@ async fn the_demo_companies_come_through_the_tenancy_keys() {
         let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres"))
             .await
             .unwrap();
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        // FORCE: a closed pool's server sessions can still be ending; cleanup never fails
+        // the test.
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(&mut admin)
-            .await
-            .unwrap();
+            .await;
     }
 }
