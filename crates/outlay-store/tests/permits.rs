@@ -4,6 +4,8 @@
 //! `OUTLAY_TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use outlay_core::authorize::{self, Context, Request, ResourceRef};
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
 use outlay_core::money::Money;
@@ -13,37 +15,6 @@ use outlay_store::members::{self, MemberStatus, NewMember};
 use outlay_store::{seed, Store, StoreError};
 
 const NOW: outlay_core::Timestamp = outlay_core::Timestamp(1_800_000_000);
-
-async fn stores() -> Vec<(String, Store, Option<tempfile::TempDir>)> {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("permits.db").display());
-    let mut out = vec![(
-        "sqlite".to_string(),
-        Store::open(&url).await.unwrap(),
-        Some(dir),
-    )];
-    if let Ok(server) = std::env::var("OUTLAY_TEST_DATABASE_URL") {
-        use sqlx::Connection;
-        sqlx::any::install_default_drivers();
-        let server = server.trim_end_matches('/');
-        let name = format!("outlay_permits_{}", std::process::id());
-        let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres"))
-            .await
-            .unwrap();
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {name}"),
-            format!("CREATE DATABASE {name}"),
-        ] {
-            sqlx::query(&sql).execute(&mut admin).await.unwrap();
-        }
-        let pg = Store::open(&format!("{server}/{name}")).await.unwrap();
-        out.push(("postgres".to_string(), pg, None));
-    }
-    for (_, store, _) in &out {
-        store.migrate().await.unwrap();
-    }
-    out
-}
 
 /// A company (preset `outlay`) with an owner and an employee who has a draft and a
 /// submitted expense.
@@ -152,10 +123,11 @@ async fn status(store: &Store, org: OrgId, viewer: MemberId, id: i64) -> String 
 
 #[tokio::test]
 async fn a_permit_opens_only_the_write_it_was_decided_for() {
-    for (backend, store, _dir) in stores().await {
-        let acme = company(&store, "acme").await;
-        let globex = company(&store, "globex").await;
-        let employee = principal(&store, acme.org, acme.employee).await;
+    for b in common::backends("permits").await {
+        let (backend, store) = (b.label, &b.store);
+        let acme = company(store, "acme").await;
+        let globex = company(store, "globex").await;
+        let employee = principal(store, acme.org, acme.employee).await;
         let ctx = Context::at(NOW);
         let create_own = || {
             authorize::permit(&Request {
@@ -179,7 +151,7 @@ async fn a_permit_opens_only_the_write_it_was_decided_for() {
         );
         drop(w);
         assert_eq!(
-            status(&store, acme.org, acme.owner, acme.submitted).await,
+            status(store, acme.org, acme.owner, acme.submitted).await,
             "submitted"
         );
 
@@ -248,7 +220,7 @@ async fn a_permit_opens_only_the_write_it_was_decided_for() {
             .unwrap();
         assert!(matches!(w.commit().await, Err(StoreError::Unaudited)));
         assert_eq!(
-            status(&store, acme.org, acme.owner, acme.draft).await,
+            status(store, acme.org, acme.owner, acme.draft).await,
             "draft"
         );
 
@@ -259,9 +231,9 @@ async fn a_permit_opens_only_the_write_it_was_decided_for() {
         w.audit(audit_entry(acme.org)).await.unwrap();
         w.commit().await.unwrap();
         assert_eq!(
-            status(&store, acme.org, acme.owner, acme.draft).await,
+            status(store, acme.org, acme.owner, acme.draft).await,
             "submitted"
         );
-        store.close().await;
+        b.finish().await;
     }
 }

@@ -5,6 +5,8 @@
 //! the core's list scope. On SQLite, and on PostgreSQL when `OUTLAY_TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use outlay_core::{
     preset, Action, GrantSpec, MemberId, MemberKind, OrgChart, OrgId, TeamId, Timestamp,
 };
@@ -28,37 +30,6 @@ impl Rng {
 }
 
 const NOW: Timestamp = Timestamp(1_800_000_000);
-
-async fn stores() -> Vec<(String, Store, Option<tempfile::TempDir>)> {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("reach.db").display());
-    let mut out = vec![(
-        "sqlite".to_string(),
-        Store::open(&url).await.unwrap(),
-        Some(dir),
-    )];
-    if let Ok(server) = std::env::var("OUTLAY_TEST_DATABASE_URL") {
-        use sqlx::Connection;
-        sqlx::any::install_default_drivers();
-        let server = server.trim_end_matches('/');
-        let name = format!("outlay_reach_{}", std::process::id());
-        let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres"))
-            .await
-            .unwrap();
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {name}"),
-            format!("CREATE DATABASE {name}"),
-        ] {
-            sqlx::query(&sql).execute(&mut admin).await.unwrap();
-        }
-        let pg = Store::open(&format!("{server}/{name}")).await.unwrap();
-        out.push(("postgres".to_string(), pg, None));
-    }
-    for (_, store, _) in &out {
-        store.migrate().await.unwrap();
-    }
-    out
-}
 
 /// Builds a random company; returns it with its in-memory chart.
 async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>, OrgChart) {
@@ -197,13 +168,14 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
 
 #[tokio::test]
 async fn sql_reach_agrees_with_the_core_on_random_companies() {
-    for (backend, store, _dir) in stores().await {
+    for b in common::backends("reach").await {
+        let (backend, store) = (b.label, &b.store);
         for (seed, size, viewers, targets) in [
             (7u64, 40usize, 40usize, 40usize),
             (11, 300, 12, 120),
             (13, 2000, 6, 200),
         ] {
-            let (org, ids, chart) = company(&store, seed, size).await;
+            let (org, ids, chart) = company(store, seed, size).await;
             let mut rng = Rng(seed * 31 + 1);
             let mut conn = store.read().await.unwrap();
             for _ in 0..viewers {
@@ -258,6 +230,6 @@ async fn sql_reach_agrees_with_the_core_on_random_companies() {
                 }
             }
         }
-        store.close().await;
+        b.finish().await;
     }
 }
