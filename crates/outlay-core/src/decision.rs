@@ -150,6 +150,26 @@ pub enum Reason {
     OwnRequest,
     /// The company has exactly one holder of this role.
     SingleHolder { role: String },
+    /// The person is a member of the company already.
+    AlreadyMember { email: String },
+    /// Another member of the company has this identifier from an HR system.
+    ExternalIdTaken,
+    /// Team names are unique in a company.
+    TeamExists { name: String },
+    /// Role keys are unique in a company.
+    RoleExists { key: String },
+    /// An invitation is accepted once.
+    InvitationUsed,
+    /// The invitation's time ran out.
+    InvitationExpired,
+    /// The invited member was archived, which withdraws the invitation.
+    InvitationWithdrawn,
+    /// The delegation ended already.
+    DelegationEnded,
+    /// The role request was approved or declined already.
+    RequestDecided,
+    /// The row changed between reading and writing it (another request won).
+    ChangedMeanwhile,
 }
 
 impl Reason {
@@ -178,6 +198,16 @@ impl Reason {
             Reason::BaseRole { .. } => "base_role",
             Reason::OwnRequest => "own_request",
             Reason::SingleHolder { .. } => "single_holder",
+            Reason::AlreadyMember { .. } => "already_member",
+            Reason::ExternalIdTaken => "external_id_taken",
+            Reason::TeamExists { .. } => "team_exists",
+            Reason::RoleExists { .. } => "role_exists",
+            Reason::InvitationUsed => "invitation_used",
+            Reason::InvitationExpired => "invitation_expired",
+            Reason::InvitationWithdrawn => "invitation_withdrawn",
+            Reason::DelegationEnded => "delegation_ended",
+            Reason::RequestDecided => "request_decided",
+            Reason::ChangedMeanwhile => "changed_meanwhile",
         }
     }
 
@@ -192,7 +222,17 @@ impl Reason {
             | Reason::CompanyClosed
             | Reason::ExternalNoCards { .. }
             | Reason::BaseRole { .. }
-            | Reason::SingleHolder { .. } => DenialKind::Conflict,
+            | Reason::SingleHolder { .. }
+            | Reason::AlreadyMember { .. }
+            | Reason::ExternalIdTaken
+            | Reason::TeamExists { .. }
+            | Reason::RoleExists { .. }
+            | Reason::InvitationUsed
+            | Reason::InvitationExpired
+            | Reason::InvitationWithdrawn
+            | Reason::DelegationEnded
+            | Reason::RequestDecided
+            | Reason::ChangedMeanwhile => DenialKind::Conflict,
             _ => DenialKind::Forbidden,
         }
     }
@@ -281,6 +321,24 @@ impl fmt::Display for Reason {
             Reason::SingleHolder { role } => {
                 write!(f, "the company has exactly one `{role}`; another cannot be added")
             }
+            Reason::AlreadyMember { email } => {
+                write!(f, "`{email}` is already a member of this company")
+            }
+            Reason::ExternalIdTaken => {
+                f.write_str("another member of this company has that external identifier")
+            }
+            Reason::TeamExists { name } => write!(f, "a team named `{name}` exists"),
+            Reason::RoleExists { key } => write!(f, "a role `{key}` already exists"),
+            Reason::InvitationUsed => f.write_str("this invitation was already accepted"),
+            Reason::InvitationExpired => {
+                f.write_str("this invitation has expired; ask for a new one")
+            }
+            Reason::InvitationWithdrawn => {
+                f.write_str("this invitation was withdrawn: the member is archived")
+            }
+            Reason::DelegationEnded => f.write_str("this delegation has already ended"),
+            Reason::RequestDecided => f.write_str("this request is already decided"),
+            Reason::ChangedMeanwhile => f.write_str("it changed meanwhile; reload and try again"),
         }
     }
 }

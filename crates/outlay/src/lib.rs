@@ -5,6 +5,7 @@ pub mod clock;
 pub mod demo;
 pub mod http;
 pub mod limit_args;
+pub mod ops;
 pub mod org;
 pub mod password;
 pub mod tokens;

@@ -151,6 +151,17 @@ impl From<Reason> for WebError {
     }
 }
 
+impl From<crate::ops::Error> for WebError {
+    fn from(e: crate::ops::Error) -> WebError {
+        match e {
+            crate::ops::Error::Invalid(e) => WebError::Invalid(e),
+            crate::ops::Error::NotFound => WebError::NotFound,
+            crate::ops::Error::Denied(r) => WebError::Denied(r),
+            crate::ops::Error::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<outlay_store::StoreError> for WebError {
     fn from(e: outlay_store::StoreError) -> WebError {
         match &e {

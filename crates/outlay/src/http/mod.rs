@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod page;
 pub mod paths;
+pub mod perform;
 pub mod schema;
 pub mod throttle;
 

@@ -1,54 +1,10 @@
-//! Pagination: `?limit=` (1..=500, default 50) and `?cursor=` from the previous page's
-//! `next_cursor`; lists are newest first.
+//! The one shape every list answers with: `?limit=` (1..=500, default 50) and `?cursor=` from
+//! the previous page's `next_cursor`; lists are newest first.
 
-use super::error::WebError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 500;
-
-/// Checked paging parameters.
-#[derive(Clone, Copy, Debug)]
-pub struct Paging {
-    pub limit: i64,
-    pub cursor: Option<i64>,
-}
-
-impl Paging {
-    pub fn parse(limit: Option<i64>, cursor: Option<&str>) -> Result<Paging, WebError> {
-        let limit = limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(WebError::invalid(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            ));
-        }
-        let cursor = match cursor {
-            None | Some("") => None,
-            Some(c) => Some(c.parse::<i64>().ok().filter(|c| *c > 0).ok_or_else(|| {
-                WebError::invalid("cursor", "must be a `next_cursor` from a previous page")
-            })?),
-        };
-        Ok(Paging { limit, cursor })
-    }
-
-    /// What to ask the store for: one more than a page, to know whether another follows.
-    pub fn fetch(&self) -> i64 {
-        self.limit + 1
-    }
-
-    /// Cuts the extra row and returns the cursor of the next page, if any.
-    pub fn finish<T>(&self, rows: &mut Vec<T>, id: impl Fn(&T) -> i64) -> Option<String> {
-        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
-        if rows.len() > limit {
-            rows.truncate(limit);
-            rows.last().map(|r| id(r).to_string())
-        } else {
-            None
-        }
-    }
-}
+pub use crate::ops::page::{Paging, DEFAULT_LIMIT, MAX_LIMIT};
 
 /// One page of a list, newest first: the one shape every list answers with. A list that is
 /// always complete (presets, roles, the catalog) is one page with no `next_cursor`.
@@ -57,4 +13,14 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// The `cursor` of the next page; null on the last one.
     pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// An operation's page, each item shown as the API shows it.
+    pub fn shown<V>(page: crate::ops::Page<V>, show: impl FnMut(V) -> T) -> Page<T> {
+        Page {
+            items: page.items.into_iter().map(show).collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
 }

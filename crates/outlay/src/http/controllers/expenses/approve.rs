@@ -15,18 +15,5 @@ pub async fn approve(
     auth: Auth,
     Path(ExpensePath { org, id }): Path<ExpensePath>,
 ) -> Result<Json<ExpenseOut>, WebError> {
-    done(
-        act(
-            &app,
-            &auth,
-            org,
-            id,
-            ExpenseAction::Approve,
-            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-                expenses::decide(tx, actor.org, row.id, None, permit).await?;
-                Ok(json!({}))
-            },
-        )
-        .await?,
-    )
+    step(&app, &auth, org, id, Step::Approve).await
 }

@@ -14,10 +14,14 @@ pub async fn delete(
     auth: Auth,
     Path(ExpensePath { org, id }): Path<ExpensePath>,
 ) -> Result<StatusCode, WebError> {
-    act(&app, &auth, org, id, ExpenseAction::Delete, async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-        expenses::delete(tx, actor.org, row.id, permit).await?;
-        Ok(json!({"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant}))
-    })
+    app.perform(
+        &auth,
+        org,
+        Act {
+            id,
+            step: Step::Delete,
+        },
+    )
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }

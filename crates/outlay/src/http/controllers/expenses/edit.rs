@@ -17,13 +17,5 @@ pub async fn edit(
     Path(ExpensePath { org, id }): Path<ExpensePath>,
     Body(req): Body<ExpenseIn>,
 ) -> Result<Json<ExpenseOut>, WebError> {
-    done(
-        act(&app, &auth, org, id, ExpenseAction::Edit, async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-            let input = row.input().patched(&req.raw())?;
-            expenses::update(tx, actor.org, row.id, &input, permit).await?;
-            Ok(json!({"before": {"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant},
-                      "after": {"amount_minor": input.money.amount_minor, "currency": input.money.currency, "merchant": input.merchant}}))
-        })
-        .await?,
-    )
+    step(&app, &auth, org, id, Step::Edit(req.patch())).await
 }

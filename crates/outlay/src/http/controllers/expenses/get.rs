@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::http::paths::ExpensePath;
+use crate::ops::expenses::Get;
 
 /// One expense, if the caller may see it.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/expenses/{id}", tag = "expenses",
@@ -13,15 +14,6 @@ pub async fn get(
     auth: Auth,
     Path(ExpensePath { org, id }): Path<ExpensePath>,
 ) -> Result<Json<ExpenseOut>, WebError> {
-    let (actor, mut conn) = app.reading(&auth, org).await?;
-    match visible(&mut conn, &actor, id).await {
-        Ok(row) => {
-            let delegated = delegated_to(&actor);
-            let extra = delegated_actions(&mut conn, &actor, &delegated, id).await?;
-            Ok(Json(out(&actor, row, &extra)))
-        }
-        Err(e) => Err(app
-            .refused(&actor, "expense.view", &format!("expense:{id}"), e)
-            .await),
-    }
+    let view = app.ask(&auth, org, Get { id }).await?;
+    Ok(Json(out(view)))
 }

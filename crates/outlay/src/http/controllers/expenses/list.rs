@@ -3,6 +3,9 @@
 
 use super::*;
 use crate::http::paths::InOrg;
+use crate::ops::expenses::List;
+use outlay_core::expense::ExpenseStatus;
+use outlay_core::MemberId;
 
 /// The expenses the caller may see, newest first: their own, their team's, or all, by the
 /// scope of their `expense.view`.
@@ -26,31 +29,11 @@ pub async fn list(
             )
         })?),
     };
-    let (actor, mut conn) = app.reading(&auth, org).await?;
-    let view = authorize::company(&actor.principal, actor.ctx(), Action::ExpenseView);
-    let visible = actor.principal.list_scope(actor.now, Action::ExpenseView);
-    let Some(visible) =
-        visible.filter(|_| !matches!(view, Decision::Denied(Reason::CompanyClosed)))
-    else {
-        let err = Reason::NoPermission {
-            action: Action::ExpenseView,
-        }
-        .into();
-        return Err(app.refused(&actor, "expense.view", "expenses", err).await);
-    };
-    let filter = ListFilter {
+    let list = List {
         status,
         owner: q.owner.map(MemberId),
-        cursor: paging.cursor,
-        limit: paging.fetch(),
+        paging,
     };
-    let mut rows = expenses::list(&mut conn, actor.org, actor.id(), &visible, &filter).await?;
-    let next_cursor = paging.finish(&mut rows, |r| r.id);
-    let delegated = delegated_to(&actor);
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
-        let extra = delegated_actions(&mut conn, &actor, &delegated, r.id).await?;
-        items.push(out(&actor, r, &extra));
-    }
-    Ok(Json(ExpensePage { items, next_cursor }))
+    let page = app.ask(&auth, org, list).await?;
+    Ok(Json(ExpensePage::shown(page, out)))
 }

@@ -28,22 +28,5 @@ pub async fn override_decision(
         }
     };
     let reason = outlay_core::validate::text("reason", req.reason.as_deref().unwrap_or(""), 1000)?;
-    done(
-        act(
-            &app,
-            &auth,
-            org,
-            id,
-            ExpenseAction::Override,
-            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-                if let Some(r) = authorize::override_status(approve, row.status()) {
-                    return Err(r.into());
-                }
-                expenses::override_decision(tx, actor.org, row.id, approve, &reason, permit)
-                    .await?;
-                Ok(json!({"override": req.decision, "override_reason": reason, "before": row.status}))
-            },
-        )
-        .await?,
-    )
+    step(&app, &auth, org, id, Step::Override { approve, reason }).await
 }

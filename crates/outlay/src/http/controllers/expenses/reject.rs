@@ -16,18 +16,5 @@ pub async fn reject(
     Body(req): Body<RejectRequest>,
 ) -> Result<Json<ExpenseOut>, WebError> {
     let reason = outlay_core::validate::text("reason", req.reason.as_deref().unwrap_or(""), 1000)?;
-    done(
-        act(
-            &app,
-            &auth,
-            org,
-            id,
-            ExpenseAction::Reject,
-            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-                expenses::decide(tx, actor.org, row.id, Some(&reason), permit).await?;
-                Ok(json!({"reject_reason": reason}))
-            },
-        )
-        .await?,
-    )
+    step(&app, &auth, org, id, Step::Reject { reason }).await
 }

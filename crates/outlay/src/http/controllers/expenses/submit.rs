@@ -14,18 +14,5 @@ pub async fn submit(
     auth: Auth,
     Path(ExpensePath { org, id }): Path<ExpensePath>,
 ) -> Result<Json<ExpenseOut>, WebError> {
-    done(
-        act(
-            &app,
-            &auth,
-            org,
-            id,
-            ExpenseAction::Submit,
-            async |tx: &mut Write, actor: &Actor, row: &ExpenseRow, permit: Permit| {
-                expenses::submit(tx, actor.org, row.id, permit).await?;
-                Ok(json!({}))
-            },
-        )
-        .await?,
-    )
+    step(&app, &auth, org, id, Step::Submit).await
 }

@@ -1,0 +1,107 @@
+//! The application layer. Every operation is one typed command run by the acting member:
+//! the JSON handlers call it now and the web pages will call the same one later. An
+//! operation loads what its rules need, asks the core, writes through the store with the
+//! core's permit, and says what happened (with the detail its audit entry records).
+//! Nothing here knows HTTP; refusals and conflicts are the core's reasons.
+//!
+//! A change runs in one write transaction holding the company's lock, with the actor loaded
+//! inside it (`App::perform`); a question runs on one read connection (`App::ask`). Both
+//! record refusals in the audit log.
+
+pub mod expenses;
+pub mod page;
+
+use outlay_core::validate::ValidationError;
+use outlay_core::Reason;
+use outlay_store::{Conn, StoreError, Write};
+use serde_json::Value;
+use std::future::Future;
+
+pub use crate::http::actor::Actor;
+pub use page::{Page, Paging};
+
+/// Why an operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The command's input is wrong: which field, and why.
+    #[error("{0}")]
+    Invalid(#[from] ValidationError),
+    /// The target does not exist, or the actor may not see it: the same answer either way.
+    #[error("no such resource")]
+    NotFound,
+    /// The core refused: a missing right (forbidden) or a rule of the data (conflict).
+    #[error("{0}")]
+    Denied(Reason),
+    #[error("{0}")]
+    Store(StoreError),
+}
+
+impl From<Reason> for Error {
+    fn from(r: Reason) -> Error {
+        Error::Denied(r)
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        match e {
+            // A conditional write that found the row changed: another request won.
+            StoreError::Stale => Error::Denied(Reason::ChangedMeanwhile),
+            e => Error::Store(e),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Error {
+        Error::Store(StoreError::Database(e))
+    }
+}
+
+impl Error {
+    pub fn invalid(field: &str, reason: impl Into<String>) -> Error {
+        Error::Invalid(ValidationError::new(field, reason))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What a change did, and the detail its audit entry records.
+pub struct Done<T> {
+    pub value: T,
+    pub detail: Value,
+}
+
+impl<T> Done<T> {
+    pub fn new(value: T, detail: Value) -> Done<T> {
+        Done { value, detail }
+    }
+}
+
+/// An operation that changes the company, run inside one write transaction.
+pub trait Change: Send + Sized {
+    type Output: Send;
+    /// The audit log's name for it, e.g. `expense.approve`.
+    fn action(&self) -> &'static str;
+    /// What the audit entry names as its target, e.g. `expense:7`.
+    fn target(&self, actor: &Actor) -> String;
+    fn apply(
+        self,
+        w: &mut Write,
+        actor: &Actor,
+    ) -> impl Future<Output = Result<Done<Self::Output>>> + Send;
+}
+
+/// An operation that reads, on one read connection.
+pub trait Question: Send + Sized {
+    type Output: Send;
+    /// The audit log's name for a refusal of it, e.g. `expense.view`.
+    fn action(&self) -> &'static str;
+    /// What a refusal's audit entry names as its target.
+    fn target(&self) -> String;
+    fn ask(
+        self,
+        conn: &mut Conn,
+        actor: &Actor,
+    ) -> impl Future<Output = Result<Self::Output>> + Send;
+}
