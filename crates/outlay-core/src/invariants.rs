@@ -91,9 +91,19 @@ pub fn check_new_windows(
     proposed: &[(GrantSpec, Role)],
     now: Timestamp,
 ) -> Result<(), ValidationError> {
+    check_windows(proposed, now, |spec| {
+        current.stored_grants().any(|g| g.grant.spec == *spec)
+    })
+}
+
+/// Refuses proposed grants that are over by `now`, except those `kept` as they were.
+pub(crate) fn check_windows(
+    proposed: &[(GrantSpec, Role)],
+    now: Timestamp,
+    kept: impl Fn(&GrantSpec) -> bool,
+) -> Result<(), ValidationError> {
     for (i, (spec, _)) in proposed.iter().enumerate() {
-        let kept = current.stored_grants().any(|g| g.grant.spec == *spec);
-        if !kept && spec.valid_until.is_some_and(|until| until <= now) {
+        if !kept(spec) && spec.valid_until.is_some_and(|until| until <= now) {
             return Err(ValidationError::new(
                 format!("grants[{i}].valid_until"),
                 "is already past: the grant would give nothing",

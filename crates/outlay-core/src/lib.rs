@@ -10,6 +10,7 @@ pub mod expense;
 pub mod grant;
 pub mod ids;
 pub mod invariants;
+pub mod member;
 pub mod money;
 pub mod org;
 pub mod preset;

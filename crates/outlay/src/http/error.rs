@@ -157,6 +157,8 @@ impl From<crate::ops::Error> for WebError {
             crate::ops::Error::Invalid(e) => WebError::Invalid(e),
             crate::ops::Error::NotFound => WebError::NotFound,
             crate::ops::Error::Denied(r) => WebError::Denied(r),
+            crate::ops::Error::Unauthenticated(m) => WebError::Unauthorized(m),
+            crate::ops::Error::PasswordGate(e) => e.into(),
             crate::ops::Error::Store(e) => e.into(),
         }
     }

@@ -8,8 +8,13 @@
 //! inside it (`App::perform`); a question runs on one read connection (`App::ask`). Both
 //! record refusals in the audit log.
 
+pub mod authz;
+pub mod delegations;
 pub mod expenses;
+pub mod invitations;
+pub mod members;
 pub mod page;
+pub mod role_requests;
 
 use outlay_core::validate::ValidationError;
 use outlay_core::Reason;
@@ -32,8 +37,20 @@ pub enum Error {
     /// The core refused: a missing right (forbidden) or a rule of the data (conflict).
     #[error("{0}")]
     Denied(Reason),
+    /// The person did not prove who they are (a wrong password).
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// Too many password hashes at once, or hashing failed.
+    #[error("the password check could not run")]
+    PasswordGate(crate::password::GateError),
     #[error("{0}")]
     Store(StoreError),
+}
+
+impl From<crate::password::GateError> for Error {
+    fn from(e: crate::password::GateError) -> Error {
+        Error::PasswordGate(e)
+    }
 }
 
 impl From<Reason> for Error {

@@ -9,9 +9,7 @@ use crate::http::extract::{Auth, Path, Query};
 use crate::http::App;
 use axum::extract::State;
 use axum::Json;
-use outlay_core::authorize::{self, ExpenseAction, Request, ResourceRef};
-use outlay_core::{Action, Decision, Line, MemberId, Permission, Scope, Target, TeamId};
-use outlay_store::{expenses, members, scope};
+use outlay_core::{Action, Decision, MemberId, Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::http::paths::InOrg;
+use crate::ops::delegations::List;
 
 /// Delegations given by or to the caller, newest first; holders of `delegation.manage.all`
 /// see the company's.
@@ -17,25 +18,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<DelegationPage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
-    let actor = app.reader(&auth, org).await?;
-    let all = actor
-        .principal
-        .list_scope(actor.now, Action::DelegationManage)
-        .is_some_and(|s| s.all);
-    let mut conn = app.store.read().await?;
-    let mut rows = if all {
-        delegations::all(&mut conn, actor.org, paging.cursor, paging.fetch()).await?
-    } else {
-        delegations::involving(
-            &mut conn,
-            actor.org,
-            actor.id(),
-            paging.cursor,
-            paging.fetch(),
-        )
-        .await?
-    };
-    let next_cursor = paging.finish(&mut rows, |d| d.id);
-    let items = rows.iter().map(|d| out(d, actor.now)).collect();
-    Ok(Json(DelegationPage { items, next_cursor }))
+    let page = app.ask(&auth, org, List { paging }).await?;
+    let now = app.now();
+    Ok(Json(DelegationPage::shown(page, |d| out(&d, now))))
 }

@@ -7,7 +7,6 @@ mod end;
 mod list;
 
 use crate::clock::{parse_rfc3339, rfc3339};
-use crate::http::actor::Actor;
 use crate::http::error::{ErrorBody, WebError};
 use crate::http::extract::{Auth, Body, Path, Query};
 use crate::http::page::Paging;
@@ -15,12 +14,9 @@ use crate::http::App;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use outlay_core::authorize::{self, Permit};
-use outlay_core::{Action, DelegationKind, MemberId, Timestamp};
-use outlay_store::delegations::{self, DelegationRow, NewDelegation};
-use outlay_store::{members, scope, Conn};
+use outlay_core::{DelegationKind, MemberId, Timestamp};
+use outlay_store::delegations::DelegationRow;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema)]
@@ -74,23 +70,6 @@ pub struct NewDelegationIn {
     pub kind: String,
     /// Delegate for someone else: needs `delegation.manage` reaching them. Default: oneself.
     pub delegator_id: Option<i64>,
-}
-
-/// The right to set up or end a delegation of `delegator`: `delegation.manage` reaching them
-/// (one's own, or a report's, or anyone's).
-async fn manage_right(
-    conn: &mut Conn,
-    actor: &Actor,
-    delegator: MemberId,
-) -> Result<Permit, WebError> {
-    let facts = scope::target(conn, actor.org, actor.id(), delegator).await?;
-    let (permit, _) = authorize::permit(&authorize::Request {
-        principal: &actor.principal,
-        action: Action::DelegationManage,
-        resource: authorize::ResourceRef::of_member(facts.target()),
-        context: actor.ctx(),
-    })?;
-    Ok(permit)
 }
 
 #[derive(Deserialize, IntoParams)]

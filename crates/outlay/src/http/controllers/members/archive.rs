@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::http::paths::MemberPath;
+use crate::ops::members::Archive;
 
 /// Archive a member: they can no longer log in or act; their data and history stay. Needs
 /// `member.archive` reaching the member.
@@ -16,36 +17,7 @@ pub async fn archive(
     auth: Auth,
     Path(MemberPath { org, id }): Path<MemberPath>,
 ) -> Result<Json<MemberOut>, WebError> {
-    let (mut tx, actor) = app.writer(&auth, org).await?;
-    let target_name = format!("member:{id}");
-    let result = async {
-        let (row, target, facts) = visible_member(&mut tx, &actor, id)
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let top = actor.book.preset().top;
-        let others =
-            members::other_permanent_tops(&mut tx, actor.org, row.member_id(), top, actor.now)
-                .await?;
-        let permit = invariants::archive_member(
-            &actor.principal,
-            actor.ctx(),
-            facts.target(),
-            &target,
-            others,
-            top,
-        )?;
-        members::archive(&mut tx, actor.org, row.member_id(), permit).await?;
-        let row = members::get(&mut tx, actor.org, row.member_id())
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let grants = members::grants(&mut tx, actor.org, row.member_id()).await?;
-        let target = members::resolve(&row, grants, &actor.book);
-        let out = full_member(&mut tx, &actor, &row, &target, &facts).await?;
-        Ok((out, json!({})))
-    }
-    .await;
-    Ok(Json(
-        app.finish(tx, &actor, "member.archive", &target_name, result)
-            .await?,
-    ))
+    Ok(Json(member_out(
+        app.perform(&auth, org, Archive { member: id }).await?,
+    )))
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::http::paths::MemberPath;
+use crate::ops::members::Get;
 
 /// One member, if the caller may see them.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/members/{id}", tag = "members",
@@ -13,18 +14,7 @@ pub async fn get(
     auth: Auth,
     Path(MemberPath { org, id }): Path<MemberPath>,
 ) -> Result<Json<MemberOut>, WebError> {
-    let (actor, mut conn) = app.reading(&auth, org).await?;
-    match visible_member(&mut conn, &actor, id).await? {
-        Some((row, target, facts)) => Ok(Json(
-            full_member(&mut conn, &actor, &row, &target, &facts).await?,
-        )),
-        None => Err(app
-            .refused(
-                &actor,
-                "member.view",
-                &format!("member:{id}"),
-                WebError::NotFound,
-            )
-            .await),
-    }
+    Ok(Json(member_out(
+        app.ask(&auth, org, Get { member: id }).await?,
+    )))
 }

@@ -13,31 +13,24 @@ mod set_manager;
 mod update_profile;
 
 use crate::clock::{parse_rfc3339, rfc3339};
-use crate::http::actor::Actor;
 use crate::http::error::{ErrorBody, WebError};
 use crate::http::extract::{Auth, Body, Path, Query};
 use crate::http::page::Paging;
 use crate::http::App;
+use crate::ops::members::MemberView;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use outlay_core::authorize;
-use outlay_core::invariants::{self, GrantChange, GrantVia};
-use outlay_core::role::Role;
-use outlay_core::{
-    Action, GrantOptions, GrantSpec, Line, MemberId, MemberKind, OrgId, PermGroup, Principal,
-    Reason, TeamId, Timestamp,
-};
-use outlay_store::members::{self, MemberRow, MemberStatus};
-use outlay_store::scope::{self, TargetFacts};
-use outlay_store::Conn;
+use outlay_core::{GrantOptions, GrantSpec, MemberId, MemberKind, PermGroup, TeamId, Timestamp};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 
-/// How long an invitation stays usable.
-const INVITATION_SECONDS: i64 = 14 * 24 * 3600;
+/// A member kind as sent, in `field`.
+fn kind(field: &str, k: &str) -> Result<MemberKind, WebError> {
+    MemberKind::parse(k).ok_or_else(|| {
+        WebError::invalid(field, format!("`{k}` is not one of `internal`, `external`"))
+    })
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct GrantOut {
@@ -76,8 +69,8 @@ pub struct MemberOut {
 
 pub type MemberPage = crate::http::page::Page<MemberOut>;
 
-/// A grant as shown; an archived member's grants give nothing, so none is active.
-fn grant_out(g: &outlay_core::Grant, now: Timestamp, archived: bool) -> GrantOut {
+/// A grant as shown, with whether it gives anything now.
+fn grant_out(g: &outlay_core::Grant, active: bool) -> GrantOut {
     GrantOut {
         id: g.id.0,
         role: g.spec.role.clone(),
@@ -87,86 +80,29 @@ fn grant_out(g: &outlay_core::Grant, now: Timestamp, archived: bool) -> GrantOut
         max_amount_minor: g.spec.options.max_amount_minor,
         self_issue: g.spec.options.self_issue,
         disabled_groups: g.spec.options.off().map(|g| g.key().to_string()).collect(),
-        active: !archived && g.spec.active_at(now),
+        active,
     }
 }
 
-fn member_out(
-    actor: &Actor,
-    row: &MemberRow,
-    target: &Principal,
-    teams: Vec<i64>,
-    facts: &TargetFacts,
-) -> MemberOut {
-    let mut grants: Vec<GrantOut> = target
-        .stored_grants()
-        .map(|g| grant_out(&g.grant, actor.now, target.archived()))
-        .collect();
-    grants.sort_by_key(|g| g.id);
+/// A member as the API shows them.
+fn member_out(v: MemberView) -> MemberOut {
+    let row = v.row;
     MemberOut {
         id: row.id,
-        name: row.name.clone(),
-        email: row.email.clone(),
-        status: row.status.clone(),
-        kind: row.kind.clone(),
-        external_id: row.external_id.clone(),
+        name: row.name,
+        email: row.email,
+        status: row.status,
+        kind: row.kind,
+        external_id: row.external_id,
         manager_id: row.manager_id,
-        teams,
-        grants,
-        allowed_actions: authorize::member_actions(
-            &actor.principal,
-            actor.ctx(),
-            facts.target(),
-            target,
-        )
-        .into_iter()
-        .map(str::to_string)
-        .collect(),
+        teams: v.teams,
+        grants: v
+            .grants
+            .iter()
+            .map(|(g, active)| grant_out(g, *active))
+            .collect(),
+        allowed_actions: v.allowed_actions.into_iter().map(str::to_string).collect(),
     }
-}
-
-/// A member of the company, its principal, and whether the actor may see it.
-async fn visible_member(
-    conn: &mut Conn,
-    actor: &Actor,
-    id: i64,
-) -> Result<Option<(MemberRow, Principal, TargetFacts)>, WebError> {
-    let Some(row) = members::get(conn, actor.org, MemberId(id)).await? else {
-        return Ok(None);
-    };
-    let Some(facts) = seen_as(conn, actor, &row).await? else {
-        return Ok(None);
-    };
-    let grants = members::grants(conn, actor.org, row.member_id()).await?;
-    let principal = members::resolve(&row, grants, &actor.book);
-    Ok(Some((row, principal, facts)))
-}
-
-/// The member as the actor sees them, if the actor may see them (`member.view` reaching them).
-pub(crate) async fn seen_as(
-    conn: &mut Conn,
-    actor: &Actor,
-    row: &MemberRow,
-) -> Result<Option<TargetFacts>, WebError> {
-    let facts = scope::target(conn, actor.org, actor.id(), row.member_id()).await?;
-    let view = authorize::on_member(
-        &actor.principal,
-        actor.ctx(),
-        Action::MemberView,
-        facts.target(),
-    );
-    Ok(view.is_allowed().then_some(facts))
-}
-
-async fn full_member(
-    conn: &mut Conn,
-    actor: &Actor,
-    row: &MemberRow,
-    target: &Principal,
-    facts: &TargetFacts,
-) -> Result<MemberOut, WebError> {
-    let teams = outlay_store::teams::teams_of(conn, actor.org, row.member_id()).await?;
-    Ok(member_out(actor, row, target, teams, facts))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -266,48 +202,6 @@ fn grant_specs(grants: &[GrantIn]) -> Result<Vec<GrantSpec>, WebError> {
         .collect()
 }
 
-/// Resolves requested grants against the company's roles and teams.
-async fn resolve_grants(
-    conn: &mut Conn,
-    org: OrgId,
-    book: &outlay_core::RoleBook,
-    grants: &[GrantIn],
-) -> Result<Vec<(GrantSpec, Role)>, WebError> {
-    let specs = grant_specs(grants)?;
-    let resolved = invariants::resolve_grants(book, &specs)?;
-    for (i, (spec, _)) in resolved.iter().enumerate() {
-        if let Some(team) = spec.team {
-            if outlay_store::teams::get(conn, org, team).await?.is_none() {
-                return Err(WebError::invalid(
-                    &format!("grants[{i}].team_id"),
-                    format!("team {team} does not exist in this company"),
-                ));
-            }
-        }
-    }
-    Ok(resolved)
-}
-
-/// Checks a would-be manager: a member of this company who is not archived.
-async fn check_manager(
-    conn: &mut Conn,
-    org: OrgId,
-    manager: Option<i64>,
-) -> Result<Option<MemberId>, WebError> {
-    let Some(id) = manager else { return Ok(None) };
-    match members::get(conn, org, MemberId(id)).await? {
-        Some(m) if m.status == "active" => Ok(Some(m.member_id())),
-        Some(_) => Err(WebError::invalid(
-            "manager_id",
-            format!("member {id} is not active"),
-        )),
-        None => Err(WebError::invalid(
-            "manager_id",
-            format!("member {id} does not exist in this company"),
-        )),
-    }
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct InviteRequest {
     #[schema(schema_with = crate::http::schema::email)]
@@ -349,52 +243,6 @@ pub struct AcceptResponse {
 #[derive(Deserialize, ToSchema)]
 pub struct GrantsRequest {
     pub grants: Vec<GrantIn>,
-}
-
-/// A uniqueness violation on the external identifier is the caller's 409.
-fn external_id_taken(e: outlay_store::StoreError) -> WebError {
-    if e.is_unique_violation() {
-        WebError::Conflict {
-            code: "external_id_taken",
-            message: "another member of this company has that external identifier".into(),
-        }
-    } else {
-        e.into()
-    }
-}
-
-/// The checked change of a member's grants to `proposed`, as the actor would make it.
-pub(crate) async fn grant_change(
-    conn: &mut Conn,
-    actor: &Actor,
-    row: &MemberRow,
-    target: &Principal,
-    facts: &TargetFacts,
-    proposed: &[(GrantSpec, Role)],
-) -> Result<Result<authorize::Permit, Reason>, WebError> {
-    let preset = actor.book.preset();
-    let others =
-        members::other_permanent_tops(conn, actor.org, row.member_id(), preset.top, actor.now)
-            .await?;
-    let other_tops = members::other_tops(conn, actor.org, row.member_id(), preset.top).await?;
-    let current: Vec<outlay_core::ResolvedGrant> = target.stored_grants().cloned().collect();
-    let change = GrantChange {
-        target: facts.target(),
-        target_archived: row.is_archived(),
-        target_kind: row.kind(),
-        current: &current,
-        proposed,
-        other_permanent_tops: others,
-        other_tops,
-        top_role: preset.top,
-        base_role: preset.base,
-    };
-    Ok(invariants::change_grants(
-        &actor.principal,
-        actor.ctx(),
-        GrantVia::Assign,
-        &change,
-    ))
 }
 
 #[derive(Deserialize, ToSchema)]

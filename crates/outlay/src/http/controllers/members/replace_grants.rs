@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::http::paths::MemberPath;
+use crate::ops::members::ReplaceGrants;
 
 /// Replace a member's grants. Each role added or removed must be assignable by one of the
 /// caller's grants reaching the member; top-controlled roles only by the top role; nobody
@@ -20,30 +21,9 @@ pub async fn replace_grants(
     Path(MemberPath { org, id }): Path<MemberPath>,
     Body(req): Body<GrantsRequest>,
 ) -> Result<Json<MemberOut>, WebError> {
-    let (mut tx, actor) = app.writer(&auth, org).await?;
-    let target_name = format!("member:{id}");
-    let result = async {
-        let (row, target, facts) = visible_member(&mut tx, &actor, id)
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let proposed = resolve_grants(&mut tx, actor.org, &actor.book, &req.grants).await?;
-        invariants::check_new_windows(&target, &proposed, actor.now)?;
-        let permit = grant_change(&mut tx, &actor, &row, &target, &facts, &proposed).await??;
-        let specs: Vec<GrantSpec> = proposed.iter().map(|(s, _)| s.clone()).collect();
-        members::replace_grants(&mut tx, actor.org, row.member_id(), &specs, permit).await?;
-        let before: Vec<String> = target
-            .stored_grants()
-            .map(|g| g.grant.spec.role.clone())
-            .collect();
-        let grants = members::grants(&mut tx, actor.org, row.member_id()).await?;
-        let updated = members::resolve(&row, grants, &actor.book);
-        let out = full_member(&mut tx, &actor, &row, &updated, &facts).await?;
-        let after: Vec<&str> = specs.iter().map(|s| s.role.as_str()).collect();
-        Ok((out, json!({"before": before, "after": after})))
-    }
-    .await;
-    Ok(Json(
-        app.finish(tx, &actor, "role.assign", &target_name, result)
-            .await?,
-    ))
+    let change = ReplaceGrants {
+        member: id,
+        grants: grant_specs(&req.grants)?,
+    };
+    Ok(Json(member_out(app.perform(&auth, org, change).await?)))
 }

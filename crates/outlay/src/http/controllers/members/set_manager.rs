@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::http::paths::MemberPath;
+use crate::ops::members::SetManager;
 
 /// Set a member's manager. Access follows the reporting line at once; nothing is deleted.
 /// Needs `member.manage` reaching the member.
@@ -17,33 +18,12 @@ pub async fn set_manager(
     Path(MemberPath { org, id }): Path<MemberPath>,
     Body(req): Body<ManagerRequest>,
 ) -> Result<Json<MemberOut>, WebError> {
-    let (mut tx, actor) = app.writer(&auth, org).await?;
-    let target_name = format!("member:{id}");
-    let result = async {
-        let (row, target, facts) = visible_member(&mut tx, &actor, id)
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let wanted = req
-            .manager_id
-            .ok_or_else(|| WebError::invalid("manager_id", "is required (null for none)"))?;
-        let manager = check_manager(&mut tx, actor.org, wanted).await?;
-        let cycle = match manager {
-            Some(m) => members::would_cycle(&mut tx, actor.org, row.member_id(), m).await?,
-            None => false,
-        };
-        let permit =
-            invariants::manage_member(&actor.principal, actor.ctx(), facts.target(), cycle)?;
-        members::set_manager(&mut tx, actor.org, row.member_id(), manager, permit).await?;
-        let row = members::get(&mut tx, actor.org, row.member_id())
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let facts = scope::target(&mut tx, actor.org, actor.id(), row.member_id()).await?;
-        let out = full_member(&mut tx, &actor, &row, &target, &facts).await?;
-        Ok((out, json!({"manager_id": manager.map(|m| m.0)})))
-    }
-    .await;
-    Ok(Json(
-        app.finish(tx, &actor, "member.manage", &target_name, result)
-            .await?,
-    ))
+    let wanted = req
+        .manager_id
+        .ok_or_else(|| WebError::invalid("manager_id", "is required (null for none)"))?;
+    let change = SetManager {
+        member: id,
+        manager: wanted.map(MemberId),
+    };
+    Ok(Json(member_out(app.perform(&auth, org, change).await?)))
 }

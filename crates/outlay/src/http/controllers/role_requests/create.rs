@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::http::paths::InOrg;
+use crate::ops::role_requests::Create;
 
 /// Ask for a role, with a reason and optional dates. Anyone may ask.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/role-requests", tag = "role requests", request_body = NewRoleRequestIn,
@@ -28,63 +29,12 @@ pub async fn create(
             })
             .transpose()
     };
-    let valid_from = time("valid_from", &req.valid_from)?;
-    let valid_until = time("valid_until", &req.valid_until)?;
-    let (mut tx, actor) = app.writer(&auth, org).await?;
     let spec = GrantSpec {
         team: req.team_id.map(TeamId),
-        valid_from,
-        valid_until,
+        valid_from: time("valid_from", &req.valid_from)?,
+        valid_until: time("valid_until", &req.valid_until)?,
         ..GrantSpec::role(req.role.trim())
     };
-    let resolved = invariants::resolve_grants(&actor.book, std::slice::from_ref(&spec))
-        .map_err(|e| WebError::invalid(e.field.trim_start_matches("grants[0]."), e.reason))?;
-    let (spec, role) = resolved.into_iter().next().ok_or(WebError::NotFound)?;
-    if spec.valid_until.is_some_and(|u| u <= actor.now) {
-        return Err(WebError::invalid("valid_until", "is already past"));
-    }
-    if let Some(t) = spec.team {
-        if outlay_store::teams::get(&mut tx, actor.org, t)
-            .await?
-            .is_none()
-        {
-            return Err(WebError::invalid(
-                "team_id",
-                format!("team {t} does not exist in this company"),
-            ));
-        }
-    }
-    let target = format!("member:{}", actor.id().0);
-    let result = async {
-        if actor.company.is_closed() {
-            return Err(Reason::CompanyClosed.into());
-        }
-        if actor.book.preset().base == Some(&*role.key) {
-            return Err(Reason::BaseRole {
-                role: role.key.to_string(),
-            }
-            .into());
-        }
-        let new = NewRoleRequest {
-            member: actor.id(),
-            role: &spec.role,
-            team: spec.team,
-            reason: &reason,
-            valid_from: spec.valid_from,
-            valid_until: spec.valid_until,
-        };
-        let id = role_requests::create(&mut tx, actor.org, &new).await?;
-        let row = role_requests::get(&mut tx, actor.org, id)
-            .await?
-            .ok_or(WebError::NotFound)?;
-        Ok((
-            out(&row, false),
-            json!({"request_id": id, "role": spec.role, "team_id": spec.team.map(|t| t.0)}),
-        ))
-    }
-    .await;
-    let out = app
-        .finish(tx, &actor, "role_request.create", &target, result)
-        .await?;
-    Ok((StatusCode::CREATED, Json(out)))
+    let view = app.perform(&auth, org, Create { spec, reason }).await?;
+    Ok((StatusCode::CREATED, Json(out(view))))
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::http::paths::InOrg;
+use crate::ops::role_requests::List;
 
 /// The caller's own requests and those they may decide, newest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/role-requests", tag = "role requests",
@@ -18,7 +19,9 @@ pub async fn list(
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
     let status = match q.status.as_deref() {
         None | Some("") => None,
-        Some(s @ ("open" | "approved" | "declined")) => Some(s),
+        Some("open") => Some("open"),
+        Some("approved") => Some("approved"),
+        Some("declined") => Some("declined"),
         Some(s) => {
             return Err(WebError::invalid(
                 "status",
@@ -26,29 +29,6 @@ pub async fn list(
             ))
         }
     };
-    let (actor, mut conn) = app.reading(&auth, org).await?;
-    // Requests are few; the caller's view is filtered here, a page at a time.
-    let mut items = Vec::new();
-    let mut cursor = paging.cursor;
-    let limit = usize::try_from(paging.limit).unwrap_or(50);
-    let mut next_cursor = None;
-    'pages: loop {
-        let rows = role_requests::list(&mut conn, actor.org, status, cursor, 200).await?;
-        let Some(last) = rows.last().map(|r| r.id) else {
-            break;
-        };
-        for r in &rows {
-            let mine = r.member_id == actor.id().0;
-            let may = decider(&mut conn, &actor, r).await?.is_ok();
-            if mine || may {
-                if items.len() == limit {
-                    next_cursor = items.last().map(|i: &RoleRequestOut| i.id.to_string());
-                    break 'pages;
-                }
-                items.push(out(r, may));
-            }
-        }
-        cursor = Some(last);
-    }
-    Ok(Json(RoleRequestPage { items, next_cursor }))
+    let page = app.ask(&auth, org, List { status, paging }).await?;
+    Ok(Json(RoleRequestPage::shown(page, out)))
 }

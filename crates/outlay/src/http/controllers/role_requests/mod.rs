@@ -8,20 +8,16 @@ mod decline;
 mod list;
 
 use crate::clock::{parse_rfc3339, rfc3339};
-use crate::http::actor::Actor;
 use crate::http::error::{ErrorBody, WebError};
 use crate::http::extract::{Auth, Body, Path, Query};
 use crate::http::page::Paging;
 use crate::http::App;
+use crate::ops::role_requests::RequestView;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use outlay_core::invariants;
-use outlay_core::{GrantSpec, MemberId, Reason, TeamId, Timestamp};
-use outlay_store::role_requests::{self, NewRoleRequest, RoleRequestRow};
-use outlay_store::{members, scope, Conn};
+use outlay_core::{GrantSpec, TeamId, Timestamp};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema)]
@@ -45,7 +41,8 @@ pub struct RoleRequestOut {
 
 pub type RoleRequestPage = crate::http::page::Page<RoleRequestOut>;
 
-fn out(r: &RoleRequestRow, may_decide: bool) -> RoleRequestOut {
+fn out(v: RequestView) -> RoleRequestOut {
+    let (r, may_decide) = (&v.row, v.may_decide);
     let t = |s: i64| rfc3339(Timestamp(s));
     RoleRequestOut {
         id: r.id,
@@ -66,31 +63,6 @@ fn out(r: &RoleRequestRow, may_decide: bool) -> RoleRequestOut {
             vec![]
         },
     }
-}
-
-/// Whether the actor may decide this request: they may assign its role to its member.
-async fn decider(
-    conn: &mut Conn,
-    actor: &Actor,
-    r: &RoleRequestRow,
-) -> Result<Result<outlay_core::authorize::Permit, Reason>, WebError> {
-    let Some(role) = actor.book.get(&r.role) else {
-        return Ok(Err(Reason::NotAssignable {
-            role: r.role.clone(),
-        }));
-    };
-    let facts = scope::target(conn, actor.org, actor.id(), MemberId(r.member_id)).await?;
-    if actor.company.is_closed() {
-        return Ok(Err(Reason::CompanyClosed));
-    }
-    Ok(invariants::decide_role_request(
-        &actor.principal,
-        actor.now,
-        MemberId(r.member_id),
-        role,
-        r.team_id.map(TeamId),
-        &facts.target(),
-    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -122,30 +94,6 @@ pub struct ListQuery {
     /// `next_cursor` of the previous page.
     #[param(pattern = "^(0*[1-9][0-9]{0,17})?$")]
     pub cursor: Option<String>,
-}
-
-/// Loads an open request the actor may see (their own, or one they may decide).
-async fn decidable(
-    conn: &mut Conn,
-    actor: &Actor,
-    id: i64,
-) -> Result<(RoleRequestRow, outlay_core::authorize::Permit), WebError> {
-    let row = role_requests::get(conn, actor.org, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let permit = match decider(conn, actor, &row).await? {
-        Ok(p) => p,
-        Err(r) if row.member_id == actor.id().0 => return Err(r.into()),
-        Err(Reason::CompanyClosed) => return Err(Reason::CompanyClosed.into()),
-        Err(_) => return Err(WebError::NotFound),
-    };
-    if row.status != "open" {
-        return Err(WebError::Conflict {
-            code: "request_decided",
-            message: format!("this request is already {}", row.status),
-        });
-    }
-    Ok((row, permit))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1,0 +1,250 @@
+//! Role-change requests: a member asks for a role (for a team, for a while) with a reason;
+//! whoever may assign that role to that member approves (the grant is created, under every
+//! rule of changing grants) or declines. Nobody decides their own request.
+
+use super::{Actor, Change, Done, Error, Page, Paging, Question, Result};
+use outlay_core::authorize::Permit;
+use outlay_core::invariants;
+use outlay_core::member as rules;
+use outlay_core::{GrantSpec, MemberId, Reason, TeamId, Timestamp};
+use outlay_store::role_requests::{self, NewRoleRequest, RoleRequestRow};
+use outlay_store::{members, scope, Conn, Write};
+use serde_json::json;
+
+/// A request with whether the actor may decide it now.
+pub struct RequestView {
+    pub row: RoleRequestRow,
+    pub may_decide: bool,
+}
+
+/// Whether the actor may decide this request: they may assign its role to its member.
+async fn decider(
+    conn: &mut Conn,
+    actor: &Actor,
+    r: &RoleRequestRow,
+) -> Result<std::result::Result<Permit, Reason>> {
+    let Some(role) = actor.book.get(&r.role) else {
+        return Ok(Err(Reason::NotAssignable {
+            role: r.role.clone(),
+        }));
+    };
+    if actor.company.is_closed() {
+        return Ok(Err(Reason::CompanyClosed));
+    }
+    let facts = scope::target(conn, actor.org, actor.id(), MemberId(r.member_id)).await?;
+    Ok(invariants::decide_role_request(
+        &actor.principal,
+        actor.now,
+        MemberId(r.member_id),
+        role,
+        r.team_id.map(TeamId),
+        &facts.target(),
+    ))
+}
+
+/// An open request the actor may decide. The requester learns why not; anyone else who may
+/// not decide it does not learn it exists.
+async fn decidable(conn: &mut Conn, actor: &Actor, id: i64) -> Result<(RoleRequestRow, Permit)> {
+    let row = role_requests::get(conn, actor.org, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let permit = match decider(conn, actor, &row).await? {
+        Ok(p) => p,
+        Err(r) if row.member_id == actor.id().0 => return Err(r.into()),
+        Err(Reason::CompanyClosed) => return Err(Reason::CompanyClosed.into()),
+        Err(_) => return Err(Error::NotFound),
+    };
+    rules::decide_open_request(row.status == "open")?;
+    Ok((row, permit))
+}
+
+async fn reread(conn: &mut Conn, actor: &Actor, id: i64) -> Result<RequestView> {
+    let row = role_requests::get(conn, actor.org, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(RequestView {
+        row,
+        may_decide: false,
+    })
+}
+
+/// Ask for a role (its spec names the role, team and window), saying why.
+pub struct Create {
+    pub spec: GrantSpec,
+    pub reason: String,
+}
+
+impl Change for Create {
+    type Output = RequestView;
+
+    fn action(&self) -> &'static str {
+        "role_request.create"
+    }
+
+    fn target(&self, actor: &Actor) -> String {
+        format!("member:{}", actor.id().0)
+    }
+
+    async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<RequestView>> {
+        let resolved = invariants::resolve_grants(&actor.book, std::slice::from_ref(&self.spec))
+            .map_err(|e| Error::invalid(e.field.trim_start_matches("grants[0]."), e.reason))?;
+        let (spec, role) = resolved.into_iter().next().ok_or(Error::NotFound)?;
+        if spec.valid_until.is_some_and(|u| u <= actor.now) {
+            return Err(Error::invalid("valid_until", "is already past"));
+        }
+        if let Some(t) = spec.team {
+            super::members::team_exists(w, actor, t, "team_id").await?;
+        }
+        rules::request_role(actor.ctx(), &role, actor.book.preset().base)?;
+        let new = NewRoleRequest {
+            member: actor.id(),
+            role: &spec.role,
+            team: spec.team,
+            reason: &self.reason,
+            valid_from: spec.valid_from,
+            valid_until: spec.valid_until,
+        };
+        let id = role_requests::create(w, actor.org, &new).await?;
+        let detail =
+            json!({"request_id": id, "role": spec.role, "team_id": spec.team.map(|t| t.0)});
+        Ok(Done::new(reread(w, actor, id).await?, detail))
+    }
+}
+
+/// Approve a request: its grant joins the member's others.
+pub struct Approve {
+    pub id: i64,
+}
+
+impl Change for Approve {
+    type Output = RequestView;
+
+    fn action(&self) -> &'static str {
+        "role_request.approve"
+    }
+
+    fn target(&self, _: &Actor) -> String {
+        format!("role_request:{}", self.id)
+    }
+
+    async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<RequestView>> {
+        let (row, permit) = decidable(w, actor, self.id).await?;
+        let member = members::get(w, actor.org, MemberId(row.member_id))
+            .await?
+            .ok_or(Error::NotFound)?;
+        let grants = members::grants(w, actor.org, member.member_id()).await?;
+        let current = members::resolve(&member, grants, &actor.book);
+        let spec = GrantSpec {
+            team: row.team_id.map(TeamId),
+            valid_from: row.valid_from.map(Timestamp),
+            valid_until: row.valid_until.map(Timestamp),
+            ..GrantSpec::role(&row.role)
+        };
+        // The request's grant joins the member's others, checked like any grant change.
+        let mut specs: Vec<GrantSpec> = current
+            .stored_grants()
+            .map(|g| g.grant.spec.clone())
+            .collect();
+        specs.push(spec.clone());
+        let proposed = invariants::resolve_grants(&actor.book, &specs)?;
+        let facts = scope::target(w, actor.org, actor.id(), member.member_id()).await?;
+        let grant_permit =
+            super::members::grant_change(w, actor, &member, &current, &facts, &proposed).await??;
+        members::add_grant(w, actor.org, member.member_id(), &spec, grant_permit).await?;
+        let decided = role_requests::decide(
+            w,
+            actor.org,
+            self.id,
+            member.member_id(),
+            true,
+            None,
+            permit,
+        )
+        .await?;
+        rules::decide_open_request(decided)?;
+        let detail = json!({"member_id": row.member_id, "role": row.role, "team_id": row.team_id,
+                            "valid_from": row.valid_from, "valid_until": row.valid_until});
+        Ok(Done::new(reread(w, actor, self.id).await?, detail))
+    }
+}
+
+/// Decline a request, with a reason for the requester.
+pub struct Decline {
+    pub id: i64,
+    pub reason: String,
+}
+
+impl Change for Decline {
+    type Output = RequestView;
+
+    fn action(&self) -> &'static str {
+        "role_request.decline"
+    }
+
+    fn target(&self, _: &Actor) -> String {
+        format!("role_request:{}", self.id)
+    }
+
+    async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<RequestView>> {
+        let (row, permit) = decidable(w, actor, self.id).await?;
+        let decided = role_requests::decide(
+            w,
+            actor.org,
+            self.id,
+            MemberId(row.member_id),
+            false,
+            Some(&self.reason),
+            permit,
+        )
+        .await?;
+        rules::decide_open_request(decided)?;
+        let detail = json!({"decline_reason": self.reason});
+        Ok(Done::new(reread(w, actor, self.id).await?, detail))
+    }
+}
+
+/// The actor's own requests and those they may decide, newest first.
+pub struct List {
+    /// `open`, `approved` or `declined`; `None` for any.
+    pub status: Option<&'static str>,
+    pub paging: Paging,
+}
+
+impl Question for List {
+    type Output = Page<RequestView>;
+
+    fn action(&self) -> &'static str {
+        "role_request.view"
+    }
+
+    fn target(&self) -> String {
+        "role_requests".into()
+    }
+
+    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Page<RequestView>> {
+        // Requests are few; the actor's view is filtered here, a page at a time.
+        let mut items: Vec<RequestView> = Vec::new();
+        let mut cursor = self.paging.cursor;
+        let limit = usize::try_from(self.paging.limit).unwrap_or(50);
+        let mut next_cursor = None;
+        'pages: loop {
+            let rows = role_requests::list(conn, actor.org, self.status, cursor, 200).await?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                break;
+            };
+            for row in rows {
+                let mine = row.member_id == actor.id().0;
+                let may_decide = decider(conn, actor, &row).await?.is_ok();
+                if mine || may_decide {
+                    if items.len() == limit {
+                        next_cursor = items.last().map(|i| i.row.id.to_string());
+                        break 'pages;
+                    }
+                    items.push(RequestView { row, may_decide });
+                }
+            }
+            cursor = Some(last);
+        }
+        Ok(Page { items, next_cursor })
+    }
+}
