@@ -269,7 +269,6 @@ impl App {
                 "not_visible",
                 "the target does not exist or may not be seen".to_string(),
             ),
-            WebError::Conflict { code, message } => (*code, message.clone()),
             _ => return err,
         };
         self.audit.refused(super::audit_writer::Refusal {

@@ -18,11 +18,8 @@ pub enum WebError {
     Unauthorized(&'static str),
     NotFound,
     MethodNotAllowed,
+    /// Refused by the core: 403 for a missing right, 409 for a rule of the data.
     Denied(Reason),
-    Conflict {
-        code: &'static str,
-        message: String,
-    },
     /// The body is over the limit, in bytes.
     TooLarge(usize),
     /// The body is not declared as JSON.
@@ -74,7 +71,6 @@ impl WebError {
                 DenialKind::Forbidden => StatusCode::FORBIDDEN,
                 DenialKind::Conflict => StatusCode::CONFLICT,
             },
-            WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -167,10 +163,7 @@ impl From<crate::ops::Error> for WebError {
 impl From<outlay_store::StoreError> for WebError {
     fn from(e: outlay_store::StoreError) -> WebError {
         match &e {
-            outlay_store::StoreError::Stale => WebError::Conflict {
-                code: "changed_meanwhile",
-                message: "it changed meanwhile; reload and try again".into(),
-            },
+            outlay_store::StoreError::Stale => WebError::Denied(Reason::ChangedMeanwhile),
             outlay_store::StoreError::Database(db) if is_busy(db) => WebError::pool_busy(),
             _ => WebError::Internal(e.to_string()),
         }
@@ -204,7 +197,6 @@ impl IntoResponse for WebError {
                 None,
             ),
             WebError::Denied(r) => (r.code().to_string(), r.to_string(), None),
-            WebError::Conflict { code, message } => (code.to_string(), message, None),
             WebError::TooLarge(limit) => (
                 "payload_too_large".to_string(),
                 format!("the body is larger than {limit} bytes"),

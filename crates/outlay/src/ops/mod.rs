@@ -8,13 +8,17 @@
 //! inside it (`App::perform`); a question runs on one read connection (`App::ask`). Both
 //! record refusals in the audit log.
 
+pub mod audit;
 pub mod authz;
 pub mod delegations;
 pub mod expenses;
 pub mod invitations;
 pub mod members;
+pub mod orgs;
 pub mod page;
 pub mod role_requests;
+pub mod roles;
+pub mod teams;
 
 use outlay_core::validate::ValidationError;
 use outlay_core::Reason;

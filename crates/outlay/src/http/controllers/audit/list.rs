@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::http::paths::InOrg;
+use crate::ops::audit::List;
 
 /// Every change and refused attempt, newest first: who, what, target, when, outcome.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/audit", tag = "audit",
@@ -16,25 +17,18 @@ pub async fn list(
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
-    let actor = check(&app, &auth, org).await?;
-    let mut conn = app.store.read().await?;
-    let mut rows =
-        outlay_store::audit::list(&mut conn, actor.org, paging.cursor, paging.fetch()).await?;
-    let next_cursor = paging.finish(&mut rows, |r| r.id);
-    let items = rows
-        .into_iter()
-        .map(|r| AuditEventOut {
-            id: r.id,
-            at: rfc3339(Timestamp(r.at)),
-            actor_member_id: r.actor_member_id,
-            action: r.action,
-            target: r.target,
-            outcome: r.outcome,
-            reason: r.reason,
-            detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
-            hash: r.hash,
-            prev_hash: r.prev_hash,
-        })
-        .collect();
-    Ok(Json(AuditPage { items, next_cursor }))
+    flushed(&app).await;
+    let page = app.ask(&auth, org, List { paging }).await?;
+    Ok(Json(AuditPage::shown(page, |r| AuditEventOut {
+        id: r.id,
+        at: rfc3339(Timestamp(r.at)),
+        actor_member_id: r.actor_member_id,
+        action: r.action,
+        target: r.target,
+        outcome: r.outcome,
+        reason: r.reason,
+        detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
+        hash: r.hash,
+        prev_hash: r.prev_hash,
+    })))
 }

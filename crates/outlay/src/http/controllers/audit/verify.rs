@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::http::paths::InOrg;
+use crate::ops::audit::Verify;
 
 /// Recomputes the company's audit hash chain: any edited or removed past event shows.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/audit/verify", tag = "audit",
@@ -14,20 +15,17 @@ pub async fn verify(
     auth: Auth,
     Path(InOrg { org }): Path<InOrg>,
 ) -> Result<Json<AuditVerification>, WebError> {
-    let actor = check(&app, &auth, org).await?;
-    let mut conn = app.store.read().await?;
-    Ok(Json(
-        match outlay_store::audit::verify(&mut conn, actor.org).await? {
-            Ok(n) => AuditVerification {
-                intact: true,
-                events: n,
-                first_broken_id: None,
-            },
-            Err(id) => AuditVerification {
-                intact: false,
-                events: 0,
-                first_broken_id: Some(id),
-            },
+    flushed(&app).await;
+    Ok(Json(match app.ask(&auth, org, Verify).await? {
+        Ok(n) => AuditVerification {
+            intact: true,
+            events: n,
+            first_broken_id: None,
         },
-    ))
+        Err(id) => AuditVerification {
+            intact: false,
+            events: 0,
+            first_broken_id: Some(id),
+        },
+    }))
 }

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::http::paths::InOrg;
+use crate::ops::orgs::Close;
 
 /// Close the company: it refuses every change from then on (409 `company_closed`); its owners
 /// and auditors keep reading. Only the preset's top role holds `account.close` (Qonto: only
@@ -20,20 +21,7 @@ pub async fn close(
     Body(req): Body<CloseRequest>,
 ) -> Result<Json<OrgOut>, WebError> {
     let reason = outlay_core::validate::text("reason", req.reason.as_deref().unwrap_or(""), 1000)?;
-    let (mut tx, actor) = app.writer(&auth, org).await?;
-    let target = format!("org:{org}");
-    let result = async {
-        let permit =
-            authorize::company_permit(&actor.principal, actor.ctx(), Action::AccountClose)?;
-        orgs::close(&mut tx, OrgId(org), &reason, permit).await?;
-        let row = orgs::get(&mut tx, OrgId(org))
-            .await?
-            .ok_or(WebError::NotFound)?;
-        Ok((org_out(row), json!({"reason": reason})))
-    }
-    .await;
-    Ok(Json(
-        app.finish(tx, &actor, "account.close", &target, result)
-            .await?,
-    ))
+    Ok(Json(org_out(
+        app.perform(&auth, org, Close { reason }).await?,
+    )))
 }

@@ -12,7 +12,7 @@ use crate::http::App;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use outlay_core::{authorize, preset, Action, OrgId, Timestamp};
+use outlay_core::{preset, Timestamp};
 use outlay_store::audit::{NewEvent, Outcome};
 use outlay_store::orgs::{self, Founding, OrgRow};
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::http::paths::InOrg;
+use crate::ops::roles::List;
 
 /// Built-in and custom roles with their permissions. Needs `role.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/roles", tag = "roles",
@@ -14,15 +15,9 @@ pub async fn list(
     auth: Auth,
     Path(InOrg { org }): Path<InOrg>,
 ) -> Result<Json<RoleList>, WebError> {
-    let actor = app.reader(&auth, org).await?;
-    if let Err(r) =
-        authorize::company(&actor.principal, actor.ctx(), Action::RoleView).into_result()
-    {
-        return Err(app.refused(&actor, "role.view", "roles", r.into()).await);
-    }
-    let items = actor.book.all().map(|r| role_out(&actor, r)).collect();
+    let roles = app.ask(&auth, org, List).await?;
     Ok(Json(RoleList {
-        items,
+        items: roles.into_iter().map(role_out).collect(),
         next_cursor: None,
     }))
 }

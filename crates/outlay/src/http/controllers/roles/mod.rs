@@ -3,19 +3,14 @@
 mod create;
 mod list;
 
-use crate::http::actor::Actor;
 use crate::http::error::{ErrorBody, WebError};
 use crate::http::extract::{Auth, Body, Path};
 use crate::http::App;
+use crate::ops::roles::RoleView;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use outlay_core::authorize;
-use outlay_core::invariants::{self, CustomRoleInput};
-use outlay_core::role::Role;
-use outlay_core::Action;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -42,7 +37,8 @@ pub struct RoleOut {
 /// Every role of the company: the list is complete, so `next_cursor` is always null.
 pub type RoleList = crate::http::page::Page<RoleOut>;
 
-pub fn role_out(actor: &Actor, r: &Role) -> RoleOut {
+pub fn role_out(v: RoleView) -> RoleOut {
+    let r = &v.role;
     RoleOut {
         key: r.key.to_string(),
         name: r.name.clone(),
@@ -54,10 +50,7 @@ pub fn role_out(actor: &Actor, r: &Role) -> RoleOut {
         top: r.top,
         top_controlled: r.top_controlled,
         permissions: r.permissions.iter().map(|p| p.key()).collect(),
-        allowed_actions: authorize::role_actions(&actor.principal, actor.ctx(), r)
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        allowed_actions: v.allowed_actions.into_iter().map(str::to_string).collect(),
     }
 }
 

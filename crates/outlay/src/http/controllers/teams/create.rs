@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::http::paths::InOrg;
+use crate::ops::teams::Create;
 
 /// Create a team. Needs `team.manage`.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/teams", tag = "teams", request_body = NewTeam,
@@ -16,30 +17,6 @@ pub async fn create(
     Body(req): Body<NewTeam>,
 ) -> Result<(StatusCode, Json<TeamOut>), WebError> {
     let name = outlay_core::validate::text("name", &req.name, 80)?;
-    let (mut tx, actor) = app.writer(&auth, org).await?;
-    let target = format!("team:{name}");
-    let result = async {
-        let permit = authorize::company_permit(&actor.principal, actor.ctx(), Action::TeamManage)?;
-        match outlay_store::teams::create(&mut tx, actor.org, &name, permit).await {
-            Ok(id) => Ok((
-                TeamOut {
-                    id: id.0,
-                    name: name.clone(),
-                    members: vec![],
-                    allowed_actions: team_actions(&actor),
-                },
-                json!({"team_id": id.0}),
-            )),
-            Err(e) if e.is_unique_violation() => Err(WebError::Conflict {
-                code: "team_exists",
-                message: format!("a team named `{name}` exists"),
-            }),
-            Err(e) => Err(e.into()),
-        }
-    }
-    .await;
-    let out = app
-        .finish(tx, &actor, "team.manage", &target, result)
-        .await?;
-    Ok((StatusCode::CREATED, Json(out)))
+    let team = app.perform(&auth, org, Create { name }).await?;
+    Ok((StatusCode::CREATED, Json(team_out(team))))
 }

@@ -9,13 +9,12 @@ use crate::http::error::{ErrorBody, WebError};
 use crate::http::extract::{Auth, Body, Path, Query};
 use crate::http::page::Paging;
 use crate::http::App;
+use crate::ops::teams::{ChangeMember, TeamView};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use outlay_core::{authorize, Action, MemberId, TeamId};
+use outlay_core::{MemberId, TeamId};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema)]
@@ -39,11 +38,14 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-fn team_actions(actor: &crate::http::actor::Actor) -> Vec<String> {
-    authorize::team_actions(&actor.principal, actor.ctx())
-        .into_iter()
-        .map(str::to_string)
-        .collect()
+/// A team as the API shows it.
+fn team_out(t: TeamView) -> TeamOut {
+    TeamOut {
+        id: t.id.0,
+        name: t.name,
+        members: t.members,
+        allowed_actions: t.allowed_actions.into_iter().map(str::to_string).collect(),
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -52,6 +54,7 @@ pub struct NewTeam {
     pub name: String,
 }
 
+/// Puts a member in a team or takes them out.
 async fn change(
     app: App,
     auth: Auth,
@@ -60,44 +63,13 @@ async fn change(
     member: i64,
     add: bool,
 ) -> Result<StatusCode, WebError> {
-    let (mut tx, actor) = app.writer(&auth, org).await?;
-    let target = format!("team:{team}/member:{member}");
-    let result = async {
-        let permit = authorize::company_permit(&actor.principal, actor.ctx(), Action::TeamManage)?;
-        let team = outlay_store::teams::get(&mut tx, actor.org, TeamId(team))
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let m = outlay_store::members::get(&mut tx, actor.org, MemberId(member))
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let changed = if add {
-            outlay_store::teams::add_member(
-                &mut tx,
-                actor.org,
-                TeamId(team.id),
-                m.member_id(),
-                permit,
-            )
-            .await?
-        } else {
-            outlay_store::teams::remove_member(
-                &mut tx,
-                actor.org,
-                TeamId(team.id),
-                m.member_id(),
-                permit,
-            )
-            .await?
-        };
-        Ok((StatusCode::NO_CONTENT, json!({"changed": changed})))
-    }
-    .await;
-    let action = if add {
-        "team.add_member"
-    } else {
-        "team.remove_member"
+    let change = ChangeMember {
+        team: TeamId(team),
+        member: MemberId(member),
+        add,
     };
-    app.finish(tx, &actor, action, &target, result).await
+    app.perform(&auth, org, change).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// This resource's routes, each registered once: with axum and in the OpenAPI document.

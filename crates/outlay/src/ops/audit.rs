@@ -1,0 +1,55 @@
+//! The company's audit log and its hash chain, for who holds `audit.view`.
+
+use super::{Actor, Page, Paging, Question, Result};
+use outlay_core::{authorize, Action};
+use outlay_store::audit::EventRow;
+use outlay_store::Conn;
+
+/// Every change and refused attempt, newest first.
+pub struct List {
+    pub paging: Paging,
+}
+
+impl Question for List {
+    type Output = Page<EventRow>;
+
+    fn action(&self) -> &'static str {
+        "audit.view"
+    }
+
+    fn target(&self) -> String {
+        "audit".into()
+    }
+
+    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Page<EventRow>> {
+        authorize::company(&actor.principal, actor.ctx(), Action::AuditView).into_result()?;
+        let paging = self.paging;
+        let mut rows =
+            outlay_store::audit::list(conn, actor.org, paging.cursor, paging.fetch()).await?;
+        let next_cursor = paging.finish(&mut rows, |r| r.id);
+        Ok(Page {
+            items: rows,
+            next_cursor,
+        })
+    }
+}
+
+/// Recompute the chain: the number of events when intact, else the first broken one.
+pub struct Verify;
+
+impl Question for Verify {
+    type Output = std::result::Result<usize, i64>;
+
+    fn action(&self) -> &'static str {
+        "audit.view"
+    }
+
+    fn target(&self) -> String {
+        "audit".into()
+    }
+
+    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<std::result::Result<usize, i64>> {
+        authorize::company(&actor.principal, actor.ctx(), Action::AuditView).into_result()?;
+        Ok(outlay_store::audit::verify(conn, actor.org).await?)
+    }
+}
