@@ -2,6 +2,7 @@
 //! role (owner, account holder or admin).
 
 use super::*;
+use crate::ops::{self, orgs::Found};
 
 /// Found a company: the caller becomes its member holding the preset's top role (owner,
 /// account holder or admin).
@@ -25,30 +26,12 @@ pub async fn create(
     let currency = req.base_currency.as_deref().unwrap_or("EUR").trim();
     outlay_core::money::Money::new(1, currency)
         .map_err(|e| WebError::invalid("base_currency", e.reason))?;
-    let mut tx = app.store.write(auth.now).await?;
-    let founding = Founding {
-        name: &name,
+    let found = Found {
+        name,
         preset,
-        base_currency: currency,
-        founder_person: auth.person.id,
-        founder_name: &auth.person.name,
-        invitation: None,
+        base_currency: currency.to_string(),
     };
-    let (org, member) = orgs::found(&mut tx, &founding).await?;
-    tx.audit(NewEvent {
-            org,
-            at: auth.now,
-            actor_member: Some(member),
-            actor_person: Some(auth.person.id),
-            action: "org.create",
-            target: &format!("org:{}", org.0),
-            outcome: Outcome::Allowed,
-            reason: "founder",
-        detail: json!({"name": name, "preset": preset.key, "base_currency": currency, "role": preset.top}),
-    })
-    .await?;
-    let row = orgs::get(&mut tx, org).await?.ok_or(WebError::NotFound)?;
-    tx.commit().await?;
+    let (row, member) = ops::orgs::found(&app.store, &auth.person, auth.now, found).await?;
     Ok((
         StatusCode::CREATED,
         Json(NewOrgOut {

@@ -13,10 +13,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use outlay_core::{preset, Timestamp};
-use outlay_store::audit::{NewEvent, Outcome};
-use outlay_store::orgs::{self, Founding, OrgRow};
+use outlay_store::orgs::OrgRow;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
