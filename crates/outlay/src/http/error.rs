@@ -154,6 +154,8 @@ impl From<crate::ops::Error> for WebError {
             crate::ops::Error::NotFound => WebError::NotFound,
             crate::ops::Error::Denied(r) => WebError::Denied(r),
             crate::ops::Error::Unauthenticated(m) => WebError::Unauthorized(m),
+            crate::ops::Error::Throttled { retry_after } => WebError::Throttled { retry_after },
+            crate::ops::Error::PoolBusy => WebError::pool_busy(),
             crate::ops::Error::PasswordGate(e) => e.into(),
             crate::ops::Error::Store(e) => e.into(),
         }

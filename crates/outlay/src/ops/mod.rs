@@ -18,6 +18,7 @@ pub mod orgs;
 pub mod page;
 pub mod role_requests;
 pub mod roles;
+pub mod sessions;
 pub mod teams;
 
 use outlay_core::validate::ValidationError;
@@ -44,6 +45,12 @@ pub enum Error {
     /// The person did not prove who they are (a wrong password).
     #[error("{0}")]
     Unauthenticated(&'static str),
+    /// Too many failed logins: try again after `retry_after` seconds.
+    #[error("too many login attempts")]
+    Throttled { retry_after: u64 },
+    /// No database connection came free within the pool wait.
+    #[error("the server is busy")]
+    PoolBusy,
     /// Too many password hashes at once, or hashing failed.
     #[error("the password check could not run")]
     PasswordGate(crate::password::GateError),

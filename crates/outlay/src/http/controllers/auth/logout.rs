@@ -11,23 +11,11 @@ pub async fn logout(
     ClientAddr(ip): ClientAddr,
     auth: Auth,
 ) -> Result<StatusCode, WebError> {
-    let address = ip.map(address_text).unwrap_or_default();
-    let mut tx = app.store.write(auth.now).await?;
-    people::revoke_session(&mut tx, &auth.token_hash, auth.now).await?;
-    person_audit::record(
-        &mut tx,
-        &NewPersonEvent {
-            at: auth.now,
-            last_at: auth.now,
-            count: 1,
-            person: Some(auth.person.id),
-            email: &auth.person.email,
-            kind: PersonEventKind::Logout,
-            address: &address,
-            reason: "token",
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let logout = sessions::Logout {
+        person: &auth.person,
+        token_hash: &auth.token_hash,
+        address: ip.map(address_text).unwrap_or_default(),
+    };
+    sessions::logout(&app, auth.now, logout).await?;
     Ok(StatusCode::NO_CONTENT)
 }

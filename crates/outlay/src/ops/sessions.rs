@@ -1,0 +1,219 @@
+//! Logging in and out: operations of a person rather than of a member. Tokens are bearer
+//! tokens; only their hash is stored. Logins are throttled per client address and per
+//! account (`http::throttle`), hash within the password gate (`password::HashGate`), and go
+//! to the person-level trail: successes and logouts with the change they make, failed and
+//! throttled attempts through the audit writer.
+
+use super::{Error, Result};
+use crate::http::audit_writer::LoginEvent;
+use crate::http::throttle::{Key, Throttle, Verdict};
+use crate::http::App;
+use outlay_core::{Reason, Timestamp};
+use outlay_store::auth as people;
+use outlay_store::person_audit::{self, NewPersonEvent, PersonEventKind};
+use std::time::Duration;
+
+/// How long a login lasts.
+pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
+
+/// Log in with a checked email and a password, from a client address (empty when unknown).
+pub struct Login {
+    pub email: String,
+    pub password: String,
+    pub address: String,
+}
+
+/// A new session: the token (shown once) and when it expires.
+pub struct Session {
+    pub token: String,
+    pub expires_at: Timestamp,
+}
+
+/// Attempts charged to the throttle, taken back when dropped unless `keep` was called: an
+/// attempt that never reached a verdict (an error, a busy gate, a client that went away)
+/// costs nothing.
+struct Charged<'a> {
+    throttle: &'a Throttle,
+    keys: Vec<Key>,
+    kept: bool,
+}
+
+impl Charged<'_> {
+    fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Charged<'_> {
+    fn drop(&mut self) {
+        if !self.kept {
+            self.throttle.refund(&self.keys);
+        }
+    }
+}
+
+fn throttled(wait: Duration) -> Error {
+    Error::Throttled {
+        retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+    }
+}
+
+fn secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
+
+pub async fn login(app: &App, cmd: Login) -> Result<Session> {
+    let Login {
+        email,
+        password,
+        address,
+    } = cmd;
+    let now = app.now();
+    let trail = |kind: PersonEventKind, person: Option<i64>, reason: &str| {
+        app.audit.login(LoginEvent {
+            kind,
+            email: email.clone(),
+            person,
+            address: address.clone(),
+            reason: reason.to_string(),
+            at: now,
+        })
+    };
+
+    // The address first: a flood from one address is held back before any database work.
+    let by_address = Key::Address(address.clone());
+    let address_wait = match app.throttle.attempt(
+        std::slice::from_ref(&by_address),
+        tokio::time::Instant::now(),
+    ) {
+        Verdict::Go(wait) => wait,
+        Verdict::Wait(wait) => {
+            trail(PersonEventKind::LoginThrottled, None, "address");
+            app.metrics.throttled_login();
+            return Err(throttled(wait));
+        }
+    };
+    let charged_address = Charged {
+        throttle: &app.throttle,
+        keys: vec![by_address],
+        kept: false,
+    };
+    let (person, known) = {
+        let mut conn = app.read_conn().await.map_err(|_| Error::PoolBusy)?;
+        let person = people::person_by_email(&mut conn, &email).await?;
+        let known = match &person {
+            Some(p) if !address.is_empty() => {
+                let since = Timestamp(now.0 - secs(app.limits.login.known_address_for));
+                person_audit::logged_in_from(&mut conn, p.id, &address, since).await?
+            }
+            _ => false,
+        };
+        (person, known)
+    };
+    let person_id = person.as_ref().map(|p| p.id);
+    // From an address this account logged in from lately, only failures from there count:
+    // someone guessing elsewhere cannot hold the real user back.
+    let account = if known {
+        Key::Known(email.clone(), address.clone())
+    } else {
+        Key::Account(email.clone())
+    };
+    let account_wait = match app
+        .throttle
+        .attempt(std::slice::from_ref(&account), tokio::time::Instant::now())
+    {
+        Verdict::Go(wait) => wait,
+        Verdict::Wait(wait) => {
+            trail(PersonEventKind::LoginThrottled, person_id, "account");
+            app.metrics.throttled_login();
+            return Err(throttled(wait));
+        }
+    };
+    let charged_account = Charged {
+        throttle: &app.throttle,
+        keys: vec![account.clone()],
+        kept: false,
+    };
+    let wait = address_wait.max(account_wait);
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
+
+    let hash = person
+        .as_ref()
+        .and_then(|p| p.password_hash.clone())
+        .unwrap_or_else(|| crate::password::decoy().to_string());
+    let ok = app.hashes.verify(password, hash).await?;
+    let person = match person {
+        Some(p) if ok && p.password_hash.is_some() => p,
+        other => {
+            charged_address.keep();
+            charged_account.keep();
+            let reason = match other {
+                None => "unknown_email",
+                Some(p) if p.password_hash.is_none() => "no_password",
+                Some(_) => "wrong_password",
+            };
+            trail(PersonEventKind::LoginFailed, person_id, reason);
+            return Err(Error::Unauthenticated("wrong email or password"));
+        }
+    };
+    // The right password: the account's streak ends; the address gets this attempt back.
+    app.throttle.clear(&account);
+    drop(charged_account);
+    drop(charged_address);
+
+    let mut w = app.store.write(now).await?;
+    let memberships = outlay_store::members::memberships(&mut w, person.id).await?;
+    if !memberships.is_empty() && memberships.iter().all(|m| m.status == "archived") {
+        trail(PersonEventKind::LoginFailed, Some(person.id), "archived");
+        return Err(Reason::Archived.into());
+    }
+    let (token, token_hash) = crate::tokens::issue();
+    let expires_at = now.plus_seconds(SESSION_SECONDS);
+    people::create_session(&mut w, person.id, &token_hash, now, expires_at).await?;
+    person_audit::record(
+        &mut w,
+        &NewPersonEvent {
+            at: now,
+            last_at: now,
+            count: 1,
+            person: Some(person.id),
+            email: &email,
+            kind: PersonEventKind::Login,
+            address: &address,
+            reason: "password",
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(Session { token, expires_at })
+}
+
+/// End the session whose token hashes to `token_hash`: the token stops working at once.
+pub struct Logout<'a> {
+    pub person: &'a people::PersonRow,
+    pub token_hash: &'a str,
+    pub address: String,
+}
+
+pub async fn logout(app: &App, now: Timestamp, cmd: Logout<'_>) -> Result<()> {
+    let mut w = app.store.write(now).await?;
+    people::revoke_session(&mut w, cmd.token_hash, now).await?;
+    person_audit::record(
+        &mut w,
+        &NewPersonEvent {
+            at: now,
+            last_at: now,
+            count: 1,
+            person: Some(cmd.person.id),
+            email: &cmd.person.email,
+            kind: PersonEventKind::Logout,
+            address: &cmd.address,
+            reason: "token",
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(())
+}
