@@ -3,6 +3,7 @@
 //! Configuration table.
 
 use crate::http::limits::{parse_duration, Limits};
+use crate::http::proxy::TrustedProxies;
 use clap::Args;
 use std::time::Duration;
 
@@ -48,6 +49,10 @@ pub struct LimitArgs {
     /// is drained and the process exits [default: 10s].
     #[arg(long, env = "OUTLAY_SHUTDOWN_GRACE", value_parser = parse_duration)]
     shutdown_grace: Option<Duration>,
+    /// Reverse proxies (addresses or networks, comma-separated) whose `X-Forwarded-For`
+    /// names the client, for login throttling and the trail [default: none].
+    #[arg(long, env = "OUTLAY_TRUSTED_PROXIES", value_parser = TrustedProxies::parse)]
+    trusted_proxies: Option<TrustedProxies>,
     /// Distinct audit entries waiting to be written [default: 4096].
     #[arg(long, env = "OUTLAY_AUDIT_QUEUE")]
     audit_queue: Option<usize>,
@@ -77,6 +82,9 @@ impl LimitArgs {
             .unwrap_or(l.login.free_per_address);
         l.login.hashes = self.password_hashes.unwrap_or(l.login.hashes).max(1);
         l.audit.queue = self.audit_queue.unwrap_or(l.audit.queue).max(1);
+        if let Some(t) = &self.trusted_proxies {
+            l.trusted_proxies = t.clone();
+        }
         l
     }
 }

@@ -133,22 +133,24 @@ fn declared_json(headers: &HeaderMap) -> Option<bool> {
     )
 }
 
-/// The client's address, when the request came over a connection that knows it.
+/// The client's address, when the request came over a connection that knows it: the peer,
+/// or behind a trusted reverse proxy the client it names (`http::proxy`).
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<App> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        _state: &S,
+        app: &App,
     ) -> Result<Self, std::convert::Infallible> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(a)| a.ip()),
-        ))
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(a)| a.ip());
+        Ok(ClientAddr(peer.map(|peer| {
+            app.limits.trusted_proxies.client(peer, &parts.headers)
+        })))
     }
 }
 

@@ -25,6 +25,8 @@ pub struct Limits {
     pub pool_wait: Duration,
     /// How long shutdown waits for requests under way before it drains the audit queue.
     pub shutdown_grace: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; none by default.
+    pub trusted_proxies: super::proxy::TrustedProxies,
     pub login: LoginLimits,
     pub audit: AuditLimits,
 }
@@ -78,6 +80,7 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             pool_wait: Duration::from_secs(2),
             shutdown_grace: Duration::from_secs(10),
+            trusted_proxies: super::proxy::TrustedProxies::default(),
             login: LoginLimits::default(),
             audit: AuditLimits::default(),
         }

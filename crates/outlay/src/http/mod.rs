@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod page;
 pub mod paths;
 pub mod perform;
+pub mod proxy;
 pub mod schema;
 pub mod throttle;
 

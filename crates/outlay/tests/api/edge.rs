@@ -361,6 +361,93 @@ async fn failed_logins_from_one_address_over_many_accounts_are_throttled_there_o
     .await;
 }
 
+/// A wrong-password login for `email` through `client`, naming `forwarded_for` as the client.
+async fn login_via(
+    server: &TestServer,
+    client: &reqwest::Client,
+    forwarded_for: &str,
+    email: &str,
+    password: &str,
+) -> StatusCode {
+    client
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_logins_are_throttled_by_the_client_it_names() {
+    bounded(async {
+        let mut limits = throttling(1000, 3);
+        limits.trusted_proxies = outlay::http::proxy::TrustedProxies::parse("127.0.0.5").unwrap();
+        let (server, _store) = TestServer::start_with_limits(limits).await;
+        let proxy = reqwest::Client::builder()
+            .local_address(ip("127.0.0.5"))
+            .build()
+            .unwrap();
+        let mut statuses = Vec::new();
+        for i in 0..8 {
+            let email = format!("nobody{i}@acme.example");
+            let status = login_via(&server, &proxy, "203.0.113.7", &email, "wrong").await;
+            statuses.push(status);
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                break;
+            }
+        }
+        assert_eq!(
+            statuses.last(),
+            Some(&StatusCode::TOO_MANY_REQUESTS),
+            "one client behind the proxy is held back: {statuses:?}"
+        );
+        // Everyone else behind the same proxy is not.
+        let alice = crate::harness::email_of("alice");
+        let status = login_via(
+            &server,
+            &proxy,
+            "203.0.113.8",
+            &alice,
+            outlay_core::demo::PASSWORD,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_client_that_is_no_trusted_proxy_cannot_pick_its_address_by_header() {
+    bounded(async {
+        let mut limits = throttling(1000, 3);
+        limits.trusted_proxies = outlay::http::proxy::TrustedProxies::parse("127.0.0.5").unwrap();
+        let (server, _store) = TestServer::start_with_limits(limits).await;
+        let client = reqwest::Client::builder()
+            .local_address(ip("127.0.0.6"))
+            .build()
+            .unwrap();
+        let mut statuses = Vec::new();
+        for i in 0..8 {
+            // A fresh made-up address each time: ignored, the connection's address counts.
+            let forwarded = format!("198.51.100.{i}");
+            let email = format!("nobody{i}@acme.example");
+            let status = login_via(&server, &client, &forwarded, &email, "wrong").await;
+            statuses.push(status);
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                break;
+            }
+        }
+        assert_eq!(
+            statuses.last(),
+            Some(&StatusCode::TOO_MANY_REQUESTS),
+            "{statuses:?}"
+        );
+    })
+    .await;
+}
+
 /// Reads until the server closes the connection; returns how long that took and what came.
 async fn until_closed(stream: &mut TcpStream) -> (Duration, String) {
     let started = Instant::now();
