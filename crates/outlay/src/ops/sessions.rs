@@ -52,9 +52,32 @@ impl Drop for Charged<'_> {
     }
 }
 
-fn throttled(wait: Duration) -> Error {
-    Error::Throttled {
-        retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+/// Charges one attempt to `key`: how long to wait before answering, and the charge (taken
+/// back unless kept); or, when the key is held back, the refusal, after `on_throttled`.
+fn charge<'a>(
+    app: &'a App,
+    key: Key,
+    on_throttled: impl FnOnce(),
+) -> Result<(Duration, Charged<'a>)> {
+    match app
+        .throttle
+        .attempt(std::slice::from_ref(&key), tokio::time::Instant::now())
+    {
+        Verdict::Go(wait) => Ok((
+            wait,
+            Charged {
+                throttle: &app.throttle,
+                keys: vec![key],
+                kept: false,
+            },
+        )),
+        Verdict::Wait(wait) => {
+            on_throttled();
+            app.metrics.throttled_login();
+            Err(Error::Throttled {
+                retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+            })
+        }
     }
 }
 
@@ -80,24 +103,11 @@ pub async fn login(app: &App, cmd: Login) -> Result<Session> {
         })
     };
 
+    let throttled_kind = PersonEventKind::LoginThrottled;
     // The address first: a flood from one address is held back before any database work.
-    let by_address = Key::Address(address.clone());
-    let address_wait = match app.throttle.attempt(
-        std::slice::from_ref(&by_address),
-        tokio::time::Instant::now(),
-    ) {
-        Verdict::Go(wait) => wait,
-        Verdict::Wait(wait) => {
-            trail(PersonEventKind::LoginThrottled, None, "address");
-            app.metrics.throttled_login();
-            return Err(throttled(wait));
-        }
-    };
-    let charged_address = Charged {
-        throttle: &app.throttle,
-        keys: vec![by_address],
-        kept: false,
-    };
+    let (address_wait, charged_address) = charge(app, Key::Address(address.clone()), || {
+        trail(throttled_kind, None, "address")
+    })?;
     let (person, known) = {
         let mut conn = app.read_conn().await.map_err(|_| Error::PoolBusy)?;
         let person = people::person_by_email(&mut conn, &email).await?;
@@ -118,22 +128,9 @@ pub async fn login(app: &App, cmd: Login) -> Result<Session> {
     } else {
         Key::Account(email.clone())
     };
-    let account_wait = match app
-        .throttle
-        .attempt(std::slice::from_ref(&account), tokio::time::Instant::now())
-    {
-        Verdict::Go(wait) => wait,
-        Verdict::Wait(wait) => {
-            trail(PersonEventKind::LoginThrottled, person_id, "account");
-            app.metrics.throttled_login();
-            return Err(throttled(wait));
-        }
-    };
-    let charged_account = Charged {
-        throttle: &app.throttle,
-        keys: vec![account.clone()],
-        kept: false,
-    };
+    let (account_wait, charged_account) = charge(app, account.clone(), || {
+        trail(throttled_kind, person_id, "account")
+    })?;
     let wait = address_wait.max(account_wait);
     if !wait.is_zero() {
         tokio::time::sleep(wait).await;
