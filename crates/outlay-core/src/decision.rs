@@ -167,7 +167,7 @@ pub enum Reason {
     /// The delegation ended already.
     DelegationEnded,
     /// The role request was approved or declined already.
-    RequestDecided,
+    RequestDecided { status: String },
     /// The row changed between reading and writing it (another request won).
     ChangedMeanwhile,
 }
@@ -206,7 +206,7 @@ impl Reason {
             Reason::InvitationExpired => "invitation_expired",
             Reason::InvitationWithdrawn => "invitation_withdrawn",
             Reason::DelegationEnded => "delegation_ended",
-            Reason::RequestDecided => "request_decided",
+            Reason::RequestDecided { .. } => "request_decided",
             Reason::ChangedMeanwhile => "changed_meanwhile",
         }
     }
@@ -231,7 +231,7 @@ impl Reason {
             | Reason::InvitationExpired
             | Reason::InvitationWithdrawn
             | Reason::DelegationEnded
-            | Reason::RequestDecided
+            | Reason::RequestDecided { .. }
             | Reason::ChangedMeanwhile => DenialKind::Conflict,
             _ => DenialKind::Forbidden,
         }
@@ -337,7 +337,7 @@ impl fmt::Display for Reason {
                 f.write_str("this invitation was withdrawn: the member is archived")
             }
             Reason::DelegationEnded => f.write_str("this delegation has already ended"),
-            Reason::RequestDecided => f.write_str("this request is already decided"),
+            Reason::RequestDecided { status } => write!(f, "this request is already {status}"),
             Reason::ChangedMeanwhile => f.write_str("it changed meanwhile; reload and try again"),
         }
     }

@@ -173,12 +173,14 @@ pub fn request_role(ctx: Context<'_>, role: &Role, base_role: Option<&str>) -> R
     Ok(())
 }
 
-/// Deciding a role request: only while it is open.
-pub fn decide_open_request(open: bool) -> Result<(), Reason> {
-    if open {
+/// Deciding a role request: only while it is open (`status`).
+pub fn decide_open_request(status: &str) -> Result<(), Reason> {
+    if status == "open" {
         Ok(())
     } else {
-        Err(Reason::RequestDecided)
+        Err(Reason::RequestDecided {
+            status: status.to_string(),
+        })
     }
 }
 

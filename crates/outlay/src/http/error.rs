@@ -151,7 +151,7 @@ impl From<crate::ops::Error> for WebError {
     fn from(e: crate::ops::Error) -> WebError {
         match e {
             crate::ops::Error::Invalid(e) => WebError::Invalid(e),
-            crate::ops::Error::NotFound => WebError::NotFound,
+            crate::ops::Error::NotFound | crate::ops::Error::NotVisible(_) => WebError::NotFound,
             crate::ops::Error::Denied(r) => WebError::Denied(r),
             crate::ops::Error::Unauthenticated(m) => WebError::Unauthorized(m),
             crate::ops::Error::Throttled { retry_after } => WebError::Throttled { retry_after },

@@ -78,12 +78,18 @@ impl App {
     /// A read connection, or a 503 when none comes free within the pool wait: a request
     /// never queues behind an exhausted pool for long.
     pub async fn read_conn(&self) -> Result<outlay_store::Read, WebError> {
+        Ok(self.checkout().await?)
+    }
+
+    /// `read_conn` for the application layer: busy (`PoolBusy`) is told apart from a
+    /// database that fails.
+    pub async fn checkout(&self) -> Result<outlay_store::Read, crate::ops::Error> {
         let started = std::time::Instant::now();
         let conn = tokio::time::timeout(self.limits.pool_wait, self.store.read()).await;
         self.metrics.pool_wait(started.elapsed(), conn.is_err());
         match conn {
             Ok(conn) => Ok(conn?),
-            Err(_) => Err(WebError::pool_busy()),
+            Err(_) => Err(crate::ops::Error::PoolBusy),
         }
     }
 

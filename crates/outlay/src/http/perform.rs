@@ -6,7 +6,7 @@
 use super::error::WebError;
 use super::extract::Auth;
 use super::App;
-use crate::ops::{Change, Question};
+use crate::ops::{Change, Error, Question};
 
 impl App {
     /// Runs a change as the authenticated person's member of company `org`.
@@ -19,12 +19,17 @@ impl App {
         let (mut tx, actor) = self.writer(auth, org).await?;
         let action = change.action();
         let target = change.target(&actor);
-        let result = change
-            .apply(&mut tx, &actor)
-            .await
-            .map(|done| (done.value, done.detail))
-            .map_err(WebError::from);
-        self.finish(tx, &actor, action, &target, result).await
+        match change.apply(&mut tx, &actor).await {
+            Ok(done) => {
+                let result = Ok((done.value, done.detail));
+                self.finish(tx, &actor, action, &target, result).await
+            }
+            Err(e) => {
+                let target = refused_target(&e).unwrap_or(target);
+                self.finish(tx, &actor, action, &target, Err(e.into()))
+                    .await
+            }
+        }
     }
 
     /// Answers a question as the authenticated person's member of company `org`.
@@ -41,8 +46,17 @@ impl App {
             Ok(answer) => Ok(answer),
             Err(e) => {
                 drop(conn);
+                let target = refused_target(&e).unwrap_or(target);
                 Err(self.refused(&actor, action, &target, e.into()).await)
             }
         }
+    }
+}
+
+/// The target a refusal names when it is not the operation's own.
+fn refused_target(e: &Error) -> Option<String> {
+    match e {
+        Error::NotVisible(target) => Some(target.clone()),
+        _ => None,
     }
 }

@@ -1,7 +1,7 @@
 //! Which client a request comes from, when a reverse proxy stands in front. Behind a proxy
 //! every connection comes from the proxy, so throttling by address would hold back everyone
 //! at once; the proxy names the client in `X-Forwarded-For`. That header is believed only
-//! from proxies the operator named (`--trusted-proxy`): from anyone else it is a client's
+//! from proxies the operator named (`--trusted-proxies`): from anyone else it is a client's
 //! say-so, and believing it would let one client pick a fresh address for every attempt.
 
 use axum::http::HeaderMap;

@@ -5,6 +5,27 @@ use outlay_core::{authorize, Action};
 use outlay_store::audit::EventRow;
 use outlay_store::Conn;
 
+/// May the actor read the log? Asked first, so that only those who may read make the audit
+/// writer flush its queue before they read.
+pub struct Access;
+
+impl Question for Access {
+    type Output = ();
+
+    fn action(&self) -> &'static str {
+        "audit.view"
+    }
+
+    fn target(&self) -> String {
+        "audit".into()
+    }
+
+    async fn ask(self, _: &mut Conn, actor: &Actor) -> Result<()> {
+        authorize::company(&actor.principal, actor.ctx(), Action::AuditView).into_result()?;
+        Ok(())
+    }
+}
+
 /// Every change and refused attempt, newest first.
 pub struct List {
     pub paging: Paging,

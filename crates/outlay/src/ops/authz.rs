@@ -36,11 +36,7 @@ impl Question for Explain {
     }
 
     fn target(&self) -> String {
-        match self.about {
-            Some(About::Expense(id)) => format!("expense:{id}"),
-            Some(About::Member(id)) => format!("member:{id}"),
-            _ => format!("member:{}", self.member.0),
-        }
+        format!("member:{}", self.member.0)
     }
 
     async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Decision> {
@@ -96,11 +92,11 @@ impl Question for Explain {
                         .is_allowed()
                 });
                 if !seen {
-                    return Err(Error::NotFound);
+                    return Err(Error::NotVisible(format!("expense:{id}")));
                 }
                 let row = expenses::get(conn, actor.org, subject.member(), id)
                     .await?
-                    .ok_or(Error::NotFound)?;
+                    .ok_or_else(|| Error::NotVisible(format!("expense:{id}")))?;
                 let owner = row.owner();
                 let mut resource = row.facts(&owner, &actor.company.base_currency).resource();
                 if self.amount_minor.is_some() {
@@ -114,13 +110,14 @@ impl Question for Explain {
                 }));
             }
             Some(About::Member(id)) => {
+                let hidden = || Error::NotVisible(format!("member:{id}"));
                 let id = MemberId(id);
                 members::get(conn, actor.org, id)
                     .await?
-                    .ok_or(Error::NotFound)?;
+                    .ok_or_else(hidden)?;
                 super::members::seen_as(conn, actor, id)
                     .await?
-                    .ok_or(Error::NotFound)?;
+                    .ok_or_else(hidden)?;
                 let facts = scope::target(conn, actor.org, subject.member(), id).await?;
                 return Ok(authorize::decide(&Request {
                     principal: &subject,
@@ -136,7 +133,7 @@ impl Question for Explain {
             Some(About::Team(id)) => {
                 outlay_store::teams::get(conn, actor.org, TeamId(id))
                     .await?
-                    .ok_or(Error::NotFound)?;
+                    .ok_or_else(|| Error::NotVisible(format!("team:{id}")))?;
                 ResourceRef {
                     team: Some(TeamId(id)),
                     amount_minor: self.amount_minor,

@@ -24,6 +24,19 @@ async fn manage_right(conn: &mut Conn, actor: &Actor, delegator: MemberId) -> Re
     Ok(permit)
 }
 
+/// A delegation, with whether it lets the delegate act now.
+pub struct DelegationView {
+    pub row: DelegationRow,
+    pub active: bool,
+}
+
+fn view(actor: &Actor, row: DelegationRow) -> DelegationView {
+    DelegationView {
+        active: row.active_at(actor.now),
+        row,
+    }
+}
+
 /// Let `delegate` act for `delegator` (default: the actor) from `from` (default: now) until
 /// `until`.
 pub struct Create {
@@ -35,7 +48,7 @@ pub struct Create {
 }
 
 impl Change for Create {
-    type Output = DelegationRow;
+    type Output = DelegationView;
 
     fn action(&self) -> &'static str {
         "delegation.create"
@@ -45,7 +58,7 @@ impl Change for Create {
         format!("member:{}", self.delegator.unwrap_or(actor.id()).0)
     }
 
-    async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<DelegationRow>> {
+    async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<DelegationView>> {
         let from = self.from.unwrap_or(actor.now);
         rules::check_delegation_window(from, self.until, actor.now)?;
         let delegator = self.delegator.unwrap_or(actor.id());
@@ -77,7 +90,7 @@ impl Change for Create {
             .ok_or(Error::NotFound)?;
         let detail = json!({"delegation_id": id, "delegate_id": self.delegate.0,
                             "kind": self.kind.as_str(), "from": rfc3339(from), "until": rfc3339(self.until)});
-        Ok(Done::new(row, detail))
+        Ok(Done::new(view(actor, row), detail))
     }
 }
 
@@ -121,7 +134,7 @@ pub struct List {
 }
 
 impl Question for List {
-    type Output = Page<DelegationRow>;
+    type Output = Page<DelegationView>;
 
     fn action(&self) -> &'static str {
         "delegation.view"
@@ -131,7 +144,7 @@ impl Question for List {
         "delegations".into()
     }
 
-    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Page<DelegationRow>> {
+    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Page<DelegationView>> {
         let paging = self.paging;
         let all = actor
             .principal
@@ -145,7 +158,7 @@ impl Question for List {
         };
         let next_cursor = paging.finish(&mut rows, |d| d.id);
         Ok(Page {
-            items: rows,
+            items: rows.into_iter().map(|r| view(actor, r)).collect(),
             next_cursor,
         })
     }

@@ -39,6 +39,10 @@ pub enum Error {
     /// The target does not exist, or the actor may not see it: the same answer either way.
     #[error("no such resource")]
     NotFound,
+    /// Like `NotFound`, for a target other than the operation's own (e.g. the resource an
+    /// explanation is about): its refusal names this target.
+    #[error("no such resource")]
+    NotVisible(String),
     /// The core refused: a missing right (forbidden) or a rule of the data (conflict).
     #[error("{0}")]
     Denied(Reason),

@@ -54,7 +54,7 @@ async fn decidable(conn: &mut Conn, actor: &Actor, id: i64) -> Result<(RoleReque
         Err(Reason::CompanyClosed) => return Err(Reason::CompanyClosed.into()),
         Err(_) => return Err(Error::NotFound),
     };
-    rules::decide_open_request(row.status == "open")?;
+    rules::decide_open_request(&row.status)?;
     Ok((row, permit))
 }
 
@@ -161,7 +161,12 @@ impl Change for Approve {
             permit,
         )
         .await?;
-        rules::decide_open_request(decided)?;
+        if !decided {
+            // Decided by someone else since it was read: say how.
+            let now = reread(w, actor, self.id).await?;
+            rules::decide_open_request(&now.row.status)?;
+            return Err(Reason::ChangedMeanwhile.into());
+        }
         let detail = json!({"member_id": row.member_id, "role": row.role, "team_id": row.team_id,
                             "valid_from": row.valid_from, "valid_until": row.valid_until});
         Ok(Done::new(reread(w, actor, self.id).await?, detail))
@@ -197,7 +202,12 @@ impl Change for Decline {
             permit,
         )
         .await?;
-        rules::decide_open_request(decided)?;
+        if !decided {
+            // Decided by someone else since it was read: say how.
+            let now = reread(w, actor, self.id).await?;
+            rules::decide_open_request(&now.row.status)?;
+            return Err(Reason::ChangedMeanwhile.into());
+        }
         let detail = json!({"decline_reason": self.reason});
         Ok(Done::new(reread(w, actor, self.id).await?, detail))
     }

@@ -109,7 +109,7 @@ pub async fn login(app: &App, cmd: Login) -> Result<Session> {
         trail(throttled_kind, None, "address")
     })?;
     let (person, known) = {
-        let mut conn = app.read_conn().await.map_err(|_| Error::PoolBusy)?;
+        let mut conn = app.checkout().await?;
         let person = people::person_by_email(&mut conn, &email).await?;
         let known = match &person {
             Some(p) if !address.is_empty() => {

@@ -767,3 +767,61 @@ async fn the_audit_log_is_scoped_to_those_who_may_read_it_and_verifies() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn refused_explanations_are_audited_against_what_was_asked_about() {
+    let server = TestServer::start().await;
+    let org = server.acme();
+    let alice = server.login("alice").await;
+    let erin = server.member("erin");
+    let erins = server
+        .login("erin")
+        .await
+        .all_expenses(org, &format!("&owner={erin}"))
+        .await
+        .into_iter()
+        .next()
+        .expect("erin has expenses");
+    let explain = |member: i64, resource: &str| {
+        format!(
+            "/api/v1/orgs/{org}/authz/explain?member={member}&action=expense.view&resource={resource}"
+        )
+    };
+    // alice asks about her own rights on an expense she may not see...
+    let (status, _) = alice
+        .get(&explain(
+            server.member("alice"),
+            &format!("expense:{}", erins["id"]),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // ...and about erin's rights, which needs `role.view`.
+    let (status, _) = alice.get(&explain(erin, "member:1")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (_, page) = server
+        .login("audrey")
+        .await
+        .get(&format!("/api/v1/orgs/{org}/audit?limit=50"))
+        .await;
+    let refusals: Vec<(String, String)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "authz.explain" && e["outcome"] != "allowed")
+        .map(|e| {
+            (
+                e["target"].as_str().unwrap().to_string(),
+                e["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        refusals.contains(&(format!("expense:{}", erins["id"]), "not_visible".into())),
+        "{refusals:?}"
+    );
+    assert!(
+        refusals.contains(&(format!("member:{erin}"), "no_permission".into())),
+        "{refusals:?}"
+    );
+}

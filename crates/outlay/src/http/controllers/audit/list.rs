@@ -17,7 +17,7 @@ pub async fn list(
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
-    flushed(&app).await;
+    may_read(&app, &auth, org).await?;
     let page = app.ask(&auth, org, List { paging }).await?;
     Ok(Json(AuditPage::shown(page, |r| AuditEventOut {
         id: r.id,

@@ -44,12 +44,15 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
-/// Refusals reach the log through the audit writer's queue: what is queued is written first,
-/// so a reader sees every refusal made before the read. No connection is held while waiting.
-async fn flushed(app: &App) {
+/// Checks that the caller may read the log, then writes what the audit writer has queued,
+/// so that they see every refusal made before the read. Only those who may read make it
+/// flush; no connection is held while waiting.
+async fn may_read(app: &App, auth: &Auth, org: i64) -> Result<(), WebError> {
+    app.ask(auth, org, crate::ops::audit::Access).await?;
     if !app.audit.flush().await {
         tracing::warn!("the audit queue was not written in time; the log may lag");
     }
+    Ok(())
 }
 
 #[derive(Serialize, ToSchema)]

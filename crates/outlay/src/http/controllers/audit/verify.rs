@@ -15,7 +15,7 @@ pub async fn verify(
     auth: Auth,
     Path(InOrg { org }): Path<InOrg>,
 ) -> Result<Json<AuditVerification>, WebError> {
-    flushed(&app).await;
+    may_read(&app, &auth, org).await?;
     Ok(Json(match app.ask(&auth, org, Verify).await? {
         Ok(n) => AuditVerification {
             intact: true,

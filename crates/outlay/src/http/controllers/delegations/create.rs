@@ -39,5 +39,5 @@ pub async fn create(
         until: time("until", &req.until)?,
     };
     let row = app.perform(&auth, org, create).await?;
-    Ok((StatusCode::CREATED, Json(out(&row, app.now()))))
+    Ok((StatusCode::CREATED, Json(out(row))))
 }

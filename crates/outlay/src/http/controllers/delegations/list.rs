@@ -19,6 +19,5 @@ pub async fn list(
 ) -> Result<Json<DelegationPage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
     let page = app.ask(&auth, org, List { paging }).await?;
-    let now = app.now();
-    Ok(Json(DelegationPage::shown(page, |d| out(&d, now))))
+    Ok(Json(DelegationPage::shown(page, out)))
 }

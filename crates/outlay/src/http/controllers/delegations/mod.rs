@@ -11,11 +11,11 @@ use crate::http::error::{ErrorBody, WebError};
 use crate::http::extract::{Auth, Body, Path, Query};
 use crate::http::page::Paging;
 use crate::http::App;
+use crate::ops::delegations::DelegationView;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use outlay_core::{DelegationKind, MemberId, Timestamp};
-use outlay_store::delegations::DelegationRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -35,7 +35,8 @@ pub struct DelegationOut {
     pub ended_by: Option<i64>,
 }
 
-fn out(d: &DelegationRow, now: Timestamp) -> DelegationOut {
+fn out(v: DelegationView) -> DelegationOut {
+    let d = &v.row;
     let t = |s: i64| rfc3339(Timestamp(s));
     DelegationOut {
         id: d.id,
@@ -44,7 +45,7 @@ fn out(d: &DelegationRow, now: Timestamp) -> DelegationOut {
         kind: d.kind.clone(),
         from: t(d.valid_from),
         until: t(d.valid_until),
-        active: d.active_at(now),
+        active: v.active,
         created_by: d.created_by,
         ended_at: d.ended_at.map(t),
         ended_by: d.ended_by,
