@@ -10,6 +10,7 @@
 #
 #   docs/throughput.sh                     # defaults: CONNS=16 DURATION=10s ROUNDS=3
 #   CONNS=64 DURATION=20s docs/throughput.sh
+#   BASELINE=/tmp/outlay-before docs/throughput.sh   # also an earlier build, in the same run
 #
 # Needs wrk (Debian: apt-get install wrk), taskset and curl; Linux with 2 or more cores.
 set -euo pipefail
@@ -20,6 +21,8 @@ DURATION="${DURATION:-10s}"
 ROUNDS="${ROUNDS:-3}"
 PORT_OUTLAY="${PORT_OUTLAY:-18180}"
 PORT_BARE="${PORT_BARE:-18190}"
+PORT_BASELINE="${PORT_BASELINE:-18185}"
+BASELINE="${BASELINE:-}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 
 for tool in wrk taskset curl python3; do
@@ -58,23 +61,40 @@ rps() {
 pids+=($!)
 (exec taskset -c 0 "$BARE" "127.0.0.1:$PORT_BARE" >"$work/bare.log" 2>&1) &
 pids+=($!)
+if [ -n "$BASELINE" ]; then
+    mkdir -p "$work/baseline"
+    (cd "$work/baseline" && exec taskset -c 0 "$BASELINE" demo --bind "127.0.0.1:$PORT_BASELINE" \
+        --database demo.db >"$work/baseline.log" 2>&1) &
+    pids+=($!)
+    wait_for "http://127.0.0.1:$PORT_BASELINE/healthz"
+fi
 wait_for "http://127.0.0.1:$PORT_OUTLAY/healthz"
 wait_for "http://127.0.0.1:$PORT_BARE/hello"
 
-api="http://127.0.0.1:$PORT_OUTLAY/api/v1"
 json() { python3 -c "import json,sys; print($1)"; }
 token_of() {
     curl -fs -X POST "$api/auth/login" -H 'Content-Type: application/json' \
         -d "{\"email\": \"$1@acme.example\", \"password\": \"outlay-demo\"}" | json 'json.load(sys.stdin)["token"]'
 }
-mark="$(token_of mark)"
-alice="$(token_of alice)"
-expense="$(curl -fs "$api/orgs/1/expenses?limit=1" -H "Authorization: Bearer $alice" \
-    | json 'json.load(sys.stdin)["items"][0]["id"]')"
-get_url="$api/orgs/1/expenses/$expense"
-list_url="$api/orgs/1/expenses?limit=50"
-auth=(-H "Authorization: Bearer $mark")
-[ "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$get_url")" = 200 ] || { echo "mark cannot read expense $expense" >&2; exit 1; }
+# Mark's token and the two URLs on the server at $1: sets api, get_url, list_url and auth.
+setup() {
+    api="$1"
+    local mark alice expense
+    mark="$(token_of mark)"
+    alice="$(token_of alice)"
+    expense="$(curl -fs "$api/orgs/1/expenses?limit=1" -H "Authorization: Bearer $alice" \
+        | json 'json.load(sys.stdin)["items"][0]["id"]')"
+    get_url="$api/orgs/1/expenses/$expense"
+    list_url="$api/orgs/1/expenses?limit=50"
+    auth=(-H "Authorization: Bearer $mark")
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$get_url")" = 200 ] || { echo "mark cannot read expense $expense" >&2; exit 1; }
+}
+if [ -n "$BASELINE" ]; then
+    setup "http://127.0.0.1:$PORT_BASELINE/api/v1"
+    base_get_url="$get_url"; base_list_url="$list_url"; base_auth=("${auth[@]}")
+    DURATION=2s rps "${base_auth[@]}" "$base_get_url" >/dev/null
+fi
+setup "http://127.0.0.1:$PORT_OUTLAY/api/v1"
 
 echo "wrk: 1 thread, $CONNS connections, $DURATION per run, $ROUNDS rounds; servers on core 0, wrk on core 1"
 # Warm-up: caches, connections, the allocator.
@@ -91,4 +111,13 @@ import sys
 r, bare, get, lst = sys.argv[1], *map(float, sys.argv[2:])
 print(f"{r:<6} {bare:>12.0f} {get:>12.0f} {lst:>12.0f} {get / bare:>8.3f} {lst / bare:>8.3f}")
 EOF
+    if [ -n "$BASELINE" ]; then
+        bget="$(rps "${base_auth[@]}" "$base_get_url")"
+        blist="$(rps "${base_auth[@]}" "$base_list_url")"
+        python3 - "$bare" "$bget" "$blist" <<'EOF'
+import sys
+bare, get, lst = map(float, sys.argv[1:])
+print(f"{'  base':<6} {'':>12} {get:>12.0f} {lst:>12.0f} {get / bare:>8.3f} {lst / bare:>8.3f}")
+EOF
+    fi
 done

@@ -477,13 +477,26 @@ impl Batch {
 }
 
 /// A write transaction; on SQLite it holds the write lock from the start, so ids reserved
-/// inside it stay free.
-async fn begin(conn: &mut Conn, backend: Backend) -> Result<sqlx::Transaction<'_, sqlx::Any>> {
-    let statement = match backend {
-        Backend::Sqlite => "BEGIN IMMEDIATE",
-        Backend::Postgres => "BEGIN",
-    };
-    Ok(sqlx::Connection::begin_with(conn, statement).await?)
+/// inside it stay free, and a large page cache keeps the random parts of the indexes in
+/// memory while loading ([`commit`] sets it back).
+async fn begin(store: &Store, backend: Backend) -> Result<Conn> {
+    let mut tx = store.transaction().await?;
+    if backend == Backend::Sqlite {
+        sqlx::query("PRAGMA cache_size = -1048576")
+            .execute(&mut tx)
+            .await?;
+    }
+    Ok(tx)
+}
+
+/// Commits a transaction of [`begin`].
+async fn commit(mut tx: Conn, backend: Backend) -> Result<()> {
+    if backend == Backend::Sqlite {
+        sqlx::query("PRAGMA cache_size = -2000")
+            .execute(&mut tx)
+            .await?;
+    }
+    tx.commit().await
 }
 
 /// `n` fresh ids of `table` that no other writer will use.
@@ -566,14 +579,8 @@ pub async fn load(
     let n = tree.len();
     let founded = END - HISTORY;
 
-    let mut conn = store.read().await?;
-    if backend == Backend::Sqlite {
-        // A large page cache keeps the random parts of the indexes in memory while loading.
-        sqlx::query("PRAGMA cache_size = -1048576")
-            .execute(&mut *conn)
-            .await?;
-    }
-    let mut tx = begin(&mut conn, backend).await?;
+    let mut conn = store.pooled().await?;
+    let mut tx = begin(store, backend).await?;
     let org = crate::orgs::create(
         &mut tx,
         spec.name,
@@ -950,7 +957,7 @@ pub async fn load(
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx, backend).await?;
 
     // Expenses: three years, oldest first, so ids follow time. Only members hired by then
     // spend; busy members spend more.
@@ -990,12 +997,12 @@ pub async fn load(
             "reject_reason",
         ],
     );
-    let mut tx = begin(&mut conn, backend).await?;
+    let mut tx = begin(store, backend).await?;
     for e in 0..m {
         if e > 0 && e % EXPENSES_PER_TX == 0 {
             expenses.flush(&mut tx).await?;
-            tx.commit().await?;
-            tx = begin(&mut conn, backend).await?;
+            commit(tx, backend).await?;
+            tx = begin(store, backend).await?;
         }
         let step = SPENDING / m.max(1) as i64;
         let created =
@@ -1078,16 +1085,13 @@ pub async fn load(
         }
     }
     expenses.flush(&mut tx).await?;
-    tx.commit().await?;
+    commit(tx, backend).await?;
     report("expenses", m, m);
 
     // Fresh planner statistics for the new data.
     report("statistics", 0, 1);
     match backend {
         Backend::Sqlite => {
-            sqlx::query("PRAGMA cache_size = -2000")
-                .execute(&mut *conn)
-                .await?;
             sqlx::raw_sql("ANALYZE").execute(&mut *conn).await?;
         }
         Backend::Postgres => {

@@ -9,8 +9,10 @@
 pub mod audit;
 pub mod auth;
 pub mod bench_data;
+mod conn;
 pub mod delegations;
 pub mod expenses;
+mod in_place;
 pub mod members;
 pub mod orgs;
 pub mod person_audit;
@@ -29,8 +31,7 @@ use sqlx::AnyPool;
 use std::time::Duration;
 use thiserror::Error;
 
-/// One connection of either backend.
-pub use sqlx::AnyConnection as Conn;
+pub use conn::Conn;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -87,11 +88,7 @@ impl Backend {
 
     /// The backend of an open connection.
     pub fn of(conn: &Conn) -> Backend {
-        if conn.backend_name() == "PostgreSQL" {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        }
+        conn.backend()
     }
 }
 
@@ -103,6 +100,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     url: std::sync::Arc<str>,
+    /// SQLite on a file: the connections reads run on in place ([`in_place`]).
+    in_place: Option<std::sync::Arc<in_place::Pool>>,
 }
 
 impl Store {
@@ -154,10 +153,15 @@ impl Store {
             }
             Backend::Postgres => options.connect(url).await?,
         };
+        let in_place = match backend {
+            Backend::Sqlite => in_place::Pool::for_url(url, connections),
+            Backend::Postgres => None,
+        };
         Ok(Store {
             pool,
             backend,
             url: url.into(),
+            in_place,
         })
     }
 
@@ -174,22 +178,33 @@ impl Store {
 
     /// Applies pending migrations; returns how many were applied.
     pub async fn migrate(&self) -> Result<usize> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.pooled().await?;
         let before = applied(&mut conn).await;
         self.migrator().run(&self.pool).await?;
         let after = applied(&mut conn).await;
         Ok(after.saturating_sub(before))
     }
 
+    /// Runs another set of migrations (tests: the schema as it was at an earlier version).
+    pub async fn run_migrator(&self, migrator: &sqlx::migrate::Migrator) -> Result<()> {
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
     /// A write transaction with the fixed time `now`, holding no company's lock yet
     /// ([`Write::lock`]): for changes of people and sessions, founding a company, and
     /// accepting an invitation (which learns its company from the token).
     pub async fn write(&self, now: Timestamp) -> Result<Write> {
+        Ok(Write::new(self.transaction().await?, now))
+    }
+
+    /// A transaction; on SQLite it holds the write lock from the start.
+    pub(crate) async fn transaction(&self) -> Result<Conn> {
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(Write::new(tx, now))
+        Ok(Conn(conn::Inner::Tx(tx)))
     }
 
     /// A write transaction holding `org`'s write lock: one writer at a time per company, on
@@ -214,12 +229,25 @@ impl Store {
         Ok(())
     }
 
-    /// A connection for reads.
+    /// A connection for reads: on SQLite one used in place, on the caller's thread.
     pub async fn read(&self) -> Result<Read> {
-        Ok(Read(self.pool.acquire().await?))
+        let inner = match &self.in_place {
+            Some(pool) => conn::Inner::InPlace(pool.checkout().await?),
+            None => conn::Inner::Pooled(self.pool.acquire().await?),
+        };
+        Ok(Read(Conn(inner)))
+    }
+
+    /// A connection of sqlx's pool whatever the backend (for the benchmark loader's
+    /// statements that are not reads).
+    pub(crate) async fn pooled(&self) -> Result<Read> {
+        Ok(Read(Conn(conn::Inner::Pooled(self.pool.acquire().await?))))
     }
 
     pub async fn close(&self) {
+        if let Some(pool) = &self.in_place {
+            pool.close();
+        }
         self.pool.close().await;
     }
 }

@@ -13,7 +13,7 @@ use outlay_core::{Action, MemberId, OrgId, Timestamp};
 use std::ops::{Deref, DerefMut};
 
 /// A pooled connection for reads.
-pub struct Read(pub(crate) sqlx::pool::PoolConnection<sqlx::Any>);
+pub struct Read(pub(crate) Conn);
 
 impl Deref for Read {
     type Target = Conn;
@@ -37,7 +37,8 @@ pub struct Author {
 
 /// One write transaction. Reads inside it see what it wrote.
 pub struct Write {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// Always a transaction ([`crate::Store::write`]).
+    tx: Conn,
     now: Timestamp,
     /// Companies whose write lock this transaction holds.
     locked: Vec<OrgId>,
@@ -50,7 +51,7 @@ pub struct Write {
 }
 
 impl Write {
-    pub(crate) fn new(tx: sqlx::Transaction<'static, sqlx::Any>, now: Timestamp) -> Write {
+    pub(crate) fn new(tx: Conn, now: Timestamp) -> Write {
         Write {
             tx,
             now,
@@ -77,7 +78,7 @@ impl Write {
         if Backend::of(&self.tx) == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(org.0)
-                .execute(&mut *self.tx)
+                .execute(&mut self.tx)
                 .await?;
         }
         self.locked.push(org);
@@ -183,12 +184,11 @@ impl Write {
             for org in &self.locked {
                 sqlx::query("UPDATE orgs SET access_version = access_version + 1 WHERE id = $1")
                     .bind(org.0)
-                    .execute(&mut *tx)
+                    .execute(&mut tx)
                     .await?;
             }
         }
-        tx.commit().await?;
-        Ok(())
+        tx.commit().await
     }
 }
 

@@ -569,8 +569,7 @@ async fn backends_before_tenancy() -> Vec<Backend> {
                 .cloned()
                 .collect(),
         );
-        let mut conn = b.store.read().await.unwrap();
-        migrator.run(&mut *conn).await.unwrap();
+        b.store.run_migrator(&migrator).await.unwrap();
     }
     out
 }

@@ -13,17 +13,32 @@ use outlay_store::orgs::OrgRow;
 use outlay_store::{Conn, Write};
 use serde_json::{json, Value};
 
+/// The acting member at the time of one request: what was loaded for them (shared with the
+/// cache, not copied per request; its fields read through `Deref`), the company as loaded
+/// with it, and the request's time.
 #[derive(Clone)]
 pub struct Actor {
-    pub org: OrgId,
+    pub now: Timestamp,
     pub company: OrgRow,
+    loaded: std::sync::Arc<Member>,
+}
+
+impl std::ops::Deref for Actor {
+    type Target = Member;
+    fn deref(&self) -> &Member {
+        &self.loaded
+    }
+}
+
+/// The acting member as loaded: membership, company, roles, grants, teams, delegations.
+pub struct Member {
+    pub org: OrgId,
     pub book: RoleBook,
     pub member: MemberRow,
     pub principal: Principal,
     /// The teams the actor belongs to.
     pub teams: Vec<outlay_core::TeamId>,
     pub person: i64,
-    pub now: Timestamp,
     /// Delegations to the actor that are active or begin later, each with its delegator as
     /// the rules see them: cached with the actor (ending or creating one bumps the access
     /// version), filtered by time at each use.
@@ -127,15 +142,17 @@ async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError
         delegations.push((d, members::resolve(&row, grants, &book)));
     }
     let actor = Actor {
-        org,
-        company,
-        book,
-        member,
-        principal,
-        teams,
-        person: auth.person.id,
         now: auth.now,
-        delegations: delegations.into(),
+        company,
+        loaded: std::sync::Arc::new(Member {
+            org,
+            book,
+            member,
+            principal,
+            teams,
+            person: auth.person.id,
+            delegations: delegations.into(),
+        }),
     };
     Ok(if archived {
         Loaded::Archived(actor)

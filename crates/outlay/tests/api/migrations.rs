@@ -54,10 +54,7 @@ async fn the_demo_companies_come_through_the_tenancy_keys() {
             .cloned()
             .collect(),
     );
-    before_keys
-        .run(&mut *store.read().await.unwrap())
-        .await
-        .unwrap();
+    store.run_migrator(&before_keys).await.unwrap();
 
     outlay::demo::seed(&store, Timestamp(1_800_000_000), |_| {})
         .await
