@@ -2,7 +2,9 @@
 //! the JSON handlers call it now and the web pages will call the same one later. An
 //! operation loads what its rules need, asks the core, writes through the store with the
 //! core's permit, and says what happened (with the detail its audit entry records).
-//! Nothing here knows HTTP; refusals and conflicts are the core's reasons.
+//! Nothing here speaks HTTP (no requests, responses or status codes); refusals and
+//! conflicts are the core's reasons. The services an operation may use (the store, the
+//! audit writer, the login throttle) still live in `App`, under `http`.
 //!
 //! A change runs in one write transaction holding the company's lock, with the actor loaded
 //! inside it (`App::perform`); a question runs on one read connection (`App::ask`). Both
