@@ -68,6 +68,22 @@ async fn reread(conn: &mut Conn, actor: &Actor, id: i64) -> Result<RequestView> 
     })
 }
 
+/// The request after this actor's decision wrote (`decided`) or found it decided by someone
+/// else since it was read: then the refusal says how it was decided.
+async fn decided_now(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    decided: bool,
+) -> Result<RequestView> {
+    let now = reread(conn, actor, id).await?;
+    if !decided {
+        rules::decide_open_request(&now.row.status)?;
+        return Err(Reason::ChangedMeanwhile.into());
+    }
+    Ok(now)
+}
+
 /// Ask for a role (its spec names the role, team and window), saying why.
 pub struct Create {
     pub spec: GrantSpec,
@@ -161,15 +177,10 @@ impl Change for Approve {
             permit,
         )
         .await?;
-        if !decided {
-            // Decided by someone else since it was read: say how.
-            let now = reread(w, actor, self.id).await?;
-            rules::decide_open_request(&now.row.status)?;
-            return Err(Reason::ChangedMeanwhile.into());
-        }
+        let after = decided_now(w, actor, self.id, decided).await?;
         let detail = json!({"member_id": row.member_id, "role": row.role, "team_id": row.team_id,
                             "valid_from": row.valid_from, "valid_until": row.valid_until});
-        Ok(Done::new(reread(w, actor, self.id).await?, detail))
+        Ok(Done::new(after, detail))
     }
 }
 
@@ -202,14 +213,8 @@ impl Change for Decline {
             permit,
         )
         .await?;
-        if !decided {
-            // Decided by someone else since it was read: say how.
-            let now = reread(w, actor, self.id).await?;
-            rules::decide_open_request(&now.row.status)?;
-            return Err(Reason::ChangedMeanwhile.into());
-        }
-        let detail = json!({"decline_reason": self.reason});
-        Ok(Done::new(reread(w, actor, self.id).await?, detail))
+        let after = decided_now(w, actor, self.id, decided).await?;
+        Ok(Done::new(after, json!({"decline_reason": self.reason})))
     }
 }
 
