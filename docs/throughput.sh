@@ -88,6 +88,7 @@ setup() {
     list_url="$api/orgs/1/expenses?limit=50"
     auth=(-H "Authorization: Bearer $mark")
     [ "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$get_url")" = 200 ] || { echo "mark cannot read expense $expense" >&2; exit 1; }
+    list_bytes="$(curl -fs "${auth[@]}" "$list_url" | wc -c)"
 }
 if [ -n "$BASELINE" ]; then
     setup "http://127.0.0.1:$PORT_BASELINE/api/v1"
@@ -101,15 +102,19 @@ echo "wrk: 1 thread, $CONNS connections, $DURATION per run, $ROUNDS rounds; serv
 DURATION=2s rps "${auth[@]}" "$get_url" >/dev/null
 DURATION=2s rps "http://127.0.0.1:$PORT_BARE/hello" >/dev/null
 
-printf '%-6s %12s %12s %12s %8s %8s\n' round bare 'GET expense' 'list page' 'GET/bare' 'list/bare'
+# `bare page`: the bare handler answering as many bytes as the list page ($list_bytes), to
+# tell the cost of sending a page from the cost of making it (last column).
+printf '%-6s %12s %12s %12s %12s %8s %8s %10s\n' round bare 'bare page' 'GET expense' 'list page' \
+    'GET/bare' 'list/bare' 'list/page'
 for r in $(seq 1 "$ROUNDS"); do
     bare="$(rps "http://127.0.0.1:$PORT_BARE/hello")"
+    bare_page="$(rps "http://127.0.0.1:$PORT_BARE/bytes/$list_bytes")"
     get="$(rps "${auth[@]}" "$get_url")"
     list="$(rps "${auth[@]}" "$list_url")"
-    python3 - "$r" "$bare" "$get" "$list" <<'EOF'
+    python3 - "$r" "$bare" "$bare_page" "$get" "$list" <<'EOF'
 import sys
-r, bare, get, lst = sys.argv[1], *map(float, sys.argv[2:])
-print(f"{r:<6} {bare:>12.0f} {get:>12.0f} {lst:>12.0f} {get / bare:>8.3f} {lst / bare:>8.3f}")
+r, bare, page, get, lst = sys.argv[1], *map(float, sys.argv[2:])
+print(f"{r:<6} {bare:>12.0f} {page:>12.0f} {get:>12.0f} {lst:>12.0f} {get / bare:>8.3f} {lst / bare:>8.3f} {lst / page:>10.3f}")
 EOF
     if [ -n "$BASELINE" ]; then
         bget="$(rps "${base_auth[@]}" "$base_get_url")"
@@ -117,7 +122,7 @@ EOF
         python3 - "$bare" "$bget" "$blist" <<'EOF'
 import sys
 bare, get, lst = map(float, sys.argv[1:])
-print(f"{'  base':<6} {'':>12} {get:>12.0f} {lst:>12.0f} {get / bare:>8.3f} {lst / bare:>8.3f}")
+print(f"{'  base':<6} {'':>12} {'':>12} {get:>12.0f} {lst:>12.0f} {get / bare:>8.3f} {lst / bare:>8.3f}")
 EOF
     fi
 done

@@ -165,7 +165,7 @@ impl Effective<'_> {
 
 /// The members whose data a principal may list for one action: the union of what each
 /// active grant reaches. The store turns it into SQL.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ListScope {
     pub all: bool,
     pub own: bool,

@@ -54,6 +54,20 @@ pub(crate) struct Checkout {
 
 impl Drop for Checkout {
     fn drop(&mut self) {
+        // A snapshot ends here: the connection goes back to the pool reading nothing.
+        if let Some(handle) = &self.handle {
+            if !handle.conn.is_autocommit() {
+                let ended = handle
+                    .conn
+                    .prepare_cached("ROLLBACK")
+                    .and_then(|mut s| s.execute([]));
+                if ended.is_err() {
+                    // Not given back: a connection still inside a transaction would pin
+                    // the snapshot of whoever took it next.
+                    self.handle = None;
+                }
+            }
+        }
         if let (Some(handle), Ok(mut idle)) = (self.handle.take(), self.pool.idle.lock()) {
             if !self.pool.slots.is_closed() {
                 idle.push(handle);
@@ -135,6 +149,19 @@ impl Pool {
 type Output = Vec<Either<AnyQueryResult, AnyRow>>;
 
 impl Checkout {
+    /// Makes every statement from here until the checkout is dropped read one snapshot of
+    /// the database: one read transaction (taken at the first statement) instead of one
+    /// per statement, so the reads of a request agree with each other and its locking is
+    /// paid once.
+    pub(crate) fn snapshot(&mut self) -> Result<(), sqlx::Error> {
+        let handle = self.handle.as_mut().ok_or(sqlx::Error::PoolClosed)?;
+        if handle.conn.is_autocommit() {
+            let mut begin = handle.conn.prepare_cached("BEGIN").map_err(error)?;
+            begin.execute([]).map_err(error)?;
+        }
+        Ok(())
+    }
+
     /// Runs one statement with its arguments; at most `max_rows` rows are read. The rows,
     /// then the statement's result, as sqlx's `fetch_many` yields them.
     pub(crate) fn run(

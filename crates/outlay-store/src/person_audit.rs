@@ -102,3 +102,57 @@ pub async fn logged_in_from(
     .await?;
     Ok(hits > 0)
 }
+
+/// What login failures are counted against, in the trail's terms.
+#[derive(Clone, Copy, Debug)]
+pub enum FailuresOf<'a> {
+    /// A client address, over every email.
+    Address(&'a str),
+    /// An email, from anywhere, since its latest login.
+    Email(&'a str),
+    /// An email from one address, since its latest login.
+    EmailFrom(&'a str, &'a str),
+}
+
+/// Failed logins the trail holds for a key: how many, and when the latest was.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: i64,
+    pub last_at: Option<Timestamp>,
+}
+
+#[derive(FromRow)]
+struct FailuresRow {
+    count: i64,
+    last_at: Option<i64>,
+}
+
+/// The failed logins recorded for `of` at or after `since` (for an email, only those after
+/// its latest successful login), by every server on this database. What a server's audit
+/// writer has not written yet is not in it.
+pub async fn failures(conn: &mut Conn, of: FailuresOf<'_>, since: Timestamp) -> Result<Failures> {
+    const SUM: &str =
+        "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) AS count, MAX(last_at) AS last_at \
+                       FROM person_events WHERE kind = 'login_failed' AND last_at >= $1";
+    // A login ends the email's streak; it is found by the same index, newest first.
+    const AFTER_LOGIN: &str = "AND last_at > COALESCE((SELECT MAX(l.last_at) FROM person_events l \
+                               WHERE l.email = $2 AND l.kind = 'login'), 0)";
+    let (sql, key, address) = match of {
+        FailuresOf::Address(address) => (format!("{SUM} AND address = $2"), address, None),
+        FailuresOf::Email(email) => (format!("{SUM} AND email = $2 {AFTER_LOGIN}"), email, None),
+        FailuresOf::EmailFrom(email, address) => (
+            format!("{SUM} AND email = $2 AND address = $3 {AFTER_LOGIN}"),
+            email,
+            Some(address),
+        ),
+    };
+    let mut q = sqlx::query_as(&sql).bind(since.0).bind(key);
+    if let Some(address) = address {
+        q = q.bind(address);
+    }
+    let row: FailuresRow = q.fetch_one(&mut *conn).await?;
+    Ok(Failures {
+        count: row.count,
+        last_at: row.last_at.map(Timestamp),
+    })
+}

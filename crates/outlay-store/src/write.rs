@@ -15,6 +15,20 @@ use std::ops::{Deref, DerefMut};
 /// A pooled connection for reads.
 pub struct Read(pub(crate) Conn);
 
+impl Read {
+    /// From here on, every read on this connection sees one snapshot of the database, until
+    /// it is dropped. On SQLite this is one read transaction, which also pays the file
+    /// locking once instead of at each statement; a PostgreSQL connection reads each
+    /// statement's own snapshot, as before. Keep such a connection only for the length of
+    /// a request: while it is held, SQLite cannot checkpoint past its snapshot.
+    pub fn snapshot(&mut self) -> Result<()> {
+        if let crate::conn::Inner::InPlace(c) = &mut (self.0).0 {
+            c.snapshot()?;
+        }
+        Ok(())
+    }
+}
+
 impl Deref for Read {
     type Target = Conn;
     fn deref(&self) -> &Conn {

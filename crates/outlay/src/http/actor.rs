@@ -6,8 +6,9 @@ use super::error::WebError;
 use super::extract::Auth;
 use super::App;
 use outlay_core::authorize::Context;
-use outlay_core::{Action, MemberId, OrgId, Principal, Reason, RoleBook, Timestamp};
+use outlay_core::{Action, ListScope, MemberId, OrgId, Principal, Reason, RoleBook, Timestamp};
 use outlay_store::audit::{NewEvent, Outcome};
+use outlay_store::expenses::Shape;
 use outlay_store::members::{self, MemberRow};
 use outlay_store::orgs::OrgRow;
 use outlay_store::{Conn, Write};
@@ -43,6 +44,34 @@ pub struct Member {
     /// the rules see them: cached with the actor (ending or creating one bumps the access
     /// version), filtered by time at each use.
     pub delegations: std::sync::Arc<[(outlay_store::delegations::DelegationRow, Principal)]>,
+    /// How the actor's expense lists are read, per reach and filter: the shape depends on
+    /// the size of the reach, which only changes with lines, teams and members, and those
+    /// bump the access version this member was loaded under.
+    pub list_shapes: Shapes,
+}
+
+/// List shapes by reach and by whether a status filter is set (`expenses::shape`).
+#[derive(Default)]
+pub struct Shapes(std::sync::Mutex<std::collections::HashMap<(ListScope, bool), Shape>>);
+
+/// Beyond this many an actor's remembered shapes start over (reaches vary with grants'
+/// windows only, so a handful is the norm).
+const SHAPES: usize = 64;
+
+impl Shapes {
+    pub fn get(&self, scope: &ListScope, status: bool) -> Option<Shape> {
+        let shapes = self.0.lock().ok()?;
+        shapes.get(&(scope.clone(), status)).copied()
+    }
+
+    pub fn put(&self, scope: &ListScope, status: bool, shape: Shape) {
+        if let Ok(mut shapes) = self.0.lock() {
+            if shapes.len() >= SHAPES {
+                shapes.clear();
+            }
+            shapes.insert((scope.clone(), status), shape);
+        }
+    }
 }
 
 impl Actor {
@@ -152,6 +181,7 @@ async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError
             teams,
             person: auth.person.id,
             delegations: delegations.into(),
+            list_shapes: Shapes::default(),
         }),
     };
     Ok(if archived {
@@ -196,7 +226,10 @@ impl App {
         auth: &Auth,
         org: i64,
     ) -> Result<(Actor, outlay_store::Read), WebError> {
-        let mut conn = self.read_conn().await?;
+        let mut conn = match auth.take_read() {
+            Some(conn) => conn,
+            None => self.read_conn().await?,
+        };
         // The version first: what is loaded after it is at least as new as it. The session's
         // statement read it already when the path names this company.
         let version = match auth.access {

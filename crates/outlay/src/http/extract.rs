@@ -235,6 +235,18 @@ pub struct Auth {
     /// For a request in a company (`/orgs/{org}/…`): that company and its access version,
     /// read in the same statement as the session and before anything else of the request.
     pub access: Option<(i64, Option<i64>)>,
+    /// For a read (GET): the connection the session was read on, kept for the rest of the
+    /// request so that it reads one snapshot on one checkout. A change lets it go at once:
+    /// it must never be held while waiting for a write connection.
+    kept: std::sync::Mutex<Option<outlay_store::Read>>,
+}
+
+impl Auth {
+    /// The connection the session was read on, for the request's reads; `None` once taken
+    /// (or for a change).
+    pub fn take_read(&self) -> Option<outlay_store::Read> {
+        self.kept.lock().ok().and_then(|mut kept| kept.take())
+    }
 }
 
 impl FromRequestParts<App> for Auth {
@@ -269,6 +281,10 @@ impl FromRequestParts<App> for Auth {
                     .and_then(|(_, value)| value.parse::<i64>().ok())
             });
         let mut conn = app.read_conn().await?;
+        let reading = parts.method == axum::http::Method::GET;
+        if reading {
+            conn.snapshot()?;
+        }
         let invalid = WebError::Unauthorized("invalid, expired or revoked token");
         let (person, access) = match org {
             Some(org) => {
@@ -294,6 +310,7 @@ impl FromRequestParts<App> for Auth {
             token_hash,
             now,
             access,
+            kept: std::sync::Mutex::new(reading.then_some(conn)),
         })
     }
 }

@@ -33,9 +33,20 @@ pub use error::WebError;
 pub use limits::Limits;
 
 /// What every handler shares: the store, the clock, the limits and what enforces them, and
-/// the audit writer.
+/// the audit writer. Cloned for every request and middleware layer, so it is one shared
+/// allocation and a clone is one reference count.
 #[derive(Clone)]
-pub struct App {
+pub struct App(Arc<Services>);
+
+impl std::ops::Deref for App {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What the server shares between requests.
+pub struct Services {
     pub store: Store,
     pub clock: Clock,
     pub limits: Arc<Limits>,
@@ -59,7 +70,7 @@ impl App {
         tokio::task::spawn_blocking(|| {
             crate::password::decoy();
         });
-        App {
+        App(Arc::new(Services {
             audit: AuditWriter::start(store.clone(), limits.audit.clone()),
             throttle: Arc::new(Throttle::new(limits.login.clone())),
             hashes: Arc::new(HashGate::new(limits.login.hashes, limits.login.hash_wait)),
@@ -68,7 +79,7 @@ impl App {
             actors: Arc::default(),
             store,
             clock,
-        }
+        }))
     }
 
     pub fn now(&self) -> Timestamp {

@@ -6,8 +6,11 @@
 //! locked out for good; and an address the account recently logged in from is judged on its
 //! own, so failures from elsewhere never hold the real user back there.
 //!
-//! State is in memory, per server, bounded in size: this slows guessing down by orders of
-//! magnitude; it is not meant to survive a restart.
+//! Each server counts in memory, bounded in size, and before charging an attempt raises its
+//! counts to what the person-level trail shows (`observe`): the failures every server on the
+//! database recorded. So a client spreading its guesses over several servers is held back as
+//! if it used one, a few seconds late at most (the audit writer's batching), and a restart
+//! forgets nothing recent.
 
 use super::limits::LoginLimits;
 use std::collections::HashMap;
@@ -133,6 +136,39 @@ impl Throttle {
             b.next = start + self.delay(b.failures, free);
         }
         Verdict::Go(wait)
+    }
+
+    /// How long `key` is held back now, without charging it: `None` when an attempt may go
+    /// ahead at once or after a served delay.
+    pub fn held(&self, key: &Key, now: Instant) -> Option<Duration> {
+        let buckets = self.lock();
+        let b = buckets.get(key)?;
+        let wait = b.next.saturating_duration_since(now);
+        (wait > self.limits.inline_delay).then_some(wait)
+    }
+
+    /// Raises `key`'s streak to `failures`, the latest at `latest`, as the trail shows them
+    /// (other servers' failures included); never lowers what this server counted itself,
+    /// which includes attempts still under way.
+    pub fn observe(&self, key: &Key, failures: u32, latest: Instant, now: Instant) {
+        if failures == 0 || now.saturating_duration_since(latest) >= self.limits.forget_after {
+            return;
+        }
+        let mut buckets = self.lock();
+        if !buckets.contains_key(key) && buckets.len() >= self.limits.max_tracked {
+            self.prune(&mut buckets, now);
+        }
+        let free = key.free(&self.limits);
+        let b = buckets.entry(key.clone()).or_insert(Bucket {
+            failures: 0,
+            last: latest,
+            next: latest,
+        });
+        if failures > b.failures {
+            b.failures = failures;
+            b.last = b.last.max(latest);
+            b.next = b.next.max(latest + self.delay(failures, free));
+        }
     }
 
     /// Takes back one charged attempt from each key: it never reached the password check, or
@@ -280,6 +316,29 @@ mod tests {
                 Verdict::Go(Duration::ZERO)
             );
         }
+    }
+
+    #[test]
+    fn failures_seen_elsewhere_hold_an_attempt_back_and_never_lower_a_count() {
+        let t = Throttle::new(limits());
+        let now = Instant::now();
+        let key = &account()[0];
+        assert_eq!(t.held(key, now), None);
+        // Six failures on other servers, the latest just now: the seventh waits 4 s.
+        t.observe(key, 6, now, now);
+        assert_eq!(t.held(key, now), Some(Duration::from_secs(4)));
+        assert!(matches!(t.attempt(&account(), now), Verdict::Wait(_)));
+        // Fewer seen later changes nothing; failures older than the quiet while are ignored.
+        t.observe(key, 2, now, now);
+        assert_eq!(t.held(key, now), Some(Duration::from_secs(4)));
+        let other = Key::Account("b@x".into());
+        let much_later = now + Duration::from_secs(3600);
+        t.observe(&other, 50, now, much_later);
+        assert_eq!(t.held(&other, much_later), None);
+        assert_eq!(
+            t.attempt(std::slice::from_ref(&other), much_later),
+            Verdict::Go(Duration::ZERO)
+        );
     }
 
     #[test]

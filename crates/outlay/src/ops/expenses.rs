@@ -445,7 +445,25 @@ impl Question for List {
             cursor: self.paging.cursor,
             limit: self.paging.fetch(),
         };
-        let mut rows = expenses::list(conn, actor.org, actor.id(), &visible, &filter).await?;
+        // An owner filter decides the shape alone, whatever the reach; otherwise the
+        // reach's size does, which is the same while the actor's access version is.
+        let status = filter.status.is_some();
+        let remembered = match filter.owner {
+            None => actor.list_shapes.get(&visible, status),
+            Some(_) => None,
+        };
+        let shape = match remembered {
+            Some(shape) => shape,
+            None => {
+                let shape = expenses::shape(conn, actor.org, actor.id(), &visible, &filter).await?;
+                if filter.owner.is_none() {
+                    actor.list_shapes.put(&visible, status, shape);
+                }
+                shape
+            }
+        };
+        let mut rows =
+            expenses::list_as(conn, actor.org, actor.id(), &visible, &filter, shape).await?;
         let next_cursor = self.paging.finish(&mut rows, |r| r.id);
         let delegated = delegated_to(actor);
         let mut items = Vec::with_capacity(rows.len());

@@ -10,7 +10,7 @@ use crate::http::throttle::{Key, Throttle, Verdict};
 use crate::http::App;
 use outlay_core::{Reason, Timestamp};
 use outlay_store::auth as people;
-use outlay_store::person_audit::{self, NewPersonEvent, PersonEventKind};
+use outlay_store::person_audit::{self, Failures, FailuresOf, NewPersonEvent, PersonEventKind};
 use std::time::Duration;
 
 /// How long a login lasts.
@@ -71,14 +71,31 @@ fn charge<'a>(
                 kept: false,
             },
         )),
-        Verdict::Wait(wait) => {
-            on_throttled();
-            app.metrics.throttled_login();
-            Err(Error::Throttled {
-                retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            })
-        }
+        Verdict::Wait(wait) => Err(throttled(app, wait, on_throttled)),
     }
+}
+
+/// The refusal of an attempt held back for `wait`, after `on_throttled`.
+fn throttled(app: &App, wait: Duration, on_throttled: impl FnOnce()) -> Error {
+    on_throttled();
+    app.metrics.throttled_login();
+    Error::Throttled {
+        retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+    }
+}
+
+/// Raises this server's count for `key` to the failures the trail holds for it.
+fn observe(app: &App, key: &Key, seen: Failures, now: Timestamp) {
+    let Some(last_at) = seen.last_at else {
+        return;
+    };
+    let failures = u32::try_from(seen.count).unwrap_or(u32::MAX);
+    // Times are whole seconds: the latest failure is taken as late as it may have been, so
+    // a delay is never cut short (it may last up to a second longer).
+    let ago = Duration::from_secs(u64::try_from(now.0 - last_at.0 - 1).unwrap_or(0));
+    let instant = tokio::time::Instant::now();
+    let latest = instant.checked_sub(ago).unwrap_or(instant);
+    app.throttle.observe(key, failures, latest, instant);
 }
 
 fn secs(d: Duration) -> i64 {
@@ -99,16 +116,22 @@ pub async fn login(app: &App, cmd: Login) -> Result<Session> {
             person,
             address: address.clone(),
             reason: reason.to_string(),
-            at: now,
+            // When the attempt was answered, after any served delay: other servers time
+            // their delays from it (`observe`).
+            at: app.now(),
         })
     };
 
     let throttled_kind = PersonEventKind::LoginThrottled;
-    // The address first: a flood from one address is held back before any database work.
-    let (address_wait, charged_address) = charge(app, Key::Address(address.clone()), || {
-        trail(throttled_kind, None, "address")
-    })?;
-    let (person, known) = {
+    let address_key = Key::Address(address.clone());
+    // The address first: a flood from one address this server already holds back costs no
+    // database work.
+    if let Some(wait) = app.throttle.held(&address_key, tokio::time::Instant::now()) {
+        return Err(throttled(app, wait, || {
+            trail(throttled_kind, None, "address")
+        }));
+    }
+    let (person, known, from_address, on_account) = {
         let mut conn = app.checkout().await?;
         let person = people::person_by_email(&mut conn, &email).await?;
         let known = match &person {
@@ -118,7 +141,19 @@ pub async fn login(app: &App, cmd: Login) -> Result<Session> {
             }
             _ => false,
         };
-        (person, known)
+        // What every server on this database recorded lately: failures from this address,
+        // and on this account (from this address alone when it is one the account knows).
+        let since = Timestamp(now.0 - secs(app.limits.login.forget_after));
+        let from_address = match address.as_str() {
+            "" => Failures::default(),
+            a => person_audit::failures(&mut conn, FailuresOf::Address(a), since).await?,
+        };
+        let of = match known {
+            true => FailuresOf::EmailFrom(&email, &address),
+            false => FailuresOf::Email(&email),
+        };
+        let on_account = person_audit::failures(&mut conn, of, since).await?;
+        (person, known, from_address, on_account)
     };
     let person_id = person.as_ref().map(|p| p.id);
     // From an address this account logged in from lately, only failures from there count:
@@ -128,6 +163,10 @@ pub async fn login(app: &App, cmd: Login) -> Result<Session> {
     } else {
         Key::Account(email.clone())
     };
+    observe(app, &address_key, from_address, now);
+    observe(app, &account, on_account, now);
+    let (address_wait, charged_address) =
+        charge(app, address_key, || trail(throttled_kind, None, "address"))?;
     let (account_wait, charged_account) = charge(app, account.clone(), || {
         trail(throttled_kind, person_id, "account")
     })?;

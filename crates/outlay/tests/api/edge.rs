@@ -340,6 +340,59 @@ async fn failures_elsewhere_never_hold_the_user_back_where_they_logged_in_before
     .await;
 }
 
+/// Two servers behind one balancer: failures on one hold the account, and the address,
+/// back on the other, which never saw them itself.
+#[tokio::test]
+async fn failures_on_one_server_hold_the_client_back_on_every_server() {
+    bounded(async {
+        let (server, _store) = TestServer::start_with_limits(throttling(3, 1000)).await;
+        let twin = server.twin_with_limits(throttling(3, 1000)).await;
+        let bob = crate::harness::email_of("bob");
+        fail_until_throttled(&server, ip("127.0.0.2"), |_| bob.clone(), 10).await;
+
+        let login_at = |base: &str, from: IpAddr, email: &str| {
+            let (base, email) = (base.to_string(), email.to_string());
+            async move {
+                reqwest::Client::builder()
+                    .local_address(from)
+                    .build()
+                    .unwrap()
+                    .post(format!("{base}/api/v1/auth/login"))
+                    .json(&json!({"email": email, "password": "not the password"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        // The audit writer records failures within its short window: the twin reads them
+        // from the trail.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            login_at(&twin.base, ip("127.0.0.3"), &bob).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "bob's account is held back on the twin, from another address too"
+        );
+
+        let (server, _store) = TestServer::start_with_limits(throttling(1000, 3)).await;
+        let twin = server.twin_with_limits(throttling(1000, 3)).await;
+        let from = ip("127.0.0.4");
+        fail_until_throttled(&server, from, |i| format!("nobody{i}@acme.example"), 10).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            login_at(&twin.base, from, "someone-else@acme.example").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "the address is held back on the twin, whatever account it tries"
+        );
+        assert_eq!(
+            login_at(&twin.base, ip("127.0.0.5"), "someone-else@acme.example").await,
+            StatusCode::UNAUTHORIZED,
+            "another address is not"
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn failed_logins_from_one_address_over_many_accounts_are_throttled_there_only() {
     bounded(async {

@@ -283,10 +283,15 @@ pub struct Twin {
 impl TestServer {
     /// Starts another server on this server's database, on its own port.
     pub async fn twin(&self) -> Twin {
+        self.twin_with_limits(outlay::Limits::default()).await
+    }
+
+    /// [`Self::twin`] with the given limits.
+    pub async fn twin_with_limits(&self, limits: outlay::Limits) -> Twin {
         let store = outlay_store::Store::open(&self.database_url).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = outlay::App::new(store, outlay::clock::system());
+        let app = outlay::App::with_limits(store, outlay::clock::system(), limits);
         let task = tokio::spawn(async move {
             let _ = outlay::serve(listener, app).await;
         });

@@ -28,6 +28,36 @@ async fn expense_of(session: &Session, org: i64, owner: i64, status: &str) -> Va
         .unwrap_or_else(|| panic!("no {status} expense of member {owner}"))
 }
 
+/// A manager reads his whole list, then one report's: the second answer has that report's
+/// expenses only, however the server remembered how to read the first.
+#[tokio::test]
+async fn a_list_filtered_by_owner_after_the_whole_list_shows_that_owner_only() {
+    let server = TestServer::start().await;
+    let org = server.acme();
+    let [mark, bob, alice] = ["mark", "bob", "alice"].map(|p| server.member(p));
+    let session = server.login("mark").await;
+
+    let all = session.all_expenses(org, "").await;
+    assert_eq!(owners(&all), BTreeSet::from([mark, alice, bob]));
+    for (owner, status) in [(bob, None), (alice, None), (bob, Some("submitted"))] {
+        let query = match status {
+            Some(s) => format!("&owner={owner}&status={s}"),
+            None => format!("&owner={owner}"),
+        };
+        let theirs = session.all_expenses(org, &query).await;
+        assert!(!theirs.is_empty(), "{query}");
+        assert_eq!(owners(&theirs), BTreeSet::from([owner]), "{query}");
+        let expected = all
+            .iter()
+            .filter(|e| e["owner_id"] == owner)
+            .filter(|e| status.is_none_or(|s| e["status"] == s))
+            .count();
+        assert_eq!(theirs.len(), expected, "{query}");
+    }
+    let again = session.all_expenses(org, "").await;
+    assert_eq!(ids(&again), ids(&all), "the whole list is unchanged");
+}
+
 #[tokio::test]
 async fn each_person_sees_the_expenses_their_scope_reaches() {
     let server = TestServer::start().await;

@@ -7,7 +7,10 @@ use super::*;
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn me(State(app): State<App>, auth: Auth) -> Result<Json<MeResponse>, WebError> {
-    let mut conn = app.store.read().await?;
+    let mut conn = match auth.take_read() {
+        Some(conn) => conn,
+        None => app.read_conn().await?,
+    };
     let rows = outlay_store::members::memberships(&mut conn, auth.person.id).await?;
     let mut memberships = Vec::with_capacity(rows.len());
     for m in rows.into_iter().filter(|m| m.status != "invited") {
