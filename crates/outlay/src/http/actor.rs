@@ -226,10 +226,7 @@ impl App {
         auth: &Auth,
         org: i64,
     ) -> Result<(Actor, outlay_store::Read), WebError> {
-        let mut conn = match auth.take_read() {
-            Some(conn) => conn,
-            None => self.read_conn().await?,
-        };
+        let mut conn = self.read_for(auth).await?;
         // The version first: what is loaded after it is at least as new as it. The session's
         // statement read it already when the path names this company.
         let version = match auth.access {

@@ -92,6 +92,15 @@ impl App {
         Ok(self.checkout().await?)
     }
 
+    /// The connection a GET's session was read on (one snapshot for the whole request), or
+    /// a fresh one.
+    pub async fn read_for(&self, auth: &extract::Auth) -> Result<outlay_store::Read, WebError> {
+        match auth.take_read() {
+            Some(conn) => Ok(conn),
+            None => self.read_conn().await,
+        }
+    }
+
     /// `read_conn` for the application layer: busy (`PoolBusy`) is told apart from a
     /// database that fails.
     pub async fn checkout(&self) -> Result<outlay_store::Read, crate::ops::Error> {

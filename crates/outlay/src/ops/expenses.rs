@@ -448,15 +448,11 @@ impl Question for List {
         // An owner filter decides the shape alone, whatever the reach; otherwise the
         // reach's size does, which is the same while the actor's access version is.
         let status = filter.status.is_some();
-        let remembered = match filter.owner {
-            None => actor.list_shapes.get(&visible, status),
-            Some(_) => None,
-        };
-        let shape = match remembered {
-            Some(shape) => shape,
-            None => {
+        let shape = match (filter.owner, actor.list_shapes.get(&visible, status)) {
+            (None, Some(shape)) => shape,
+            (owner, _) => {
                 let shape = expenses::shape(conn, actor.org, actor.id(), &visible, &filter).await?;
-                if filter.owner.is_none() {
+                if owner.is_none() {
                     actor.list_shapes.put(&visible, status, shape);
                 }
                 shape

@@ -7,10 +7,7 @@ use super::*;
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn me(State(app): State<App>, auth: Auth) -> Result<Json<MeResponse>, WebError> {
-    let mut conn = match auth.take_read() {
-        Some(conn) => conn,
-        None => app.read_conn().await?,
-    };
+    let mut conn = app.read_for(&auth).await?;
     let rows = outlay_store::members::memberships(&mut conn, auth.person.id).await?;
     let mut memberships = Vec::with_capacity(rows.len());
     for m in rows.into_iter().filter(|m| m.status != "invited") {
