@@ -75,20 +75,13 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The person behind a live (not expired, not revoked) session.
-pub async fn session_person(
-    conn: &mut Conn,
-    token_hash: &str,
-    now: Timestamp,
-) -> Result<Option<PersonRow>> {
-    Ok(sqlx::query_as(
-        "SELECT p.id, p.email, p.name, p.password_hash FROM sessions s JOIN persons p ON p.id = s.person_id \
-         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
-    )
-    .bind(token_hash)
-    .bind(now.0)
-    .fetch_optional(&mut *conn)
-    .await?)
+/// A live (not expired, not revoked) session as a request finds it.
+#[derive(Clone, Debug)]
+pub struct LiveSession {
+    pub person: PersonRow,
+    /// The access version of the company asked about (`None` when there is no such company
+    /// or none was asked about).
+    pub access_version: Option<i64>,
 }
 
 #[derive(FromRow)]
@@ -100,14 +93,14 @@ struct SessionRow {
     access_version: Option<i64>,
 }
 
-/// [`session_person`], and in the same statement the access version of company `org`
-/// (`None` when there is no such company): one round trip where a request names a company.
-pub async fn session_person_at(
+/// The session of `token_hash` if it is live at `now`, and in the same statement the access
+/// version of company `org`: one round trip where a request names a company.
+pub async fn live_session(
     conn: &mut Conn,
     token_hash: &str,
     now: Timestamp,
-    org: OrgId,
-) -> Result<Option<(PersonRow, Option<i64>)>> {
+    org: Option<OrgId>,
+) -> Result<Option<LiveSession>> {
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT p.id, p.email, p.name, p.password_hash, \
          (SELECT o.access_version FROM orgs o WHERE o.id = $3) AS access_version \
@@ -116,19 +109,17 @@ pub async fn session_person_at(
     )
     .bind(token_hash)
     .bind(now.0)
-    .bind(org.0)
+    .bind(org.map(|o| o.0))
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|r| {
-        (
-            PersonRow {
-                id: r.id,
-                email: r.email,
-                name: r.name,
-                password_hash: r.password_hash,
-            },
-            r.access_version,
-        )
+    Ok(row.map(|r| LiveSession {
+        person: PersonRow {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            password_hash: r.password_hash,
+        },
+        access_version: r.access_version,
     }))
 }
 

@@ -285,26 +285,16 @@ impl FromRequestParts<App> for Auth {
         if reading {
             conn.snapshot()?;
         }
-        let invalid = WebError::Unauthorized("invalid, expired or revoked token");
-        let (person, access) = match org {
-            Some(org) => {
-                let (person, version) = outlay_store::auth::session_person_at(
-                    &mut conn,
-                    &token_hash,
-                    now,
-                    outlay_core::OrgId(org),
-                )
-                .await?
-                .ok_or(invalid)?;
-                (person, Some((org, version)))
-            }
-            None => (
-                outlay_store::auth::session_person(&mut conn, &token_hash, now)
-                    .await?
-                    .ok_or(invalid)?,
-                None,
-            ),
-        };
+        let session = outlay_store::auth::live_session(
+            &mut conn,
+            &token_hash,
+            now,
+            org.map(outlay_core::OrgId),
+        )
+        .await?
+        .ok_or(WebError::Unauthorized("invalid, expired or revoked token"))?;
+        let person = session.person;
+        let access = org.map(|org| (org, session.access_version));
         Ok(Auth {
             person,
             token_hash,

@@ -773,6 +773,26 @@ async fn logout_revokes_the_token_and_wrong_passwords_are_refused() {
 }
 
 #[tokio::test]
+async fn a_session_ends_when_it_expires_in_a_company_and_outside_one() {
+    let (server, clock) = TestServer::start_with_clock().await;
+    let org = server.acme();
+    let alice = server.login("alice").await;
+    let expenses = format!("/api/v1/orgs/{org}/expenses");
+    for path in [expenses.as_str(), "/api/v1/me"] {
+        let (status, body) = alice.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    clock.fetch_add(
+        outlay::ops::sessions::SESSION_SECONDS,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    for path in [expenses.as_str(), "/api/v1/me"] {
+        let (status, _) = alice.get(path).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn the_audit_log_is_scoped_to_those_who_may_read_it_and_verifies() {
     let server = TestServer::start().await;
     let org = server.acme();
