@@ -33,13 +33,20 @@ impl std::fmt::Debug for Pool {
     }
 }
 
-/// One connection and what it remembers of each statement's columns.
+/// One connection and what it remembers of each statement's shape.
 struct Handle {
     conn: rusqlite::Connection,
-    columns: std::collections::HashMap<Box<str>, Arc<Columns>>,
+    shapes: sqlx_core::HashMap<Box<str>, Arc<Shape>>,
 }
 
-/// A statement's result columns as the Any driver's rows carry them.
+/// What is fixed about a statement: which argument each of its parameters takes, and its
+/// result columns as the Any driver's rows carry them.
+struct Shape {
+    /// For parameter `i + 1`, the index of its argument.
+    arguments: Vec<usize>,
+    columns: Columns,
+}
+
 struct Columns {
     names: Arc<sqlx_core::HashMap<UStr, usize>>,
     columns: Vec<AnyColumn>,
@@ -133,7 +140,7 @@ impl Pool {
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
         Ok(Handle {
             conn,
-            columns: std::collections::HashMap::new(),
+            shapes: sqlx_core::HashMap::default(),
         })
     }
 
@@ -173,39 +180,24 @@ impl Checkout {
         let handle = self.handle.as_mut().ok_or(sqlx::Error::PoolClosed)?;
         let mut stmt = handle.conn.prepare_cached(sql).map_err(error)?;
         let values = args.map(|a| a.values.0).unwrap_or_default();
-        let mut next = 0;
-        for i in 1..=stmt.parameter_count() {
-            // `$N` and `?N` name argument N; anything else takes the next one (as sqlx does).
-            let n = match stmt.parameter_name(i) {
-                Some(name) => name
-                    .strip_prefix('$')
-                    .or_else(|| name.strip_prefix('?'))
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .ok_or_else(|| {
-                        sqlx::Error::Protocol(format!("unsupported SQL parameter `{name}`"))
-                    })?,
-                None => {
-                    next += 1;
-                    next
-                }
-            };
-            // Unbound parameters are NULL, as with sqlx.
-            let Some(value) = n.checked_sub(1).and_then(|n| values.get(n)) else {
-                continue;
-            };
-            bind(&mut stmt, i, value)?;
-        }
-        let columns = match handle.columns.get(sql) {
+        let shape = match handle.shapes.get(sql) {
             Some(c) => Arc::clone(c),
             None => {
-                let c = Arc::new(columns_of(&stmt)?);
-                if handle.columns.len() >= STATEMENTS {
-                    handle.columns.clear();
+                let c = Arc::new(shape_of(&stmt)?);
+                if handle.shapes.len() >= STATEMENTS {
+                    handle.shapes.clear();
                 }
-                handle.columns.insert(sql.into(), Arc::clone(&c));
+                handle.shapes.insert(sql.into(), Arc::clone(&c));
                 c
             }
         };
+        for (i, n) in shape.arguments.iter().enumerate() {
+            // Unbound parameters are NULL, as with sqlx.
+            if let Some(value) = values.get(*n) {
+                bind(&mut stmt, i + 1, value)?;
+            }
+        }
+        let columns = &shape.columns;
         let readonly = stmt.readonly();
         let mut out = Vec::new();
         let mut rows = stmt.raw_query();
@@ -237,6 +229,33 @@ impl Checkout {
         }));
         Ok(out)
     }
+}
+
+fn shape_of(stmt: &rusqlite::Statement<'_>) -> Result<Shape, sqlx::Error> {
+    let mut arguments = Vec::with_capacity(stmt.parameter_count());
+    let mut next = 0;
+    for i in 1..=stmt.parameter_count() {
+        // `$N` and `?N` name argument N; anything else takes the next one (as sqlx does).
+        let n = match stmt.parameter_name(i) {
+            Some(name) => name
+                .strip_prefix('$')
+                .or_else(|| name.strip_prefix('?'))
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| {
+                    sqlx::Error::Protocol(format!("unsupported SQL parameter `{name}`"))
+                })?,
+            None => {
+                next += 1;
+                next
+            }
+        };
+        // `?0` takes no argument: it stays NULL.
+        arguments.push(n.checked_sub(1).unwrap_or(usize::MAX));
+    }
+    Ok(Shape {
+        arguments,
+        columns: columns_of(stmt)?,
+    })
 }
 
 fn columns_of(stmt: &rusqlite::Statement<'_>) -> Result<Columns, sqlx::Error> {
