@@ -163,6 +163,12 @@ pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
             let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres"))
                 .await
                 .unwrap();
+            static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+            // Whether a run is alive is told by /proc (Linux); elsewhere nothing is swept.
+            let proc_fs = std::path::Path::new("/proc/self").exists();
+            if proc_fs && !SWEPT.swap(true, Ordering::SeqCst) {
+                sweep_databases_of_ended_runs(&mut admin).await;
+            }
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&mut admin)
                 .await
@@ -171,6 +177,28 @@ pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
             format!("{server}/{name}")
         }
         _ => format!("sqlite://{}", dir.path().join("outlay.db").display()),
+    }
+}
+
+/// Drops the databases that earlier test runs made and left (a test cannot drop its own
+/// at its end), so a long-lived local server does not pile them up; a run whose process
+/// is still alive keeps its own.
+async fn sweep_databases_of_ended_runs(admin: &mut sqlx::AnyConnection) {
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'outlay\\_test\\_%'",
+    )
+    .fetch_all(&mut *admin)
+    .await
+    .unwrap_or_default();
+    for name in names {
+        let pid = name.split('_').nth(2).unwrap_or("");
+        let alive = pid.is_empty() || std::path::Path::new(&format!("/proc/{pid}")).exists();
+        if !alive {
+            // Another run may be sweeping the same one: whoever comes second finds it gone.
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut *admin)
+                .await;
+        }
     }
 }
 
