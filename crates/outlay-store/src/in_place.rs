@@ -47,6 +47,7 @@ struct Shape {
     columns: Columns,
 }
 
+/// A statement's result columns as the Any driver's rows carry them.
 struct Columns {
     names: Arc<sqlx_core::HashMap<UStr, usize>>,
     columns: Vec<AnyColumn>,
