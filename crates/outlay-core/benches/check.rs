@@ -97,6 +97,7 @@ fn decide(chart: &OrgChart, actor: &Principal, owner: MemberId, status: ExpenseS
         status,
         amount_minor: Some(12_80),
         category: None,
+        hands: &[],
     };
     authorize::expense(actor, Context::at(NOW), ExpenseAction::Approve, &facts).is_allowed()
 }
@@ -250,6 +251,7 @@ fn bench(c: &mut Criterion) {
         status: submitted,
         amount_minor: Some(12_80),
         category: None,
+        hands: &[],
     };
     assert_eq!(
         authorize::expense_actions(mark, Context::at(NOW), &row),

@@ -66,6 +66,32 @@ impl DelegationKind {
             ),
         }
     }
+
+    /// The covered action a delegate must hold themself to receive a delegation of this
+    /// kind: approving for an approval delegation, submitting for a submit one. Every covered
+    /// action, these and the others (creating, editing, viewing), is checked again at each
+    /// use ([`lacks_verb`]): a submit delegate who creates no expense of their own (Plane's
+    /// payment request assistant) prepares and submits the delegator's drafts, and creates
+    /// none for them.
+    pub fn required(self) -> &'static [Action] {
+        match self {
+            DelegationKind::Approve => &[Action::ExpenseApprove],
+            DelegationKind::Submit => &[Action::ExpenseSubmit],
+        }
+    }
+}
+
+/// A delegation lends the delegator's reach, never a verb: the first of `actions` that
+/// `delegate` does not hold themself now, at any reach, through any active grant of their
+/// own. Checked when a delegation is given ([`DelegationKind::required`]) and again at each
+/// use, so a delegate whose roles change stops acting under it. One bit-set lookup per grant.
+#[inline]
+pub fn lacks_verb(delegate: &Principal, actions: &[Action], now: Timestamp) -> Option<Action> {
+    actions.iter().copied().find(|a| {
+        !delegate
+            .active_grants(now)
+            .any(|g| g.permissions.reach(*a).is_some())
+    })
 }
 
 /// Acting for someone else through a delegation.
@@ -107,6 +133,9 @@ pub struct ResourceRef<'a> {
     /// In minor units of the company currency.
     pub amount_minor: Option<i64>,
     pub category: Option<&'a str>,
+    /// Members other than the owner who created, edited or submitted it: four-eyes binds
+    /// them as it binds the owner.
+    pub hands: &'a [MemberId],
 }
 
 impl<'a> ResourceRef<'a> {
@@ -188,6 +217,9 @@ pub fn decide(req: &Request<'_>) -> Decision {
             if !ob.kind.covers(action) {
                 return Decision::Denied(Reason::NotDelegated { action });
             }
+            if lacks_verb(actor, std::slice::from_ref(&action), ctx.now).is_some() {
+                return Decision::Denied(Reason::DelegateLacksAction { action });
+            }
             (ob.delegator, Some(ob.delegator.member))
         }
         None => (actor, None),
@@ -202,10 +234,12 @@ pub fn decide(req: &Request<'_>) -> Decision {
         });
     }
     if is_decision(action) {
-        if let Some(owner) = req.resource.owner {
-            if owner.member == actor.member || Some(owner.member) == on_behalf_of {
-                return Decision::Denied(Reason::SelfApproval);
-            }
+        // The owner and every other hand that made it: the actor, and whom they act for.
+        let res = &req.resource;
+        let party =
+            |m: MemberId| res.owner.is_some_and(|o| o.member == m) || res.hands.contains(&m);
+        if party(actor.member) || on_behalf_of.is_some_and(party) {
+            return Decision::Denied(Reason::SelfApproval);
         }
     }
     // Allow: one single grant.
@@ -525,6 +559,8 @@ pub struct ExpenseFacts<'a> {
     /// In minor units of the company currency, when the expense is in it.
     pub amount_minor: Option<i64>,
     pub category: Option<&'a str>,
+    /// Members other than the owner who created, edited or submitted it.
+    pub hands: &'a [MemberId],
 }
 
 impl<'a> ExpenseFacts<'a> {
@@ -537,6 +573,7 @@ impl<'a> ExpenseFacts<'a> {
             status: Some(self.status),
             amount_minor: self.amount_minor,
             category: self.category,
+            hands: self.hands,
         }
     }
 }

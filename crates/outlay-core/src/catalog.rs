@@ -131,7 +131,7 @@ actions! {
     ExpenseView => "expense.view", Expense, OWN | LINE | ALL, false, M, "view expenses";
     ExpenseEdit => "expense.edit", Expense, OWN | LINE | ALL, true, M, "edit draft or rejected expenses (approved ones are final)";
     ExpenseDelete => "expense.delete", Expense, OWN | ALL, true, M, "delete draft or rejected expenses";
-    ExpenseSubmit => "expense.submit", Expense, OWN, true, M, "submit one's own expenses for approval";
+    ExpenseSubmit => "expense.submit", Expense, OWN | DIRECT, true, M, "submit expenses for approval: one's own, or (at `direct`) a direct report's, as an assistant preparing them";
     ExpenseApprove => "expense.approve", Expense, LINE | ALL, true, M, "approve or reject submitted expenses of others";
     ExpenseOverride => "expense.override", Expense, UNSCOPED, true, M, "override an earlier decision: approve a rejected expense or reject an approved one, with a reason";
     ExpenseCorrect => "expense.correct", Expense, LINE | ALL, true, M, "correct the accounting of approved expenses (category, G/L account, VAT), never amount or owner";

@@ -107,7 +107,8 @@ pub enum Reason {
     },
     /// No grant allows the action, it changes data, and a read-only role is held.
     ReadOnlyRole { role: Arc<str>, action: Action },
-    /// Four-eyes: nobody approves or rejects their own expense, nor their delegator's.
+    /// Four-eyes: nobody approves or rejects an expense that is theirs or that they created,
+    /// edited or submitted, nor one that is their delegator's or that their delegator did.
     SelfApproval,
     /// The company would be left without a permanent, active holder of its top role.
     LastOwner { role: String },
@@ -142,6 +143,9 @@ pub enum Reason {
     SelfIssue,
     /// The delegation does not cover this action (a submit delegation never approves).
     NotDelegated { action: Action },
+    /// A delegation lends the delegator's reach, never a verb: the delegate does not hold
+    /// the action themself (at any reach) now.
+    DelegateLacksAction { action: Action },
     /// External members never hold cards.
     ExternalNoCards { role: String },
     /// The base role is held by every member; it is never granted nor revoked.
@@ -194,6 +198,7 @@ impl Reason {
             Reason::OverCap { .. } | Reason::CapNotComparable { .. } => "over_cap",
             Reason::SelfIssue => "self_issue",
             Reason::NotDelegated { .. } => "not_delegated",
+            Reason::DelegateLacksAction { .. } => "delegate_lacks_action",
             Reason::ExternalNoCards { .. } => "external_no_cards",
             Reason::BaseRole { .. } => "base_role",
             Reason::OwnRequest => "own_request",
@@ -259,7 +264,7 @@ impl fmt::Display for Reason {
                 action.key()
             ),
             Reason::SelfApproval => f.write_str(
-                "four-eyes rule: nobody decides their own expense, nor that of whom they act for",
+                "four-eyes rule: nobody decides an expense that is theirs or that they created, edited or submitted, nor one of whom they act for",
             ),
             Reason::LastOwner { role } => write!(
                 f,
@@ -309,6 +314,11 @@ impl fmt::Display for Reason {
             Reason::NotDelegated { action } => {
                 write!(f, "the delegation does not cover `{}`", action.key())
             }
+            Reason::DelegateLacksAction { action } => write!(
+                f,
+                "the delegate does not hold `{}` themself: a delegation lends reach, never a verb",
+                action.key()
+            ),
             Reason::ExternalNoCards { role } => write!(
                 f,
                 "external members never hold cards, and role `{role}` gives card permissions"

@@ -2,7 +2,7 @@
 //! who may be a manager, changing a member's kind, who sees a member's permissions page or
 //! previews a change of their grants, asking for a role, and delegating to another member.
 
-use crate::authorize::{self, Context, Permit};
+use crate::authorize::{self, Context, DelegationKind, Permit};
 use crate::catalog::Action;
 use crate::decision::Reason;
 use crate::grant::{GrantSpec, Timestamp};
@@ -224,6 +224,39 @@ pub fn check_delegate(
             "delegate_id",
             format!("member {delegate} does not exist in this company"),
         )),
+    }
+}
+
+/// What a delegate must hold themself: a delegation lends the delegator's reach, never a verb
+/// the delegate lacks ([`authorize::lacks_verb`] over [`DelegationKind::required`]), so
+/// read-only roles never receive one (an employee approves nothing for their manager, an
+/// auditor creates nothing for anyone). `delegate` as they stand now; each use checks again.
+pub fn check_delegate_holds(
+    delegate: &Principal,
+    kind: DelegationKind,
+    now: Timestamp,
+) -> Result<(), ValidationError> {
+    let mut active = delegate.active_grants(now).peekable();
+    let some = active.peek().is_some();
+    if some && active.all(|g| g.role.read_only) {
+        return Err(ValidationError::new(
+            "delegate_id",
+            format!(
+                "member {} holds only read-only roles: a read-only role receives no delegation",
+                delegate.member()
+            ),
+        ));
+    }
+    match authorize::lacks_verb(delegate, kind.required(), now) {
+        Some(action) => Err(ValidationError::new(
+            "delegate_id",
+            format!(
+                "member {} does not hold `{}`: a delegation lends reach, never a verb",
+                delegate.member(),
+                action.key()
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -16,6 +16,12 @@ enum Perms {
     AllBut(&'static [&'static str]),
 }
 
+/// What a role of "every permission but" still leaves out. Submitting a direct report's
+/// expense is an assistant's verb (Plane's payment request assistant prepares drafts); a top
+/// role reaching everyone would hold it at `direct` only, and no seed has one submit others'
+/// expenses.
+const ASSISTANTS_ONLY: &[&str] = &["expense.submit.direct"];
+
 /// Who a built-in role's holders may assign.
 enum Assigns {
     Any,
@@ -384,7 +390,7 @@ static PLANE: PresetDef = PresetDef {
         "only workers submit expense reports",
         "admins make admins; every workspace keeps at least one admin",
         "the accountant sees reports and accounting, not workers",
-        "the payment request assistant prepares requests and submits for others by delegation, never approves",
+        "the payment request assistant prepares and submits the drafts of their direct reports, or of a worker who delegates submitting to them, and never approves; creating expenses is the workers' own, so the assistant has none to submit",
     ],
     roles: &[
         role("admin", "Admin", "Full access: workers, payroll, payments, settings, API keys, sandboxes, SSO, all reports; does not submit expense reports.",
@@ -395,8 +401,8 @@ static PLANE: PresetDef = PresetDef {
             Perms::Keys(&[&["member.view.all", "expense.view.all", "report.view.all", "payment.view.all", "expense.approve.team", "report.approve.team", "time_off.approve.team", "team.view", "delegation.manage.own"]]), Optional, NONE),
         role("direct_reports_payer", "Direct reports payer", "Initiates and approves payments for their direct reports.",
             Perms::Keys(&[&["member.view.direct", "payment.view.direct", "payment.initiate.direct", "payment.approve.direct"]]), Optional, NONE),
-        role("payment_request_assistant", "Payment request assistant", "Prepares payment requests for their direct reports; never approves.",
-            Perms::Keys(&[&["member.view.direct", "payment.view.direct", "payment.request.direct"]]), Optional, NONE),
+        role("payment_request_assistant", "Payment request assistant", "Prepares payment requests for their direct reports, and prepares and submits their expense drafts (or those of a worker who delegates submitting); creates no expense and never approves.",
+            Perms::Keys(&[&["member.view.direct", "payment.view.direct", "payment.request.direct", "expense.view.direct", "expense.edit.direct", "expense.submit.direct"]]), Optional, NONE),
         RoleDef { read_only: true, ..role("viewer", "Viewer", "Read-only access to workspace data and reports.", Perms::Keys(&[&["member.view.all", "expense.view.all", "report.view.all", "payment.view.all", "analytics.view.all", "team.view", "settings.view"]]), Optional, NONE) },
         role("accountant", "Accountant", "Reports and accounting features for bookkeeping: GL exports; cannot see or manage workers, nor run payroll.",
             Perms::Keys(&[&["analytics.view.all", "accounting.view", "accounting.manage", "export.create", "invoice.view"]]), Optional, NONE),
@@ -414,8 +420,10 @@ fn resolve(def: &'static PresetDef) -> Preset {
         .map(|r| {
             let permissions = match r.perms {
                 Perms::Keys(lists) => PermSet::parse(lists.iter().flat_map(|l| l.iter().copied())),
-                Perms::AllBut(except) => PermSet::parse(except.iter().copied())
-                    .map(|except| PermSet::everything().minus(except)),
+                Perms::AllBut(except) => {
+                    PermSet::parse(except.iter().chain(ASSISTANTS_ONLY).copied())
+                        .map(|except| PermSet::everything().minus(except))
+                }
             }
             // A typo yields an empty role; `every_key_of_every_preset_is_in_the_catalog` fails.
             .unwrap_or(PermSet::EMPTY);

@@ -27,9 +27,12 @@
 //! - forbids, in this order: an archived actor; company closed (mutations, and reads unless
 //!   `audit.view` is held through an unbound grant); delegation (an archived delegator:
 //!   `archived`; else the delegator's grants decide, only for the actions the delegation kind
-//!   covers, else `not_delegated`); an external member never issues cards or sets limits for
-//!   themself (`external_no_cards`); four-eyes on decisions about the actor's or the
-//!   delegator's own data; then, after an allow, the expense status rules;
+//!   covers, else `not_delegated`, and only when the actor holds the action themself in some
+//!   active grant, at any scope, else `delegate_lacks_action`: a delegation lends reach, never
+//!   a verb); an external member never issues cards or sets limits for themself
+//!   (`external_no_cards`); four-eyes on decisions about data that the actor or the delegator
+//!   owns or had a hand in (created, edited or submitted); then, after an allow, the expense
+//!   status rules;
 //! - the base role (Pliant's `cardholder`) is held by every member without a grant; external
 //!   members never hold `card.view.own`, `transaction.view.own` nor `card.request`.
 //!
@@ -669,6 +672,8 @@ struct MReq {
     status: Option<ExpenseStatus>,
     amount: Option<i64>,
     on_behalf: Option<(usize, DelegationKind)>,
+    /// A member besides the owner who created, edited or submitted the resource.
+    hand: Option<usize>,
     closed: bool,
 }
 
@@ -754,16 +759,21 @@ fn model_decide(c: &Company, mg: &[Vec<MGrant>], q: &MReq) -> Expect {
         if !covers(kind, a) {
             return deny("not_delegated");
         }
+        if !mg[q.actor]
+            .iter()
+            .any(|g| g.active(actor) && g.held[a] != 0)
+        {
+            return deny("delegate_lacks_action");
+        }
         decider = d;
     }
     if actor.kind == MemberKind::External && is(a, SELF_ISSUE) && q.owner == Some(q.actor) {
         return deny("external_no_cards");
     }
     if is(a, DECISIONS) {
-        if let Some(o) = q.owner {
-            if o == q.actor || Some(o) == q.on_behalf.map(|(d, _)| d) {
-                return deny("four_eyes");
-            }
+        let party = |m: usize| q.owner == Some(m) || q.hand == Some(m);
+        if party(q.actor) || q.on_behalf.is_some_and(|(d, _)| party(d)) {
+            return deny("four_eyes");
         }
     }
     let dm = &c.members[decider];
@@ -831,6 +841,7 @@ struct ReqCase {
     status: Option<usize>,
     amount: Option<i64>,
     on_behalf: Option<(Index, bool)>,
+    hand: Option<Index>,
     closed: bool,
 }
 
@@ -845,10 +856,22 @@ fn req_case() -> impl Strategy<Value = ReqCase> {
         // On, just below and just above the caps (multiples of 100).
         prop::option::weighted(0.4, (0i64..=12, -1i64..=1).prop_map(|(x, d)| x * 100 + d)),
         prop::option::weighted(0.15, (any::<Index>(), any::<bool>())),
+        prop::option::weighted(0.3, any::<Index>()),
         prop::bool::weighted(0.1),
     )
         .prop_map(
-            |(actor, held_action, any_action, owner, team, status, amount, on_behalf, closed)| {
+            |(
+                actor,
+                held_action,
+                any_action,
+                owner,
+                team,
+                status,
+                amount,
+                on_behalf,
+                hand,
+                closed,
+            )| {
                 ReqCase {
                     actor,
                     held_action,
@@ -858,6 +881,7 @@ fn req_case() -> impl Strategy<Value = ReqCase> {
                     status,
                     amount,
                     on_behalf,
+                    hand,
                     closed,
                 }
             },
@@ -892,6 +916,7 @@ impl ReqCase {
             status: self.status.map(|s| ExpenseStatus::ALL[s]),
             amount: self.amount,
             on_behalf,
+            hand: self.hand.map(|h| h.index(n)),
             closed: self.closed,
         }
     }
@@ -900,6 +925,7 @@ impl ReqCase {
 fn engine_decide(c: &Company, people: &[Principal], q: &MReq) -> Decision {
     let decider = q.on_behalf.map_or(q.actor, |(d, _)| d);
     let info = &ACTIONS[q.action];
+    let hands: Vec<MemberId> = q.hand.map(|h| c.members[h].id).into_iter().collect();
     let req = Request {
         principal: &people[q.actor],
         action: info.action,
@@ -911,6 +937,7 @@ fn engine_decide(c: &Company, people: &[Principal], q: &MReq) -> Decision {
             status: q.status,
             amount_minor: q.amount,
             category: None,
+            hands: &hands,
         },
         context: Context {
             now: Timestamp(NOW),
@@ -1309,6 +1336,7 @@ fn run_steps(case: &CompanyCase, steps: &[Step]) -> Result<(), TestCaseError> {
                     status: None,
                     amount: None,
                     on_behalf: None,
+                    hand: None,
                     closed: s.closed,
                 },
             );

@@ -1,6 +1,13 @@
 //! Expenses. Lists push the caller's reach into SQL and carry each row's owner as the caller
 //! sees them (line and teams), so the core can say which actions each row allows without
 //! another query.
+//!
+//! Every row also carries its hands: the members besides the owner who created, edited or
+//! submitted it (table `expense_hands`, migration 0010), which four-eyes binds as it binds
+//! the owner. A set of hands rather than `created_by`/`submitted_by` columns: an expense is
+//! edited and resubmitted by several people over its life (a delegate drafts it, the owner
+//! resubmits it after a rejection), and each of them stays bound; the owner's own hand is
+//! implied and never stored, so an expense its owner handles alone costs no row.
 
 use crate::scope;
 use crate::{Backend, Conn, Result, Write};
@@ -35,6 +42,29 @@ pub struct ExpenseRow {
     pub line: String,
     /// The owner's teams, comma-separated.
     pub owner_teams: Option<String>,
+    /// Who besides the owner created, edited or submitted it.
+    #[sqlx(try_from = "Option<String>")]
+    pub hands: Hands,
+}
+
+/// The members besides the owner who had a hand in an expense, read from a comma-separated
+/// column.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hands(pub Vec<MemberId>);
+
+impl From<Option<String>> for Hands {
+    fn from(s: Option<String>) -> Hands {
+        let mut hands: Vec<MemberId> = s
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|m| m.trim().parse().ok())
+            .map(MemberId)
+            .collect();
+        hands.sort_unstable();
+        hands.dedup();
+        Hands(hands)
+    }
 }
 
 impl ExpenseRow {
@@ -64,6 +94,7 @@ impl ExpenseRow {
             status: self.status(),
             amount_minor: (self.currency == base_currency).then_some(self.amount_minor),
             category: Some(&self.category),
+            hands: &self.hands.0,
         }
     }
 
@@ -103,15 +134,28 @@ const COLUMNS: &str = "e.id, e.org_id, e.owner_id, m.name AS owner_name, e.amoun
      e.spent_on, e.category, e.note, e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, \
      e.decided_at, e.reject_reason, e.decided_on_behalf_of, e.override_reason";
 
+/// The column of an expense's hands (`e`), comma-separated.
+fn hands_column(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "(SELECT group_concat(h.member_id) FROM expense_hands h WHERE h.org_id = e.org_id AND h.expense_id = e.id)"
+        }
+        Backend::Postgres => {
+            "(SELECT string_agg(h.member_id::text, ',') FROM expense_hands h WHERE h.org_id = e.org_id AND h.expense_id = e.id)"
+        }
+    }
+}
+
 /// The full rows, owner as `$2` sees them, of the expense ids that `page` selects (newest
 /// first): the per-row lookups run for the page's rows only.
 fn details(backend: Backend, page: &str) -> String {
     format!(
-        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams \
+        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams, {hands} AS hands \
          FROM ({page}) pick CROSS JOIN expenses e JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id \
          WHERE e.id = pick.id AND e.org_id = $1 ORDER BY e.id DESC",
         line = scope::line_column("e.owner_id"),
         teams = scope::teams_column(backend, "e.owner_id"),
+        hands = hands_column(backend),
     )
 }
 
@@ -273,11 +317,12 @@ pub async fn get(
     id: i64,
 ) -> Result<Option<ExpenseRow>> {
     let sql = format!(
-        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams \
+        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams, {hands} AS hands \
          FROM expenses e JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id \
          WHERE e.org_id = $1 AND e.id = $3",
         line = scope::line_column("e.owner_id"),
         teams = scope::teams_column(Backend::of(conn), "e.owner_id"),
+        hands = hands_column(Backend::of(conn)),
     );
     Ok(sqlx::query_as(&sql)
         .bind(org.0)
@@ -296,14 +341,35 @@ pub async fn create(
     permit: Permit,
 ) -> Result<i64> {
     let owner = permit.on_behalf_of().unwrap_or(permit.actor());
-    w.consume(
+    let by = w.consume(
         permit,
         org,
         &[Action::ExpenseCreate],
         Subject::Member(owner),
     )?;
     let now = w.now();
-    insert(w.conn(), org, owner, input, ExpenseStatus::Draft, now).await
+    let id = insert(w.conn(), org, owner, input, ExpenseStatus::Draft, now).await?;
+    hand(w, org, id, by.actor, "create").await?;
+    Ok(id)
+}
+
+/// Records that `member` had a `kind` of hand (`create`, `edit`, `submit`) in expense `id`,
+/// unless they own it: the owner's hand is implied.
+async fn hand(w: &mut Write, org: OrgId, id: i64, member: MemberId, kind: &str) -> Result<()> {
+    let now = w.now();
+    sqlx::query(
+        "INSERT INTO expense_hands (org_id, expense_id, member_id, hand, first_at) \
+         SELECT $1, $2, $3, $4, $5 FROM expenses WHERE org_id = $1 AND id = $2 AND owner_id <> $3 \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(member.0)
+    .bind(kind)
+    .bind(now.0)
+    .execute(w.conn())
+    .await?;
+    Ok(())
 }
 
 /// Inserts an expense in a status (creating a draft, or seeding).
@@ -346,7 +412,7 @@ pub async fn update(
     input: &ExpenseInput,
     permit: Permit,
 ) -> Result<()> {
-    w.consume(permit, org, &[Action::ExpenseEdit], row(id))?;
+    let by = w.consume(permit, org, &[Action::ExpenseEdit], row(id))?;
     let now = w.now();
     let done = sqlx::query(
         "UPDATE expenses SET amount_minor = $3, currency = $4, merchant = $5, spent_on = $6, category = $7, note = $8, \
@@ -363,7 +429,8 @@ pub async fn update(
     .bind(now.0)
     .execute(w.conn())
     .await?;
-    changed(done.rows_affected())
+    changed(done.rows_affected())?;
+    hand(w, org, id, by.actor, "edit").await
 }
 
 pub async fn delete(w: &mut Write, org: OrgId, id: i64, permit: Permit) -> Result<()> {
@@ -379,7 +446,7 @@ pub async fn delete(w: &mut Write, org: OrgId, id: i64, permit: Permit) -> Resul
 }
 
 pub async fn submit(w: &mut Write, org: OrgId, id: i64, permit: Permit) -> Result<()> {
-    w.consume(permit, org, &[Action::ExpenseSubmit], row(id))?;
+    let by = w.consume(permit, org, &[Action::ExpenseSubmit], row(id))?;
     let now = w.now();
     let done = sqlx::query(
         "UPDATE expenses SET status = 'submitted', submitted_at = $3, updated_at = $3, decided_by = NULL, \
@@ -390,7 +457,8 @@ pub async fn submit(w: &mut Write, org: OrgId, id: i64, permit: Permit) -> Resul
     .bind(now.0)
     .execute(w.conn())
     .await?;
-    changed(done.rows_affected())
+    changed(done.rows_affected())?;
+    hand(w, org, id, by.actor, "submit").await
 }
 
 /// Records an approval (no reason) or a rejection (with its reason) by the permitted actor.

@@ -185,6 +185,7 @@ async fn a_permit_opens_only_the_write_it_was_decided_for() {
             status: ExpenseStatus::Draft,
             amount_minor: Some(1200),
             category: Some("meals"),
+            hands: &[],
         };
         let submit_draft = authorize::permit(&Request {
             principal: &employee,

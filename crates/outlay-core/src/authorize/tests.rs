@@ -1660,7 +1660,9 @@ fn a_delegate_never_approves_the_delegators_expense_nor_their_own() {
         ),
         Decision::Denied(Reason::SelfApproval)
     );
-    // eve reports to max; as max's delegate she still may not approve her own expense.
+    // eve reports to max; as max's delegate (a manager herself, or she could approve
+    // nothing) she still may not approve her own expense.
+    w.set("eve", vec![GrantSpec::role("manager")]);
     assert_eq!(
         w.for_(
             "eve",
@@ -1687,6 +1689,178 @@ fn a_delegate_never_approves_the_delegators_expense_nor_their_own() {
         .code(),
         "four_eyes"
     );
+}
+
+#[test]
+fn a_delegation_lends_reach_never_a_verb_the_delegate_lacks() {
+    use crate::member::check_delegate_holds;
+    let mut w = World::of(&demo::ELOOPE);
+    // Given: a manager takes another manager's approvals; an employee or an auditor none.
+    assert_eq!(
+        check_delegate_holds(w.p("nia"), DelegationKind::Approve, NOW),
+        Ok(())
+    );
+    let employee = check_delegate_holds(w.p("eve"), DelegationKind::Approve, NOW).unwrap_err();
+    assert_eq!(employee.field, "delegate_id");
+    assert!(
+        employee
+            .to_string()
+            .contains("does not hold `expense.approve`"),
+        "{employee}"
+    );
+    assert_eq!(
+        check_delegate_holds(w.p("eve"), DelegationKind::Submit, NOW),
+        Ok(())
+    );
+    for kind in [DelegationKind::Approve, DelegationKind::Submit] {
+        let auditor = check_delegate_holds(w.p("aud"), kind, NOW).unwrap_err();
+        assert_eq!(auditor.field, "delegate_id");
+        assert!(auditor.to_string().contains("read-only"), "{auditor}");
+    }
+    // Used: nia approves eve's expense for max while she is a manager...
+    assert!(w
+        .for_(
+            "nia",
+            "max",
+            DelegationKind::Approve,
+            Action::ExpenseApprove,
+            "eve",
+            Submitted
+        )
+        .is_allowed());
+    // ...and, once an employee only, not any more, though max still could.
+    w.set("nia", vec![GrantSpec::role("employee")]);
+    assert_eq!(
+        w.for_(
+            "nia",
+            "max",
+            DelegationKind::Approve,
+            Action::ExpenseApprove,
+            "eve",
+            Submitted
+        ),
+        Decision::Denied(Reason::DelegateLacksAction {
+            action: Action::ExpenseApprove
+        })
+    );
+    assert!(w
+        .exp("max", Action::ExpenseApprove, "eve", Submitted)
+        .is_allowed());
+    // Viewing is a verb she still holds (her own), so max's reach lends her eve's expense.
+    assert!(w
+        .for_(
+            "nia",
+            "max",
+            DelegationKind::Approve,
+            Action::ExpenseView,
+            "eve",
+            Submitted
+        )
+        .is_allowed());
+    // A grant of the verb that is not active yet gives nothing either.
+    w.set(
+        "nia",
+        vec![GrantSpec {
+            valid_from: Some(Timestamp(NOW.0 + 1)),
+            ..GrantSpec::role("manager")
+        }],
+    );
+    assert_eq!(
+        w.for_(
+            "nia",
+            "max",
+            DelegationKind::Approve,
+            Action::ExpenseApprove,
+            "eve",
+            Submitted
+        )
+        .code(),
+        "delegate_lacks_action"
+    );
+
+    // Plane's payment request assistant submits for will, creates nothing for him.
+    let w = World::of(&demo::PLANE);
+    assert_eq!(
+        check_delegate_holds(w.p("pam"), DelegationKind::Submit, NOW),
+        Ok(())
+    );
+    assert!(check_delegate_holds(w.p("pam"), DelegationKind::Approve, NOW).is_err());
+    let create = Context {
+        on_behalf_of: Some(OnBehalf {
+            delegator: w.p("will"),
+            kind: DelegationKind::Submit,
+        }),
+        ..Context::at(NOW)
+    };
+    let mine = ResourceRef::of_member(w.t("will", "will"));
+    assert_eq!(
+        w.ask("pam", Action::ExpenseCreate, mine, create).code(),
+        "delegate_lacks_action"
+    );
+    assert!(w
+        .for_(
+            "pam",
+            "will",
+            DelegationKind::Submit,
+            Action::ExpenseSubmit,
+            "will",
+            Draft
+        )
+        .is_allowed());
+}
+
+#[test]
+fn four_eyes_binds_every_hand_that_made_an_expense() {
+    /// eve's expense in `status` as `viewer` sees it, made with these hands besides hers.
+    fn made<'a>(
+        w: &'a World,
+        viewer: &str,
+        status: ExpenseStatus,
+        hands: &'a [MemberId],
+    ) -> ResourceRef<'a> {
+        ResourceRef {
+            hands,
+            ..w.expense(viewer, "eve", status, Some(1_000))
+        }
+    }
+    let w = World::of(&demo::ELOOPE);
+    let (max, ada, fred, nia) = ([w.id("max")], [w.id("ada")], [w.id("fred")], [w.id("nia")]);
+    let now = Context::at(NOW);
+    // max created eve's expense for her (under her submit delegation): he never decides it.
+    let mine = made(&w, "max", Submitted, &max);
+    assert_eq!(
+        w.ask("max", Action::ExpenseApprove, mine, now),
+        Decision::Denied(Reason::SelfApproval)
+    );
+    // Hands bind decisions only: he still sees what he prepared.
+    assert!(w.ask("max", Action::ExpenseView, mine, now).is_allowed());
+    // Another's hand does not bind him.
+    let adas = made(&w, "max", Submitted, &ada);
+    assert!(w.ask("max", Action::ExpenseApprove, adas, now).is_allowed());
+    // Nor does fred override what he edited.
+    let edited = made(&w, "fred", Approved, &fred);
+    assert_eq!(
+        w.ask("fred", Action::ExpenseOverride, edited, now).code(),
+        "four_eyes"
+    );
+    // Nobody approves for max what max had a hand in, nor what they did themself.
+    let for_max = Context {
+        on_behalf_of: Some(OnBehalf {
+            delegator: w.p("max"),
+            kind: DelegationKind::Approve,
+        }),
+        ..now
+    };
+    for hands in [&max, &nia] {
+        let e = made(&w, "max", Submitted, hands);
+        assert_eq!(
+            w.ask("nia", Action::ExpenseApprove, e, for_max).code(),
+            "four_eyes"
+        );
+    }
+    assert!(w
+        .ask("nia", Action::ExpenseApprove, adas, for_max)
+        .is_allowed());
 }
 
 #[test]
@@ -2060,6 +2234,7 @@ fn the_buttons_an_expense_shows_follow_the_same_rules() {
         status,
         amount_minor: Some(1_000),
         category: None,
+        hands: &[],
     };
     let ctx = Context::at(NOW);
     assert_eq!(

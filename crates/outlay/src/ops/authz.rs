@@ -1,12 +1,17 @@
 //! Explaining a decision without taking the action: may member M do action A (on a resource,
 //! for an amount), and why. The answer is the one decision function's. Anyone explains their
 //! own rights; another member's need `role.view`; the resource must be visible to the actor,
-//! or the answer would tell whether it exists.
+//! or the answer would tell whether it exists. On an expense, what the member's own rights do
+//! not allow is asked again under each active delegation to them that covers the action, as
+//! acting would: the answer is that allow, or why the delegation does not give it (four-eyes,
+//! or a verb the delegate no longer holds).
 
 use super::{Actor, Error, Question, Result};
-use outlay_core::authorize::{self, ExpenseAction, Request, ResourceRef};
-use outlay_core::{Action, Decision, Line, MemberId, Scope, Target, TeamId};
-use outlay_store::{expenses, members, scope, Conn};
+use outlay_core::authorize::{self, Context, ExpenseAction, OnBehalf, Request, ResourceRef};
+use outlay_core::{
+    Action, Decision, DelegationKind, Line, MemberId, Reason, Scope, Target, TeamId,
+};
+use outlay_store::{delegations, expenses, members, scope, Conn};
 
 /// What the explained action is on.
 #[derive(Clone, Copy, Debug)]
@@ -26,6 +31,67 @@ pub struct Explain {
     pub scope: Option<Scope>,
     pub about: Option<About>,
     pub amount_minor: Option<i64>,
+}
+
+impl Explain {
+    /// `action` on expense `id` for `subject` under each active delegation to them that
+    /// covers it, the expense as each delegator sees it: the first allow, else why a
+    /// delegation does not give it (four-eyes, a verb the delegate lacks), else `own`.
+    async fn delegated(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        subject: &outlay_core::Principal,
+        id: i64,
+        own: Decision,
+    ) -> Result<Decision> {
+        let mut answer = own;
+        for kind in [DelegationKind::Approve, DelegationKind::Submit] {
+            if !kind.covers(self.action) {
+                continue;
+            }
+            let given =
+                delegations::active_to(conn, actor.org, subject.member(), kind, actor.now).await?;
+            for d in given {
+                let Some(row) = members::get(conn, actor.org, MemberId(d.delegator_id)).await?
+                else {
+                    continue;
+                };
+                let delegator = members::principal(conn, actor.org, &row).await?;
+                let Some(expense) = expenses::get(conn, actor.org, delegator.member(), id).await?
+                else {
+                    continue;
+                };
+                let owner = expense.owner();
+                let mut resource = expense
+                    .facts(&owner, &actor.company.base_currency)
+                    .resource();
+                if self.amount_minor.is_some() {
+                    resource.amount_minor = self.amount_minor;
+                }
+                let decision = authorize::decide(&Request {
+                    principal: subject,
+                    action: self.action,
+                    resource,
+                    context: Context {
+                        on_behalf_of: Some(OnBehalf {
+                            delegator: &delegator,
+                            kind,
+                        }),
+                        ..actor.ctx()
+                    },
+                });
+                match decision {
+                    Decision::Allowed(_) => return Ok(decision),
+                    Decision::Denied(Reason::SelfApproval | Reason::DelegateLacksAction { .. }) => {
+                        answer = decision
+                    }
+                    Decision::Denied(_) => {}
+                }
+            }
+        }
+        Ok(answer)
+    }
 }
 
 impl Question for Explain {
@@ -102,12 +168,16 @@ impl Question for Explain {
                 if self.amount_minor.is_some() {
                     resource.amount_minor = self.amount_minor;
                 }
-                return Ok(authorize::decide(&Request {
+                let own = authorize::decide(&Request {
                     principal: &subject,
                     action: self.action,
                     resource,
                     context: ctx,
-                }));
+                });
+                if own.is_allowed() {
+                    return Ok(own);
+                }
+                return self.delegated(conn, actor, &subject, id, own).await;
             }
             Some(About::Member(id)) => {
                 let hidden = || Error::NotVisible(format!("member:{id}"));

@@ -1,6 +1,8 @@
 //! Delegations: a member lets another act for them for a while, approving (`approve`) or
 //! creating and submitting expenses (`submit`). The delegator, or whoever holds
-//! `delegation.manage` reaching them, sets one up or ends it early.
+//! `delegation.manage` reaching them, sets one up or ends it early. A delegation lends the
+//! delegator's reach, never a verb: the delegate must hold what it covers themself, when it
+//! is given and at each use.
 
 use super::{Actor, Change, Done, Error, Page, Paging, Question, Result};
 use crate::clock::rfc3339;
@@ -73,10 +75,14 @@ impl Change for Create {
             return Err(Error::NotFound);
         }
         let permit = manage_right(w, actor, delegator).await?;
-        let found = members::get(w, actor.org, self.delegate)
-            .await?
-            .map(|d| d.status == "active");
+        let delegate = members::get(w, actor.org, self.delegate).await?;
+        let found = delegate.as_ref().map(|d| d.status == "active");
         rules::check_delegate(delegator, self.delegate, found)?;
+        // A delegation lends reach, never a verb: the delegate holds what it covers themself.
+        if let Some(row) = &delegate {
+            let principal = members::principal(w, actor.org, row).await?;
+            rules::check_delegate_holds(&principal, self.kind, actor.now)?;
+        }
         let new = NewDelegation {
             delegator,
             delegate: self.delegate,

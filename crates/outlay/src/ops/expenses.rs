@@ -242,7 +242,8 @@ async fn on_behalf(
 
 /// The permit for `action` on expense `id` (or a new one when `None`) through active
 /// delegations to the actor, from `from` or else from anyone. A refusal by four-eyes on a
-/// delegator's behalf says so; otherwise `refusal` stands.
+/// delegator's behalf, or because the actor no longer holds the verb themself, says so;
+/// otherwise `refusal` stands.
 async fn delegated(
     conn: &mut Conn,
     actor: &Actor,
@@ -262,7 +263,9 @@ async fn delegated(
             }
             match on_behalf(conn, actor, delegator, kind, action, id).await? {
                 Some(Ok(p)) => return Ok(p),
-                Some(Err(Reason::SelfApproval)) => refusal = Reason::SelfApproval,
+                Some(Err(r @ (Reason::SelfApproval | Reason::DelegateLacksAction { .. }))) => {
+                    refusal = r
+                }
                 Some(Err(r)) if from.is_some() => refusal = r,
                 _ => {}
             }

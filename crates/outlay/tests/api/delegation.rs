@@ -1,7 +1,10 @@
 //! Acting for someone else, and asking for more: Eloope's manager away delegates his approvals
-//! for a window and nobody approves their own through it; Plane's assistant submits for a
-//! worker and never approves; employees ask for a role with a reason and whoever may assign
-//! it decides; finance overrides a decision, never on their own expense.
+//! to another manager for a window and nobody approves their own through it; a delegation
+//! lends reach, never a verb (employees and auditors receive none, and a manager who stops
+//! being one stops acting under one); nobody decides an expense they had a hand in; Plane's
+//! assistant prepares and submits a worker's drafts and never approves; employees ask for a
+//! role with a reason and whoever may assign it decides; finance overrides a decision, never
+//! on their own expense.
 
 use crate::harness::{code, Session, TestServer};
 use outlay::clock::rfc3339;
@@ -459,18 +462,60 @@ async fn pam_submits_for_will_but_never_approves_through_it() {
     assert_eq!(status, StatusCode::CREATED, "{d}");
     assert_eq!(d["kind"], "submit");
 
-    // pam prepares and submits an expense that is will's.
-    let sent = submitted(&pam, org, Some(will_id)).await;
+    // will drafts an expense; pam prepares it (edits it) and submits it for him.
+    let (status, draft) = will
+        .post(
+            &format!("/api/v1/orgs/{org}/expenses"),
+            json!({"amount_minor": 4_200, "currency": "EUR", "merchant": "Train",
+                   "spent_on": "2026-11-20", "category": "travel"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    let seen = expense(&pam, org, &draft["id"]).await;
+    let buttons = seen["allowed_actions"].as_array().unwrap();
+    assert!(
+        buttons.contains(&json!("edit")) && buttons.contains(&json!("submit")),
+        "{seen}"
+    );
+    let (status, edited) = pam
+        .patch(
+            &format!("/api/v1/orgs/{org}/expenses/{}", draft["id"]),
+            json!({"merchant": "Deutsche Bahn"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    let (status, sent) = pam
+        .post(
+            &format!("/api/v1/orgs/{org}/expenses/{}/submit", draft["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(sent["status"], "submitted");
     assert_eq!(sent["owner_id"], will_id);
+    assert_eq!(sent["merchant"], "Deutsche Bahn");
     let his = expense(&will, org, &sent["id"]).await;
     assert_eq!(his["status"], "submitted");
-    let created = audit(&pat, org)
+    let submit = audit(&pat, org)
         .await
         .into_iter()
-        .find(|e| e["action"] == "expense.create" && e["detail"]["expense_id"] == sent["id"])
-        .expect("the creation is audited");
-    assert_eq!(created["actor_member_id"], pam_id);
-    assert_eq!(created["detail"]["on_behalf_of"], will_id, "{created}");
+        .find(|e| {
+            e["action"] == "expense.submit"
+                && e["target"] == format!("expense:{}", sent["id"])
+                && e["outcome"] == "allowed"
+        })
+        .expect("the submission is audited");
+    assert_eq!(submit["actor_member_id"], pam_id);
+    assert_eq!(submit["detail"]["on_behalf_of"], will_id, "{submit}");
+    // Creating expenses is the workers' own: pam creates none, for will or for herself.
+    let (status, body) = pam
+        .post(
+            &format!("/api/v1/orgs/{org}/expenses"),
+            json!({"amount_minor": 100, "currency": "EUR", "merchant": "X", "spent_on": "2026-11-20", "on_behalf_of": will_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(code(&body), "delegate_lacks_action");
 
     // She never approves it, and not what will's own report walt submits either.
     let (status, body) = approve(&pam, org, &sent["id"]).await;
@@ -523,6 +568,218 @@ async fn pam_submits_for_will_but_never_approves_through_it() {
     let (status, body) = approve(&mo, org, &sent["id"]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["decided_by"], mo_id);
+}
+
+#[tokio::test]
+async fn employees_and_auditors_receive_no_delegation() {
+    let server = TestServer::start().await;
+    let org = server.org(ELOOPE);
+    let [eve_id, aud_id, nia_id] = ["eve", "aud", "nia"].map(|p| server.member(&eloope(p)));
+    let max = server.login(&eloope("max")).await;
+    let ada = server.login(&eloope("ada")).await;
+    let eve = server.login(&eloope("eve")).await;
+    let delegations = format!("/api/v1/orgs/{org}/delegations");
+    let until = at(now() + 86_400);
+
+    // "Employees cannot approve anything": max's approvals go to no employee...
+    let (status, err) = max
+        .post(
+            &delegations,
+            json!({"delegate_id": eve_id, "until": until, "kind": "approve"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err["error"]["field"], "delegate_id", "{err}");
+    let message = err["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&format!("member {eve_id} does not hold `expense.approve`")),
+        "{err}"
+    );
+    // ...and auditors "cannot create, edit or delete anything": no approvals, no submitting.
+    let (status, err) = max
+        .post(
+            &delegations,
+            json!({"delegate_id": aud_id, "until": until, "kind": "approve"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err["error"]["field"], "delegate_id", "{err}");
+    let (status, err) = eve
+        .post(
+            &delegations,
+            json!({"delegate_id": aud_id, "until": until, "kind": "submit"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err["error"]["field"], "delegate_id", "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("read-only"),
+        "{err}"
+    );
+    // Not even the admin gives one for max.
+    let max_id = server.member(&eloope("max"));
+    let (status, err) = ada
+        .post(
+            &delegations,
+            json!({"delegate_id": aud_id, "until": until, "kind": "approve", "delegator_id": max_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err["error"]["field"], "delegate_id", "{err}");
+    let (status, list) = ada.get(&format!("{delegations}?limit=500")).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["items"], json!([]), "nothing was created");
+    // Another manager takes them.
+    let (status, d) = max
+        .post(
+            &delegations,
+            json!({"delegate_id": nia_id, "until": until, "kind": "approve"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+}
+
+#[tokio::test]
+async fn a_manager_who_stops_being_one_stops_approving_for_max() {
+    let server = TestServer::start().await;
+    let org = server.org(ELOOPE);
+    let [nia_id, eve_id] = ["nia", "eve"].map(|p| server.member(&eloope(p)));
+    let max = server.login(&eloope("max")).await;
+    let nia = server.login(&eloope("nia")).await;
+    let ada = server.login(&eloope("ada")).await;
+    let (status, d) = max
+        .post(
+            &format!("/api/v1/orgs/{org}/delegations"),
+            json!({"delegate_id": nia_id, "until": at(now() + 86_400), "kind": "approve"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let eves = expense_of(&max, org, eve_id, "submitted").await;
+    let explain = format!(
+        "/api/v1/orgs/{org}/authz/explain?member={nia_id}&action=expense.approve&resource=expense:{}",
+        eves["id"]
+    );
+    let (status, answer) = ada.get(&explain).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["allowed"], true, "nia approves for max: {answer}");
+
+    // nia goes back to being an employee: the delegation still runs, but lends her no verb.
+    let (status, body) = ada
+        .put(
+            &format!("/api/v1/orgs/{org}/members/{nia_id}/grants"),
+            json!({"grants": [{"role": "employee"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        delegation(&nia, org, &d["id"]).await.unwrap()["active"],
+        true
+    );
+    let (status, body) = approve(&nia, org, &eves["id"]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(code(&body), "delegate_lacks_action");
+    let unchanged = expense(&max, org, &eves["id"]).await;
+    assert_eq!(unchanged["status"], "submitted");
+    assert_eq!(unchanged["decided_by"], Value::Null);
+    let (status, answer) = ada.get(&explain).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["allowed"], false, "{answer}");
+    assert_eq!(answer["code"], "delegate_lacks_action", "{answer}");
+    assert!(
+        answer["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`expense.approve`"),
+        "{answer}"
+    );
+    // Made a manager again, she approves for max again.
+    let (status, body) = ada
+        .put(
+            &format!("/api/v1/orgs/{org}/members/{nia_id}/grants"),
+            json!({"grants": [{"role": "manager"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = approve(&nia, org, &eves["id"]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["decided_on_behalf_of"], server.member(&eloope("max")));
+}
+
+#[tokio::test]
+async fn nobody_decides_an_expense_they_made_for_someone_else() {
+    let server = TestServer::start().await;
+    let org = server.org(ELOOPE);
+    let [max_id, nia_id, eve_id, fred_id] =
+        ["max", "nia", "eve", "fred"].map(|p| server.member(&eloope(p)));
+    let max = server.login(&eloope("max")).await;
+    let nia = server.login(&eloope("nia")).await;
+    let eve = server.login(&eloope("eve")).await;
+    let fred = server.login(&eloope("fred")).await;
+    let delegations = format!("/api/v1/orgs/{org}/delegations");
+    let until = at(now() + 86_400);
+
+    // eve lets her manager max file her expenses; max lets nia approve while he is away.
+    let (status, d) = eve
+        .post(
+            &delegations,
+            json!({"delegate_id": max_id, "until": until, "kind": "submit"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let (status, d) = max
+        .post(
+            &delegations,
+            json!({"delegate_id": nia_id, "until": until, "kind": "approve"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+
+    // max creates and submits one of eve's: hers, made by his hand.
+    let made = submitted(&max, org, Some(eve_id)).await;
+    assert_eq!(made["owner_id"], eve_id);
+    let seen = expense(&max, org, &made["id"]).await;
+    assert!(
+        !seen["allowed_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("approve")),
+        "{seen}"
+    );
+    // He approves eve's expenses otherwise...
+    let hers = expenses_of(&max, org, eve_id, "submitted")
+        .await
+        .into_iter()
+        .find(|e| e["id"] != made["id"])
+        .unwrap();
+    let (status, body) = approve(&max, org, &hers["id"]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // ...but not this one, nor rejects it.
+    let (status, body) = approve(&max, org, &made["id"]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(code(&body), "four_eyes");
+    let (status, body) = max
+        .post(
+            &format!("/api/v1/orgs/{org}/expenses/{}/reject", made["id"]),
+            json!({"reason": "no"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(code(&body), "four_eyes");
+    // Nor does nia approve it for him: max had a hand in it.
+    let (status, body) = approve(&nia, org, &made["id"]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(code(&body), "four_eyes");
+    let unchanged = expense(&eve, org, &made["id"]).await;
+    assert_eq!(unchanged["status"], "submitted");
+    assert_eq!(unchanged["decided_by"], Value::Null);
+
+    // Someone who had no hand in it decides.
+    let (status, body) = approve(&fred, org, &made["id"]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["decided_by"], fred_id);
 }
 
 #[tokio::test]
