@@ -83,15 +83,17 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
         .await;
 }
 
-/// Every reference to a member or a team carries the company: (org_id, x) -> (org_id, id).
+/// Every reference to a member, a team or an expense carries the company: (org_id, x) ->
+/// (org_id, id).
 fn assert_tenancy(keys: &BTreeSet<ForeignKey>) {
-    let company_owned = |k: &&ForeignKey| k.parent == "members" || k.parent == "teams";
+    let company_owned =
+        |k: &&ForeignKey| ["members", "teams", "expenses"].contains(&k.parent.as_str());
     for key in keys.iter().filter(company_owned) {
         assert_eq!(key.columns.len(), 2, "{key:?}");
         assert_eq!(key.columns[0], "org_id", "{key:?}");
         assert_eq!(key.parent_columns, ["org_id", "id"], "{key:?}");
     }
-    assert_eq!(keys.iter().filter(company_owned).count(), 18, "{keys:?}");
+    assert_eq!(keys.iter().filter(company_owned).count(), 20, "{keys:?}");
 }
 
 #[tokio::test]
