@@ -154,8 +154,7 @@ async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError
         company.preset(),
         outlay_store::roles::custom(conn, org).await?,
     );
-    let grants = members::grants(conn, org, member.member_id()).await?;
-    let principal = members::resolve(&member, grants, &book);
+    let principal = members::principal_in(conn, org, &member, &book).await?;
     let teams = outlay_store::teams::teams_of(conn, org, member.member_id())
         .await?
         .into_iter()
@@ -167,8 +166,8 @@ async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError
         let Some(row) = members::get(conn, org, MemberId(d.delegator_id)).await? else {
             continue;
         };
-        let grants = members::grants(conn, org, row.member_id()).await?;
-        delegations.push((d, members::resolve(&row, grants, &book)));
+        let delegator = members::principal_in(conn, org, &row, &book).await?;
+        delegations.push((d, delegator));
     }
     let actor = Actor {
         now: auth.now,
