@@ -30,8 +30,8 @@ pub enum WebError {
     Throttled {
         retry_after: u64,
     },
-    /// Out of a shared resource for now (database connections, password hashes, time): try
-    /// again after `retry_after` seconds. Never our fault alone, so never a 500.
+    /// Out of a shared resource for now (database connections or locks, password hashes,
+    /// time): try again after `retry_after` seconds. Never our fault alone, so never a 500.
     Busy {
         retry_after: u64,
         message: &'static str,
@@ -99,30 +99,6 @@ impl WebError {
     }
 }
 
-/// Whether a database error means "busy for now" rather than a fault: the pool had no
-/// connection within its wait, SQLite's lock stayed taken past its busy timeout, or
-/// PostgreSQL gave up on a lock (deadlock, serialization, lock not available).
-fn is_busy(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(db) => {
-            let code = db.code().unwrap_or_default();
-            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
-                // The primary result code is the low byte of SQLite's extended one.
-                code.parse::<i64>()
-                    .is_ok_and(|n| matches!(n & 0xff, SQLITE_BUSY | SQLITE_LOCKED))
-            } else {
-                // PostgreSQL's SQLSTATE: serialization failure, deadlock, lock not available.
-                matches!(code.as_ref(), "40001" | "40P01" | "55P03")
-            }
-        }
-        _ => false,
-    }
-}
-
-const SQLITE_BUSY: i64 = 5;
-const SQLITE_LOCKED: i64 = 6;
-
 impl From<crate::password::GateError> for WebError {
     fn from(e: crate::password::GateError) -> WebError {
         match e {
@@ -166,7 +142,7 @@ impl From<outlay_store::StoreError> for WebError {
     fn from(e: outlay_store::StoreError) -> WebError {
         match &e {
             outlay_store::StoreError::Stale => WebError::Denied(Reason::ChangedMeanwhile),
-            outlay_store::StoreError::Database(db) if is_busy(db) => WebError::pool_busy(),
+            outlay_store::StoreError::Busy(_) => WebError::pool_busy(),
             _ => WebError::Internal(e.to_string()),
         }
     }
@@ -174,10 +150,7 @@ impl From<outlay_store::StoreError> for WebError {
 
 impl From<sqlx::Error> for WebError {
     fn from(e: sqlx::Error) -> WebError {
-        if is_busy(&e) {
-            return WebError::pool_busy();
-        }
-        WebError::Internal(e.to_string())
+        outlay_store::StoreError::from(e).into()
     }
 }
 
