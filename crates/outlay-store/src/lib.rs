@@ -21,6 +21,7 @@ pub mod role_requests;
 pub mod roles;
 pub mod scope;
 pub mod seed;
+pub mod stored;
 pub mod teams;
 pub mod write;
 
@@ -50,6 +51,13 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// A row holds a value the code does not know (`corrupt_row`): never read as a default.
+    #[error("corrupt row: {table}.{column} holds `{value}`, which Outlay does not know")]
+    CorruptRow {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+    },
     /// The row was changed by someone else since it was read: nothing was written.
     #[error("the record changed meanwhile")]
     Stale,
@@ -66,6 +74,15 @@ pub enum StoreError {
 
 impl StoreError {
     /// Whether the error is a uniqueness violation (someone else holds that name or email).
+    /// The stable code of an error the caller is told about (`corrupt_row`), if it has one.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            StoreError::CorruptRow { .. } => Some("corrupt_row"),
+            StoreError::Busy(_) => Some("busy"),
+            _ => None,
+        }
+    }
+
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
@@ -74,6 +91,13 @@ impl StoreError {
 impl From<sqlx::Error> for StoreError {
     /// Every database error of the store passes here: a busy one is told apart from a fault.
     fn from(e: sqlx::Error) -> StoreError {
+        if let Some(c) = stored::corrupt_value(&e) {
+            return StoreError::CorruptRow {
+                table: c.table,
+                column: c.column,
+                value: c.value.clone(),
+            };
+        }
         if busy::is_busy(&e) {
             StoreError::Busy(e)
         } else {

@@ -42,6 +42,9 @@ pub struct MemberRow {
     pub created_at: i64,
     pub archived_at: Option<i64>,
     pub kind: String,
+    /// `kind` as the code knows it: a row with any other value is not read (`CorruptRow`).
+    #[sqlx(rename = "kind")]
+    known_kind: crate::stored::Known<MemberKind>,
     pub external_id: Option<String>,
     /// This member's place in the lister's reporting line: `own`, `direct`, `indirect`, `other`.
     #[sqlx(default)]
@@ -61,7 +64,7 @@ impl MemberRow {
     }
 
     pub fn kind(&self) -> MemberKind {
-        MemberKind::parse(&self.kind).unwrap_or_default()
+        self.known_kind.0
     }
 
     /// As the lister sees them (lists carry `line` and `teams`).
@@ -233,7 +236,7 @@ struct GrantRow {
     max_amount_minor: Option<i64>,
     /// Read as an integer: the Any driver decodes no SQLite booleans.
     self_issue: Option<i64>,
-    groups_off: i64,
+    groups_off: crate::stored::Known<crate::stored::GroupsOff>,
 }
 
 const GRANT_COLUMNS: &str =
@@ -241,8 +244,7 @@ const GRANT_COLUMNS: &str =
 
 impl From<GrantRow> for Grant {
     fn from(r: GrantRow) -> Grant {
-        let mut options =
-            GrantOptions::default().from_off_bits(u8::try_from(r.groups_off).unwrap_or(0));
+        let mut options = GrantOptions::default().from_off_bits(r.groups_off.0 .0);
         options.max_amount_minor = r.max_amount_minor;
         options.self_issue = r.self_issue.map(|v| v != 0);
         Grant {

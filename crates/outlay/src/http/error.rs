@@ -2,7 +2,8 @@
 //! reason), 401 no or bad token, 403 refused with the reason, 404 not visible, 408 a body that
 //! did not arrive in time, 409 refused by an invariant, 413 a body over the limit, 415 a body
 //! that is not JSON, 429 too many login attempts and 503 busy (both with `Retry-After`), 500
-//! for what is our fault (logged, never detailed to the caller).
+//! for what is our fault (logged, never detailed to the caller, except a stored value the
+//! code does not know: `corrupt_row` names its table, column and value).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -36,6 +37,9 @@ pub enum WebError {
         retry_after: u64,
         message: &'static str,
     },
+    /// A stored value the code does not know (`corrupt_row`): our fault, a 500 that names
+    /// the table, column and value, so whoever runs the server can mend the row.
+    CorruptRow(String),
     Internal(String),
 }
 
@@ -76,7 +80,7 @@ impl WebError {
             WebError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             WebError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::CorruptRow(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -143,6 +147,7 @@ impl From<outlay_store::StoreError> for WebError {
         match &e {
             outlay_store::StoreError::Stale => WebError::Denied(Reason::ChangedMeanwhile),
             outlay_store::StoreError::Busy(_) => WebError::pool_busy(),
+            outlay_store::StoreError::CorruptRow { .. } => WebError::CorruptRow(e.to_string()),
             _ => WebError::Internal(e.to_string()),
         }
     }
@@ -193,6 +198,10 @@ impl IntoResponse for WebError {
                 None,
             ),
             WebError::Busy { message, .. } => ("busy".to_string(), message.to_string(), None),
+            WebError::CorruptRow(detail) => {
+                tracing::error!(%detail, "corrupt row");
+                ("corrupt_row".to_string(), detail, None)
+            }
             WebError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (
