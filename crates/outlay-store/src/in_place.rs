@@ -4,7 +4,8 @@
 //! and every statement and row is a round trip to it; for a read of a few rows that round
 //! trip, not SQLite, was most of the cost. Rows come back as the Any driver's rows, typed
 //! exactly as sqlx's SQLite driver types them (by each value's storage class), so every
-//! store function reads them unchanged. Transactions (every [`crate::Write`]) stay on sqlx.
+//! store function reads them unchanged. Transactions (every [`crate::Write`]) stay on sqlx;
+//! these connections are read-only (`PRAGMA query_only`).
 
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
 use sqlx::Either;
@@ -131,8 +132,12 @@ impl Pool {
         // The lock wait first: the pragmas below read the schema, which may wait for a lock.
         conn.busy_timeout(self.lock_wait).map_err(error)?;
         // As the sqlx connections are set up (`Store::open_with`); WAL is the file's own mode.
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-            .map_err(error)?;
+        // Reads only: a write here would escape the write lock, the permit and the audit
+        // entry every change takes (`crate::Write`), so SQLite refuses one.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA query_only = ON;",
+        )
+        .map_err(error)?;
         // Plans independent of the values bound: otherwise, with the statistics that
         // `PRAGMA optimize` gathers (SQLite is built with STAT4), a kept statement whose plan
         // might depend on a bound value is compiled again at every run, which was half of the
