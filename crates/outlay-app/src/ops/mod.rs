@@ -54,7 +54,8 @@ pub enum Error {
     /// Too many failed logins: try again after `retry_after` seconds.
     #[error("too many login attempts")]
     Throttled { retry_after: u64 },
-    /// No database connection came free within the pool wait.
+    /// No database connection came free within the pool wait, or a database lock within
+    /// the lock wait.
     #[error("the server is busy")]
     PoolBusy,
     /// Too many password hashes at once, or hashing failed.
@@ -81,6 +82,8 @@ impl From<StoreError> for Error {
         match e {
             // A conditional write that found the row changed: another request won.
             StoreError::Stale => Error::Denied(Reason::ChangedMeanwhile),
+            // Busy for now, not a fault: the caller answers it like a pool wait.
+            StoreError::Busy(_) => Error::PoolBusy,
             e => Error::Store(e),
         }
     }
@@ -88,7 +91,7 @@ impl From<StoreError> for Error {
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Error {
-        Error::Store(StoreError::Database(e))
+        StoreError::from(e).into()
     }
 }
 

@@ -24,6 +24,9 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// How long a request waits for a database connection before it is answered 503.
     pub pool_wait: Duration,
+    /// How long a statement waits for a database lock held by someone else before it is
+    /// answered 503. The store is opened with it (`Store::open_waiting`).
+    pub lock_wait: Duration,
     /// How long shutdown waits for requests under way before it drains the audit queue.
     pub shutdown_grace: Duration,
     /// Reverse proxies whose `X-Forwarded-For` names the client; none by default.
@@ -53,6 +56,7 @@ impl Default for Limits {
             max_connections: 1024,
             max_body_bytes: 1024 * 1024,
             pool_wait: Duration::from_secs(2),
+            lock_wait: outlay_store::LOCK_WAIT,
             shutdown_grace: Duration::from_secs(10),
             trusted_proxies: super::proxy::TrustedProxies::default(),
             login: LoginLimits::default(),
