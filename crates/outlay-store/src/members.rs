@@ -45,6 +45,9 @@ pub struct MemberRow {
     pub created_at: i64,
     pub archived_at: Option<i64>,
     pub kind: String,
+    /// `kind` as the code knows it: a row with any other value is not read (`CorruptRow`).
+    #[sqlx(rename = "kind")]
+    known_kind: crate::stored::Known<MemberKind>,
     pub external_id: Option<String>,
     /// This member's place in the lister's reporting line: `own`, `direct`, `indirect`, `other`.
     #[sqlx(default)]
@@ -64,7 +67,7 @@ impl MemberRow {
     }
 
     pub fn kind(&self) -> MemberKind {
-        MemberKind::parse(&self.kind).unwrap_or_default()
+        self.known_kind.0
     }
 
     /// As the lister sees them (lists carry `line` and `teams`).
@@ -238,7 +241,7 @@ struct GrantRow {
     max_amount_minor: Option<i64>,
     /// Read as an integer: the Any driver decodes no SQLite booleans.
     self_issue: Option<i64>,
-    groups_off: i64,
+    groups_off: crate::stored::Known<crate::stored::GroupsOff>,
 }
 
 const GRANT_COLUMNS: &str =
@@ -246,8 +249,7 @@ const GRANT_COLUMNS: &str =
 
 impl From<GrantRow> for Grant {
     fn from(r: GrantRow) -> Grant {
-        let mut options =
-            GrantOptions::default().from_off_bits(u8::try_from(r.groups_off).unwrap_or(0));
+        let mut options = GrantOptions::default().from_off_bits(r.groups_off.0 .0);
         options.max_amount_minor = r.max_amount_minor;
         options.self_issue = r.self_issue.map(|v| v != 0);
         Grant {
@@ -532,6 +534,22 @@ pub async fn manager_move(
     })
 }
 
+/// The DELETEs of [`move_under`], per backend (docs/benchmarks.md, "Moving a subtree").
+/// PostgreSQL: the subtree's members as one array, each probed in the member index (with the
+/// member's few ancestors as a filter); given the pairs as a join or a row-value IN, its
+/// planner hashed a scan of the whole table or of the top's whole subtree instead. SQLite:
+/// each subtree member's rows above the member (deeper than its own depth below the member),
+/// found in the member index, deleted by rowid.
+const CUT_FROM_ABOVE_SQLITE: &str = "DELETE FROM reporting_lines WHERE rowid IN ( \
+       SELECT r.rowid FROM reporting_lines s JOIN reporting_lines r \
+         ON r.org_id = s.org_id AND r.member_id = s.member_id AND r.depth > s.depth \
+       WHERE s.org_id = $1 AND s.ancestor_id = $2)";
+const CUT_FROM_ABOVE_POSTGRES: &str = "DELETE FROM reporting_lines WHERE org_id = $1 \
+       AND member_id = ANY (ARRAY(SELECT member_id FROM reporting_lines \
+                                  WHERE org_id = $1 AND ancestor_id = $2)) \
+       AND ancestor_id = ANY (ARRAY(SELECT ancestor_id FROM reporting_lines \
+                                    WHERE org_id = $1 AND member_id = $2 AND depth > 0))";
+
 /// Moves `member` (and everyone below them) under `manager`: the member row and the
 /// reporting lines change together, in the caller's transaction: for [`set_manager`] and
 /// seeding.
@@ -547,19 +565,17 @@ pub(crate) async fn move_under(
         .bind(manager.map(|m| m.0))
         .execute(&mut *conn)
         .await?;
-    // Cut the subtree from everyone above the member. The pairs to cut are named outright
-    // (ancestors above x members below) so both planners probe the primary key once per
-    // cut row; the two-IN form walked every ancestor's whole subtree on PostgreSQL.
-    sqlx::query(
-        "DELETE FROM reporting_lines WHERE org_id = $1 AND (ancestor_id, member_id) IN ( \
-           SELECT a.ancestor_id, s.member_id FROM reporting_lines a, reporting_lines s \
-           WHERE a.org_id = $1 AND a.member_id = $2 AND a.depth > 0 \
-             AND s.org_id = $1 AND s.ancestor_id = $2)",
-    )
-    .bind(org.0)
-    .bind(member.0)
-    .execute(&mut *conn)
-    .await?;
+    // Cut the subtree from everyone above the member, reaching only the rows cut: never a
+    // scan of the table nor of an ancestor's whole subtree (the top's is the company).
+    let cut = match conn.backend() {
+        crate::Backend::Sqlite => CUT_FROM_ABOVE_SQLITE,
+        crate::Backend::Postgres => CUT_FROM_ABOVE_POSTGRES,
+    };
+    sqlx::query(cut)
+        .bind(org.0)
+        .bind(member.0)
+        .execute(&mut *conn)
+        .await?;
     // ...and hang it under the new manager's line.
     if let Some(manager) = manager {
         sqlx::query(

@@ -157,8 +157,8 @@ impl Write {
             });
         }
         self.changed = true;
-        // Expense writes change data, not anyone's access; everything else may.
-        if !permit.action().key().starts_with("expense.") {
+        // Writes of people, roles and the company may change access; spending only data.
+        if permit.action().changes_access() {
             self.access_changed = true;
         }
         let by = Author {

@@ -1,13 +1,13 @@
 //! Logging in and out: operations of a person rather than of a member. Tokens are bearer
 //! tokens; only their hash is stored. Logins are throttled per client address and per
-//! account (`http::throttle`), hash within the password gate (`password::HashGate`), and go
+//! account (`crate::throttle`), hash within the password gate (`password::HashGate`), and go
 //! to the person-level trail: successes and logouts with the change they make, failed and
 //! throttled attempts through the audit writer.
 
 use super::{Error, Result};
-use crate::http::audit_writer::LoginEvent;
-use crate::http::throttle::{Key, Throttle, Verdict};
-use crate::http::App;
+use crate::audit_writer::LoginEvent;
+use crate::throttle::{Key, Throttle, Verdict};
+use crate::App;
 use outlay_core::Timestamp;
 use outlay_store::auth as people;
 use outlay_store::person_audit::{self, Failures, FailuresOf, NewPersonEvent, PersonEventKind};
