@@ -2,15 +2,16 @@
 //! forbids that hold whatever anyone holds (archived, company closed, four-eyes), then the
 //! allow stage (one single active grant must hold the action at a scope that reaches the
 //! target, within its caps), then forbids of the data (status rules). Nothing overrides a
-//! forbid. Per-resource helpers are thin wrappers; an allowed decision can become a [`Permit`],
-//! which the store's writes demand, so a write cannot skip its check.
+//! forbid. Per-resource helpers are thin wrappers; an allowed decision can become a [`Permit`]
+//! (`crate::permit`), which the store's writes demand, so a write cannot skip its check.
 
 use crate::catalog::{Action, Permission, Resource, Scope};
 use crate::decision::{Decision, Granted, Reason};
 use crate::expense::ExpenseStatus;
 use crate::grant::Timestamp;
-use crate::ids::{MemberId, OrgId, TeamId};
+use crate::ids::{MemberId, TeamId};
 use crate::org::{Line, Target};
+pub use crate::permit::{Permit, Subject};
 use crate::principal::{Principal, ResolvedGrant};
 use serde::{Deserialize, Serialize};
 
@@ -404,92 +405,13 @@ pub fn override_status(approve: bool, status: ExpenseStatus) -> Option<Reason> {
     })
 }
 
-/// The one thing a permit opens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Subject {
-    /// The company as a whole: its settings, or a new row that belongs to no member yet
-    /// (a team, a custom role).
-    Company,
-    /// A member: their grants, line or profile, or a new row of theirs (an expense, a
-    /// delegation, a role request).
-    Member(MemberId),
-    /// One existing row by kind and id (an expense, a delegation, a role request).
-    Row(Resource, i64),
-}
-
-impl Subject {
-    /// What a request is about, as precisely as it says.
-    pub fn of(resource: &ResourceRef<'_>) -> Subject {
-        match (resource.kind, resource.id, resource.owner) {
-            (Some(kind), Some(id), _) => Subject::Row(kind, id),
-            (_, None, Some(owner)) => Subject::Member(owner.member),
-            _ => Subject::Company,
-        }
-    }
-}
-
-impl std::fmt::Display for Subject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Subject::Company => f.write_str("the company"),
-            Subject::Member(m) => write!(f, "member {}", m.0),
-            Subject::Row(kind, id) => write!(f, "{kind:?} {id}"),
-        }
-    }
-}
-
-/// Proof that a decision allowed one action on one subject in one company, for `actor`.
-/// Only this crate can make one; it is neither `Clone` nor `Copy`, so the store consumes it
-/// with the one write it allows.
-#[derive(Debug)]
-pub struct Permit {
-    org: OrgId,
-    action: Action,
-    subject: Subject,
-    actor: MemberId,
-    on_behalf_of: Option<MemberId>,
-}
-
-impl Permit {
-    pub(crate) fn new(principal: &Principal, action: Action, subject: Subject) -> Permit {
-        Permit {
-            org: principal.org,
-            action,
-            subject,
-            actor: principal.member,
-            on_behalf_of: None,
-        }
-    }
-
-    pub fn org(&self) -> OrgId {
-        self.org
-    }
-
-    pub fn action(&self) -> Action {
-        self.action
-    }
-
-    pub fn subject(&self) -> Subject {
-        self.subject
-    }
-
-    /// The member who was allowed: the one to record as the author of the change.
-    pub fn actor(&self) -> MemberId {
-        self.actor
-    }
-
-    /// The delegator, when the actor acted on their behalf.
-    pub fn on_behalf_of(&self) -> Option<MemberId> {
-        self.on_behalf_of
-    }
-}
-
 /// Decides and, when allowed, hands out the permit a write needs: for the request's action
 /// on what the request is about ([`Subject::of`]).
 pub fn permit(req: &Request<'_>) -> Result<(Permit, Granted), Reason> {
     let granted = decide(req).into_result()?;
-    let mut permit = Permit::new(req.principal, req.action, Subject::of(&req.resource));
-    permit.on_behalf_of = granted.on_behalf_of;
+    let permit = Permit::new(req.principal, req.action, Subject::of(&req.resource))
+        .acting_for(granted.on_behalf_of)
+        .seeing(req.resource.status);
     Ok((permit, granted))
 }
 

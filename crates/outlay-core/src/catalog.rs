@@ -76,6 +76,49 @@ pub enum Resource {
     Account,
 }
 
+impl Resource {
+    /// Whether a change of this resource may change who may do what: the members (status,
+    /// kind, manager), grants, roles, teams and delegations a decision reads, or the
+    /// company's own configuration and state that a server's cached view of an actor
+    /// carries. Such a write bumps the company's access version so every server reloads.
+    /// Records of spending (expenses and the like) only change data. Every resource is
+    /// listed: a new one must be decided here.
+    pub fn changes_access(self) -> bool {
+        match self {
+            Resource::Member
+            | Resource::Role
+            | Resource::Team
+            | Resource::Delegation
+            | Resource::Settings
+            | Resource::Rate
+            | Resource::Module
+            | Resource::Integration
+            | Resource::Sso
+            | Resource::Sandbox
+            | Resource::Policy
+            | Resource::Accounting
+            | Resource::ApiKey
+            | Resource::Billing
+            | Resource::Account => true,
+            Resource::Expense
+            | Resource::Report
+            | Resource::Advance
+            | Resource::Trip
+            | Resource::Card
+            | Resource::Transaction
+            | Resource::Invoice
+            | Resource::Transfer
+            | Resource::Payment
+            | Resource::Payroll
+            | Resource::Wallet
+            | Resource::TimeOff
+            | Resource::Export
+            | Resource::Analytics
+            | Resource::Audit => false,
+        }
+    }
+}
+
 /// Bit mask of the scopes an action exists in; unscoped actions use `UNSCOPED`.
 const OWN: u8 = 1;
 const DIRECT: u8 = 2;
@@ -212,6 +255,11 @@ impl Action {
 
     pub fn key(self) -> &'static str {
         self.info().key
+    }
+
+    /// Whether performing it may change who may do what ([`Resource::changes_access`]).
+    pub fn changes_access(self) -> bool {
+        self.info().mutates && self.info().resource.changes_access()
     }
 
     pub fn is_scoped(self) -> bool {
@@ -542,6 +590,43 @@ impl PermSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_actions_that_change_access_are_those_of_people_roles_and_the_company() {
+        let changing: Vec<&str> = Action::all()
+            .filter(|a| a.changes_access())
+            .map(Action::key)
+            .collect();
+        assert_eq!(
+            changing,
+            [
+                "member.invite",
+                "member.archive",
+                "member.manage",
+                "role.assign",
+                "role.manage",
+                "team.manage",
+                "delegation.manage",
+                "settings.manage",
+                "rate.manage",
+                "module.manage",
+                "integration.manage",
+                "sso.manage",
+                "sandbox.manage",
+                "policy.manage",
+                "accounting.manage",
+                "api_key.manage",
+                "billing.manage",
+                "account.close",
+            ]
+        );
+        // Spending records change data only, whatever is done to them.
+        for a in Action::all() {
+            if a.info().resource == Resource::Expense {
+                assert!(!a.changes_access(), "{}", a.key());
+            }
+        }
+    }
 
     #[test]
     fn the_catalog_names_what_the_seeds_name() {

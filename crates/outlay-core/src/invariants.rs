@@ -7,13 +7,16 @@
 //!   that assigns what they could not assign;
 //! - external members never hold cards; the base role is never granted nor revoked;
 //! - reporting lines never loop.
+//!
+//! Each check hands out the permit for exactly the change it checked.
 
-use crate::authorize::{self, Context, Permit, Subject};
+use crate::authorize::{self, Context};
 use crate::catalog::{Action, PermSet, Permission, Scope};
 use crate::decision::Reason;
 use crate::grant::{GrantSpec, Timestamp};
 use crate::ids::{MemberId, TeamId};
 use crate::org::Target;
+use crate::permit::{self, GrantSet, ManagerChange, Permit, RoleDefinition, Subject};
 use crate::principal::{MemberKind, Principal, ResolvedGrant};
 use crate::role::{Assignable, Role, RoleBook, TeamBinding};
 use crate::validate::{self, ValidationError};
@@ -197,13 +200,14 @@ pub fn may_assign_capped(
     }))
 }
 
-/// Checks a grant change against every invariant; the permit allows storing it.
+/// Checks a grant change against every invariant; the permit allows storing exactly the
+/// proposed grants for that member, over the grants they hold now.
 pub fn change_grants(
     actor: &Principal,
     ctx: Context<'_>,
     via: GrantVia,
     change: &GrantChange<'_>,
-) -> Result<Permit, Reason> {
+) -> Result<Permit<GrantSet>, Reason> {
     let now = ctx.now;
     let needed = match via {
         GrantVia::Assign => Action::RoleAssign,
@@ -286,11 +290,16 @@ pub fn change_grants(
             role: change.top_role.to_string(),
         });
     }
-    Ok(Permit::new(
-        actor,
-        needed,
-        Subject::Member(change.target.member),
-    ))
+    let grants = permit::grant_set(
+        change.target.member,
+        change
+            .current
+            .iter()
+            .map(|g| g.grant.spec.clone())
+            .collect(),
+        change.proposed.iter().map(|(s, _)| s.clone()).collect(),
+    );
+    Ok(Permit::new(actor, needed, grants))
 }
 
 /// What a change of grants would do to a member's access, now. Permissions of team-bound
@@ -420,22 +429,51 @@ pub fn archive_member(
     ))
 }
 
-/// Checks a change of reporting line or profile; `would_cycle` comes from the org chart or
-/// the store.
+/// Checks a change of a member's profile (name, kind, external identifier).
 pub fn manage_member(
     actor: &Principal,
     ctx: Context<'_>,
     target: Target<'_>,
-    would_cycle: bool,
 ) -> Result<Permit, Reason> {
     authorize::on_member(actor, ctx, Action::MemberManage, target).into_result()?;
-    if would_cycle {
+    Ok(Permit::new(
+        actor,
+        Action::MemberManage,
+        Subject::Member(target.member),
+    ))
+}
+
+/// What the reporting line says about giving `member` the manager `manager`, as the store
+/// loads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManagerMove {
+    pub member: MemberId,
+    pub manager: Option<MemberId>,
+    /// The new manager is the member themself or somewhere below them.
+    pub manager_in_subtree: bool,
+}
+
+/// Checks giving a member a new manager: the right to manage them, and no loop in the
+/// reporting line; the permit names that member and that manager.
+pub fn set_manager(
+    actor: &Principal,
+    ctx: Context<'_>,
+    target: Target<'_>,
+    change: &ManagerMove,
+) -> Result<Permit<ManagerChange>, Reason> {
+    if change.member != target.member {
+        return Err(Reason::NoPermission {
+            action: Action::MemberManage,
+        });
+    }
+    authorize::on_member(actor, ctx, Action::MemberManage, target).into_result()?;
+    if change.manager == Some(change.member) || change.manager_in_subtree {
         return Err(Reason::ReportingCycle);
     }
     Ok(Permit::new(
         actor,
         Action::MemberManage,
-        Subject::Member(target.member),
+        permit::manager_change(change.member, change.manager),
     ))
 }
 
@@ -544,13 +582,14 @@ impl CustomRoleInput {
 }
 
 /// Checks defining a custom role: the right to, nothing beyond what the definer holds
-/// company-wide, and only assignable roles the definer could assign themselves.
+/// company-wide, and only assignable roles the definer could assign themselves. The permit
+/// carries that one role.
 pub fn define_role(
     actor: &Principal,
     ctx: Context<'_>,
     book: &RoleBook,
     role: &CustomRoleInput,
-) -> Result<Permit, Reason> {
+) -> Result<Permit<RoleDefinition>, Reason> {
     authorize::company(actor, ctx, Action::RoleManage).into_result()?;
     let beyond = role.permissions.beyond(actor.company_permissions(ctx.now));
     if !beyond.is_empty() {
@@ -574,7 +613,11 @@ pub fn define_role(
             });
         }
     }
-    Ok(Permit::new(actor, Action::RoleManage, Subject::Company))
+    Ok(Permit::new(
+        actor,
+        Action::RoleManage,
+        permit::role_definition(role.clone().into_role()),
+    ))
 }
 
 /// A role-change request is decided by whoever may assign that role to that member, never by

@@ -2,13 +2,15 @@
 //! who may be a manager, changing a member's kind, who sees a member's permissions page or
 //! previews a change of their grants, asking for a role, and delegating to another member.
 
-use crate::authorize::{self, Context, DelegationKind, Permit};
+use crate::authorize::{self, Context, DelegationKind};
 use crate::catalog::Action;
 use crate::decision::Reason;
 use crate::grant::{GrantSpec, Timestamp};
+use crate::ids::OrgId;
 use crate::ids::{MemberId, TeamId};
 use crate::invariants::{self, GrantChange, GrantVia};
 use crate::org::{Line, Target};
+use crate::permit::{self, Acceptance, Invitee, Permit, RoleAsk, SelfService};
 use crate::principal::{MemberKind, Principal};
 use crate::role::Role;
 use crate::validate::ValidationError;
@@ -36,7 +38,7 @@ pub fn invite(
     other_tops: usize,
     top_role: &str,
     base_role: Option<&str>,
-) -> Result<Permit, Reason> {
+) -> Result<Permit<Invitee>, Reason> {
     let teams: Vec<TeamId> = newcomer.team.into_iter().collect();
     let target = Target {
         // Nobody yet: never the actor, so no self-grant.
@@ -59,7 +61,10 @@ pub fn invite(
         top_role,
         base_role,
     };
-    invariants::change_grants(actor, ctx, GrantVia::Invite, &change)
+    let checked = invariants::change_grants(actor, ctx, GrantVia::Invite, &change)?;
+    let grants = checked.payload().after().to_vec();
+    let invitee = permit::invitee(newcomer.kind, newcomer.manager, newcomer.team, grants);
+    Ok(checked.with_payload(invitee))
 }
 
 /// A newcomer's grants must give something: none may be over before the member starts.
@@ -96,6 +101,23 @@ pub fn accept_invitation(inv: Invitation, now: Timestamp) -> Result<(), Reason> 
         return Err(Reason::InvitationWithdrawn);
     }
     Ok(())
+}
+
+/// Accepting invitation `inv` (read again under the company's lock) for `member` of `org`,
+/// as `person`: the token for the acceptance's writes.
+pub fn acceptance(
+    inv: Invitation,
+    now: Timestamp,
+    org: OrgId,
+    member: MemberId,
+    person: i64,
+) -> Result<SelfService<Acceptance>, Reason> {
+    accept_invitation(inv, now)?;
+    Ok(SelfService::new(Acceptance {
+        org,
+        member,
+        person,
+    }))
 }
 
 /// A would-be manager, as found in the company: `None` when there is no such member, else
@@ -160,8 +182,13 @@ pub fn preview_grants(actor: &Principal, ctx: Context<'_>) -> Result<(), Reason>
 }
 
 /// Asking for a role: not in a closed company, and never the base role, which everyone
-/// holds already.
-pub fn request_role(ctx: Context<'_>, role: &Role, base_role: Option<&str>) -> Result<(), Reason> {
+/// holds already. The token lets `requester` record their own request.
+pub fn request_role(
+    requester: &Principal,
+    ctx: Context<'_>,
+    role: &Role,
+    base_role: Option<&str>,
+) -> Result<SelfService<RoleAsk>, Reason> {
     if ctx.company_closed {
         return Err(Reason::CompanyClosed);
     }
@@ -170,7 +197,10 @@ pub fn request_role(ctx: Context<'_>, role: &Role, base_role: Option<&str>) -> R
             role: role.key.to_string(),
         });
     }
-    Ok(())
+    Ok(SelfService::new(RoleAsk {
+        org: requester.org(),
+        member: requester.member(),
+    }))
 }
 
 /// Deciding a role request: only while it is open (`status`).

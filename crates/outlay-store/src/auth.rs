@@ -2,6 +2,7 @@
 //! their membership there. Only SHA-256 hashes of bearer and invitation tokens are stored.
 
 use crate::{Conn, Result, Write};
+use outlay_core::permit::{Acceptance, SelfService, SessionStart};
 use outlay_core::{MemberId, OrgId, Timestamp};
 use sqlx::FromRow;
 
@@ -49,22 +50,16 @@ pub async fn create_person(
     .await?)
 }
 
-pub async fn set_password(w: &mut Write, person: i64, password_hash: &str) -> Result<()> {
-    sqlx::query("UPDATE persons SET password_hash = $1 WHERE id = $2")
-        .bind(password_hash)
-        .bind(person)
-        .execute(w.conn())
-        .await?;
-    Ok(())
-}
-
+/// Opens a session for the person the token names (who proved who they are); the caller
+/// records it in the person-level trail in the same transaction.
 pub async fn create_session(
     w: &mut Write,
-    person: i64,
+    token: SelfService<SessionStart>,
     token_hash: &str,
-    now: Timestamp,
     expires_at: Timestamp,
 ) -> Result<()> {
+    let person = w.self_service(token, false).person;
+    let now = w.now();
     sqlx::query("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(person)
@@ -175,11 +170,26 @@ pub async fn invitation(conn: &mut Conn, token_hash: &str) -> Result<Option<Invi
     .await?)
 }
 
-pub async fn accept_invitation(w: &mut Write, org: OrgId, token_hash: &str) -> Result<()> {
-    // The token is the capability: it names the one membership it activates.
+/// Accepts the invitation of `token_hash` as the acceptance token allows: a person without
+/// a password sets theirs (`password_hash`), and the one membership it names becomes active.
+pub async fn accept_invitation(
+    w: &mut Write,
+    token_hash: &str,
+    password_hash: Option<&str>,
+    token: SelfService<Acceptance>,
+) -> Result<()> {
+    // The invitation token is the capability: it names the one membership it activates.
+    let Acceptance { org, person, .. } = *token.kind();
     let now = w.now();
     w.lock(org).await?;
-    w.mark_changed(true);
+    w.self_service(token, true);
+    if let Some(hash) = password_hash {
+        sqlx::query("UPDATE persons SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(person)
+            .execute(w.conn())
+            .await?;
+    }
     sqlx::query(
         "UPDATE members SET status = 'active' WHERE org_id = $1 AND status = 'invited' \
          AND id = (SELECT member_id FROM invitations WHERE token_hash = $2 AND org_id = $1)",

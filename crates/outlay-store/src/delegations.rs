@@ -12,6 +12,9 @@ pub struct DelegationRow {
     pub delegator_id: i64,
     pub delegate_id: i64,
     pub kind: String,
+    /// `kind` as the code knows it: a row with any other value is not read (`CorruptRow`).
+    #[sqlx(rename = "kind")]
+    known_kind: crate::stored::Known<DelegationKind>,
     pub valid_from: i64,
     pub valid_until: i64,
     pub created_by: i64,
@@ -22,7 +25,7 @@ pub struct DelegationRow {
 
 impl DelegationRow {
     pub fn kind(&self) -> DelegationKind {
-        DelegationKind::parse(&self.kind).unwrap_or(DelegationKind::Approve)
+        self.known_kind.0
     }
 
     /// Active from `valid_from` (inclusive) until `valid_until` or its early end (exclusive).

@@ -11,9 +11,11 @@
 
 use crate::scope;
 use crate::{Backend, Conn, Result, Write};
-use outlay_core::authorize::{Permit, Subject};
+use outlay_core::authorize::ExpenseAction;
 use outlay_core::catalog::Resource;
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
+use outlay_core::lifecycle::After;
+use outlay_core::permit::{Permit, Subject, Transition};
 use outlay_core::{Action, ListScope, MemberId, OrgId, Timestamp};
 use sqlx::FromRow;
 
@@ -30,6 +32,9 @@ pub struct ExpenseRow {
     pub category: String,
     pub note: Option<String>,
     pub status: String,
+    /// `status` as the code knows it: a row with any other value is not read (`CorruptRow`).
+    #[sqlx(rename = "status")]
+    known_status: crate::stored::Known<ExpenseStatus>,
     pub created_at: i64,
     pub updated_at: i64,
     pub submitted_at: Option<i64>,
@@ -69,8 +74,7 @@ impl From<Option<String>> for Hands {
 
 impl ExpenseRow {
     pub fn status(&self) -> ExpenseStatus {
-        // The CHECK constraint keeps the column to the four known values.
-        ExpenseStatus::parse(&self.status).unwrap_or(ExpenseStatus::Draft)
+        self.known_status.0
     }
 
     /// The owner as the viewer sees them.
@@ -405,18 +409,56 @@ fn row(id: i64) -> Subject {
     Subject::Row(Resource::Expense, id)
 }
 
+/// Takes a transition permit for the write of `step` on expense `id` (to `to`, when the
+/// write says where): a permit for another expense, another step or another destination is
+/// refused before any SQL runs. The write applies only from the permit's `from`.
+fn take(
+    w: &mut Write,
+    permit: Permit<Transition>,
+    org: OrgId,
+    id: i64,
+    step: ExpenseAction,
+    to: Option<ExpenseStatus>,
+) -> Result<(crate::Author, Transition)> {
+    let t = *permit.payload();
+    let fits =
+        t.expense() == id && t.step() == step && to.is_none_or(|s| t.to() == After::Status(s));
+    if !fits {
+        let after = match t.to() {
+            After::Status(s) => s.as_str(),
+            After::Deleted => "deleted",
+        };
+        return Err(crate::StoreError::WrongPermit {
+            permit: format!(
+                "{} of expense {} from {} to {}",
+                t.step().as_str(),
+                t.expense(),
+                t.from().as_str(),
+                after
+            ),
+            write: format!(
+                "{} of expense {id}{}",
+                step.as_str(),
+                to.map(|s| format!(" to {}", s.as_str()))
+                    .unwrap_or_default()
+            ),
+        });
+    }
+    w.take(permit, org, &[step.permission()], row(id))
+}
+
 pub async fn update(
     w: &mut Write,
     org: OrgId,
     id: i64,
     input: &ExpenseInput,
-    permit: Permit,
+    permit: Permit<Transition>,
 ) -> Result<()> {
-    let by = w.consume(permit, org, &[Action::ExpenseEdit], row(id))?;
+    let (by, t) = take(w, permit, org, id, ExpenseAction::Edit, None)?;
     let now = w.now();
     let done = sqlx::query(
         "UPDATE expenses SET amount_minor = $3, currency = $4, merchant = $5, spent_on = $6, category = $7, note = $8, \
-         updated_at = $9 WHERE org_id = $1 AND id = $2 AND status IN ('draft', 'rejected')",
+         updated_at = $9 WHERE org_id = $1 AND id = $2 AND status = $10",
     )
     .bind(org.0)
     .bind(id)
@@ -427,58 +469,60 @@ pub async fn update(
     .bind(&input.category)
     .bind(&input.note)
     .bind(now.0)
+    .bind(t.from().as_str())
     .execute(w.conn())
     .await?;
     changed(done.rows_affected())?;
     hand(w, org, id, by.actor, "edit").await
 }
 
-pub async fn delete(w: &mut Write, org: OrgId, id: i64, permit: Permit) -> Result<()> {
-    w.consume(permit, org, &[Action::ExpenseDelete], row(id))?;
-    let done = sqlx::query(
-        "DELETE FROM expenses WHERE org_id = $1 AND id = $2 AND status IN ('draft', 'rejected')",
-    )
-    .bind(org.0)
-    .bind(id)
-    .execute(w.conn())
-    .await?;
+pub async fn delete(w: &mut Write, org: OrgId, id: i64, permit: Permit<Transition>) -> Result<()> {
+    let (_, t) = take(w, permit, org, id, ExpenseAction::Delete, None)?;
+    let done = sqlx::query("DELETE FROM expenses WHERE org_id = $1 AND id = $2 AND status = $3")
+        .bind(org.0)
+        .bind(id)
+        .bind(t.from().as_str())
+        .execute(w.conn())
+        .await?;
     changed(done.rows_affected())
 }
 
-pub async fn submit(w: &mut Write, org: OrgId, id: i64, permit: Permit) -> Result<()> {
-    let by = w.consume(permit, org, &[Action::ExpenseSubmit], row(id))?;
+pub async fn submit(w: &mut Write, org: OrgId, id: i64, permit: Permit<Transition>) -> Result<()> {
+    let submitted = Some(ExpenseStatus::Submitted);
+    let (by, t) = take(w, permit, org, id, ExpenseAction::Submit, submitted)?;
     let now = w.now();
     let done = sqlx::query(
         "UPDATE expenses SET status = 'submitted', submitted_at = $3, updated_at = $3, decided_by = NULL, \
-         decided_at = NULL, reject_reason = NULL WHERE org_id = $1 AND id = $2 AND status IN ('draft', 'rejected')",
+         decided_at = NULL, reject_reason = NULL WHERE org_id = $1 AND id = $2 AND status = $4",
     )
     .bind(org.0)
     .bind(id)
     .bind(now.0)
+    .bind(t.from().as_str())
     .execute(w.conn())
     .await?;
     changed(done.rows_affected())?;
     hand(w, org, id, by.actor, "submit").await
 }
 
-/// Records an approval (no reason) or a rejection (with its reason) by the permitted actor.
+/// Records an approval (no reason) or a rejection (with its reason) by the permitted actor:
+/// an approve permit approves, a reject permit rejects, each that one expense.
 pub async fn decide(
     w: &mut Write,
     org: OrgId,
     id: i64,
     reject_reason: Option<&str>,
-    permit: Permit,
+    permit: Permit<Transition>,
 ) -> Result<()> {
-    let by = w.consume(permit, org, &[Action::ExpenseApprove], row(id))?;
-    let now = w.now();
-    let status = if reject_reason.is_some() {
-        ExpenseStatus::Rejected
-    } else {
-        ExpenseStatus::Approved
+    let (step, status) = match reject_reason {
+        Some(_) => (ExpenseAction::Reject, ExpenseStatus::Rejected),
+        None => (ExpenseAction::Approve, ExpenseStatus::Approved),
     };
+    let (by, t) = take(w, permit, org, id, step, Some(status))?;
+    let now = w.now();
     let done = sqlx::query(
         "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5, \
-         decided_on_behalf_of = $7, override_reason = NULL WHERE org_id = $1 AND id = $2 AND status = 'submitted'",
+         decided_on_behalf_of = $7, override_reason = NULL WHERE org_id = $1 AND id = $2 AND status = $8",
     )
     .bind(org.0)
     .bind(id)
@@ -487,6 +531,7 @@ pub async fn decide(
     .bind(now.0)
     .bind(reject_reason)
     .bind(by.on_behalf_of.map(|m| m.0))
+    .bind(t.from().as_str())
     .execute(w.conn())
     .await?;
     changed(done.rows_affected())
@@ -500,15 +545,15 @@ pub async fn override_decision(
     id: i64,
     approve: bool,
     reason: &str,
-    permit: Permit,
+    permit: Permit<Transition>,
 ) -> Result<()> {
-    let by = w.consume(permit, org, &[Action::ExpenseOverride], row(id))?;
-    let now = w.now();
     let (status, reject_reason) = if approve {
         (ExpenseStatus::Approved, None)
     } else {
         (ExpenseStatus::Rejected, Some(reason))
     };
+    let (by, t) = take(w, permit, org, id, ExpenseAction::Override, Some(status))?;
+    let now = w.now();
     let done = sqlx::query(
         "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5, \
          decided_on_behalf_of = NULL, override_reason = $7 WHERE org_id = $1 AND id = $2 AND status = $8",
@@ -520,7 +565,7 @@ pub async fn override_decision(
     .bind(now.0)
     .bind(reject_reason)
     .bind(reason)
-    .bind(if approve { "rejected" } else { "approved" })
+    .bind(t.from().as_str())
     .execute(w.conn())
     .await?;
     changed(done.rows_affected())

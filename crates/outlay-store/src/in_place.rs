@@ -4,7 +4,8 @@
 //! and every statement and row is a round trip to it; for a read of a few rows that round
 //! trip, not SQLite, was most of the cost. Rows come back as the Any driver's rows, typed
 //! exactly as sqlx's SQLite driver types them (by each value's storage class), so every
-//! store function reads them unchanged. Transactions (every [`crate::Write`]) stay on sqlx.
+//! store function reads them unchanged. Transactions (every [`crate::Write`]) stay on sqlx;
+//! these connections are read-only (`PRAGMA query_only`).
 
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
 use sqlx::Either;
@@ -23,6 +24,8 @@ pub(crate) struct Pool {
     path: PathBuf,
     idle: Mutex<Vec<Handle>>,
     slots: Arc<tokio::sync::Semaphore>,
+    /// SQLite's busy timeout: how long a read waits for a lock held by someone else.
+    lock_wait: Duration,
 }
 
 impl std::fmt::Debug for Pool {
@@ -87,7 +90,7 @@ impl Drop for Checkout {
 impl Pool {
     /// The in-place pool of the SQLite database at `url`; `None` for an in-memory database
     /// (another connection would be another database).
-    pub(crate) fn for_url(url: &str, slots: u32) -> Option<Arc<Pool>> {
+    pub(crate) fn for_url(url: &str, slots: u32, lock_wait: Duration) -> Option<Arc<Pool>> {
         if url.contains(":memory:") || url.contains("mode=memory") {
             return None;
         }
@@ -96,6 +99,7 @@ impl Pool {
             path: options.get_filename().to_path_buf(),
             idle: Mutex::new(Vec::new()),
             slots: Arc::new(tokio::sync::Semaphore::new(slots.max(1) as usize)),
+            lock_wait,
         }))
     }
 
@@ -125,10 +129,15 @@ impl Pool {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(error)?;
+        // The lock wait first: the pragmas below read the schema, which may wait for a lock.
+        conn.busy_timeout(self.lock_wait).map_err(error)?;
         // As the sqlx connections are set up (`Store::open_with`); WAL is the file's own mode.
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-            .map_err(error)?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(error)?;
+        // Reads only: a write here would escape the write lock, the permit and the audit
+        // entry every change takes (`crate::Write`), so SQLite refuses one.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA query_only = ON;",
+        )
+        .map_err(error)?;
         // Plans independent of the values bound: otherwise, with the statistics that
         // `PRAGMA optimize` gathers (SQLite is built with STAT4), a kept statement whose plan
         // might depend on a bound value is compiled again at every run, which was half of the

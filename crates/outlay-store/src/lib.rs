@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bench_data;
+mod busy;
 mod conn;
 pub mod delegations;
 pub mod expenses;
@@ -20,6 +21,7 @@ pub mod role_requests;
 pub mod roles;
 pub mod scope;
 pub mod seed;
+pub mod stored;
 pub mod teams;
 pub mod write;
 
@@ -36,7 +38,11 @@ pub use conn::Conn;
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// A database lock or connection did not come free within its wait: nothing is wrong,
+    /// try again shortly.
+    #[error("the database is busy: {0}")]
+    Busy(sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(
@@ -45,6 +51,13 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// A row holds a value the code does not know (`corrupt_row`): never read as a default.
+    #[error("corrupt row: {table}.{column} holds `{value}`, which Outlay does not know")]
+    CorruptRow {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+    },
     /// The row was changed by someone else since it was read: nothing was written.
     #[error("the record changed meanwhile")]
     Stale,
@@ -61,8 +74,35 @@ pub enum StoreError {
 
 impl StoreError {
     /// Whether the error is a uniqueness violation (someone else holds that name or email).
+    /// The stable code of an error the caller is told about (`corrupt_row`), if it has one.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            StoreError::CorruptRow { .. } => Some("corrupt_row"),
+            StoreError::Busy(_) => Some("busy"),
+            _ => None,
+        }
+    }
+
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Every database error of the store passes here: a busy one is told apart from a fault.
+    fn from(e: sqlx::Error) -> StoreError {
+        if let Some(c) = stored::corrupt_value(&e) {
+            return StoreError::CorruptRow {
+                table: c.table,
+                column: c.column,
+                value: c.value.clone(),
+            };
+        }
+        if busy::is_busy(&e) {
+            StoreError::Busy(e)
+        } else {
+            StoreError::Database(e)
+        }
     }
 }
 
@@ -95,11 +135,16 @@ impl Backend {
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// How long a statement waits for a database lock held by someone else before it gives up
+/// as busy, unless the store is opened with another wait ([`Store::open_waiting`]).
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
     url: std::sync::Arc<str>,
+    lock_wait: Duration,
     /// SQLite on a file: the connections reads run on in place ([`in_place`]).
     in_place: Option<std::sync::Arc<in_place::Pool>>,
 }
@@ -108,16 +153,25 @@ impl Store {
     /// Opens the database at `url`: `sqlite://outlay.db` (created if missing) or
     /// `postgres://user:password@host/db`.
     pub async fn open(url: &str) -> Result<Store> {
-        Store::open_with(url, 8).await
+        Store::open_waiting(url, LOCK_WAIT).await
+    }
+
+    /// Like [`Store::open`], with statements waiting at most `lock_wait` for a lock held by
+    /// someone else (SQLite's busy timeout, PostgreSQL's `lock_timeout`), then failing as
+    /// [`StoreError::Busy`].
+    pub async fn open_waiting(url: &str, lock_wait: Duration) -> Result<Store> {
+        Store::open_with(url, 8, lock_wait).await
     }
 
     /// The same database through a pool of its own of `connections`: for a writer that
     /// must never wait for the requests' connections (the audit writer).
     pub async fn dedicated(&self, connections: u32) -> Result<Store> {
-        Store::open_with(&self.url, connections).await
+        Store::open_with(&self.url, connections, self.lock_wait).await
     }
 
-    async fn open_with(url: &str, connections: u32) -> Result<Store> {
+    /// Opens no connection yet: the first use does (at start, `migrate`), so a store holds
+    /// no connection, and no lock, it has not needed.
+    async fn open_with(url: &str, connections: u32, lock_wait: Duration) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend =
             Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(url.to_string()))?;
@@ -136,31 +190,46 @@ impl Store {
                 } else {
                     format!("{url}?mode=rwc")
                 };
+                // The busy timeout first: setting WAL may itself wait for a lock.
+                let setup = format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                    lock_wait.as_millis()
+                );
                 options
-                    .after_connect(|conn, _| {
+                    .after_connect(move |conn, _| {
+                        let setup = setup.clone();
                         Box::pin(async move {
                             use sqlx::Executor;
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                            )
-                            .await?;
+                            conn.execute(setup.as_str()).await?;
                             Ok(())
                         })
                     })
-                    .connect(&url)
-                    .await?
+                    .connect_lazy(&url)?
             }
-            Backend::Postgres => options.connect(url).await?,
+            Backend::Postgres => {
+                let setup = format!("SET lock_timeout = {}", lock_wait.as_millis());
+                options
+                    .after_connect(move |conn, _| {
+                        let setup = setup.clone();
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            conn.execute(setup.as_str()).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_lazy(url)?
+            }
         };
         let in_place = match backend {
-            Backend::Sqlite => in_place::Pool::for_url(url, connections),
+            Backend::Sqlite => in_place::Pool::for_url(url, connections, lock_wait),
             Backend::Postgres => None,
         };
         Ok(Store {
             pool,
             backend,
             url: url.into(),
+            lock_wait,
             in_place,
         })
     }

@@ -1,8 +1,11 @@
-//! Members, their grants and reporting lines, and principals loaded for decisions.
+//! Members, their grants and reporting lines, and principals loaded for decisions. A
+//! principal is only ever built here, from stored grants: nothing outside the store can
+//! make one up (the constructors from given grants are this crate's own).
 
 use crate::scope;
 use crate::{Conn, Result, StoreError, Write};
-use outlay_core::authorize::{Permit, Subject};
+use outlay_core::invariants::ManagerMove;
+use outlay_core::permit::{GrantSet, Invitee, ManagerChange, Permit, Subject};
 use outlay_core::{
     Action, Grant, GrantId, GrantOptions, GrantSpec, ListScope, MemberId, MemberKind, OrgId,
     Principal, RoleBook, TeamId, Timestamp,
@@ -42,6 +45,9 @@ pub struct MemberRow {
     pub created_at: i64,
     pub archived_at: Option<i64>,
     pub kind: String,
+    /// `kind` as the code knows it: a row with any other value is not read (`CorruptRow`).
+    #[sqlx(rename = "kind")]
+    known_kind: crate::stored::Known<MemberKind>,
     pub external_id: Option<String>,
     /// This member's place in the lister's reporting line: `own`, `direct`, `indirect`, `other`.
     #[sqlx(default)]
@@ -61,7 +67,7 @@ impl MemberRow {
     }
 
     pub fn kind(&self) -> MemberKind {
-        MemberKind::parse(&self.kind).unwrap_or_default()
+        self.known_kind.0
     }
 
     /// As the lister sees them (lists carry `line` and `teams`).
@@ -143,34 +149,36 @@ pub struct NewMember<'a> {
     pub kind: MemberKind,
 }
 
-/// A newcomer as invited: the member row (status `invited`), their team, external id and
-/// grants, and the invitation that lets them accept.
+/// Who is invited and how they accept: the person, the member's name and external id, and
+/// the invitation's token hash and expiry. Their kind, manager, team and grants are the
+/// permit's.
 pub struct Invite<'a> {
-    pub member: NewMember<'a>,
-    pub team: Option<TeamId>,
+    pub person: i64,
+    pub name: &'a str,
     pub external_id: Option<&'a str>,
-    pub grants: &'a [GrantSpec],
     pub token_hash: &'a str,
     pub expires_at: Timestamp,
 }
 
-/// Invites a newcomer; the permit is for inviting a new member ([`Subject::Member`] of
-/// `MemberId(0)`, the newcomer before they have an id) with these grants.
+/// Invites the newcomer the permit describes (kind, manager, team, grants): the member row
+/// (status `invited`) and the invitation that lets them accept.
 pub async fn invite(
     w: &mut Write,
     org: OrgId,
     invite: &Invite<'_>,
-    permit: Permit,
+    permit: Permit<Invitee>,
 ) -> Result<MemberId> {
-    w.consume(
-        permit,
-        org,
-        &[Action::MemberInvite],
-        Subject::Member(MemberId(0)),
-    )?;
+    let (_, invitee) = w.take(permit, org, &[Action::MemberInvite], Subject::Newcomer)?;
     let now = w.now();
-    let id = create(w.conn(), org, &invite.member, now).await?;
-    if let Some(team) = invite.team {
+    let member = NewMember {
+        person: invite.person,
+        name: invite.name,
+        status: MemberStatus::Invited,
+        manager: invitee.manager(),
+        kind: invitee.kind(),
+    };
+    let id = create(w.conn(), org, &member, now).await?;
+    if let Some(team) = invitee.team() {
         crate::teams::insert_member(w.conn(), org, team, id).await?;
     }
     if let Some(external_id) = invite.external_id {
@@ -181,7 +189,7 @@ pub async fn invite(
             .execute(w.conn())
             .await?;
     }
-    for spec in invite.grants {
+    for spec in invitee.grants() {
         insert_grant(w.conn(), org, id, spec, now).await?;
     }
     crate::auth::create_invitation(w, org, id, invite.token_hash, now, invite.expires_at).await?;
@@ -233,7 +241,7 @@ struct GrantRow {
     max_amount_minor: Option<i64>,
     /// Read as an integer: the Any driver decodes no SQLite booleans.
     self_issue: Option<i64>,
-    groups_off: i64,
+    groups_off: crate::stored::Known<crate::stored::GroupsOff>,
 }
 
 const GRANT_COLUMNS: &str =
@@ -241,8 +249,7 @@ const GRANT_COLUMNS: &str =
 
 impl From<GrantRow> for Grant {
     fn from(r: GrantRow) -> Grant {
-        let mut options =
-            GrantOptions::default().from_off_bits(u8::try_from(r.groups_off).unwrap_or(0));
+        let mut options = GrantOptions::default().from_off_bits(r.groups_off.0 .0);
         options.max_amount_minor = r.max_amount_minor;
         options.self_issue = r.self_issue.map(|v| v != 0);
         Grant {
@@ -308,7 +315,38 @@ pub async fn principal(conn: &mut Conn, org: OrgId, member: &MemberRow) -> Resul
     Ok(resolve(member, grants, &book))
 }
 
-pub fn resolve(member: &MemberRow, grants: Vec<Grant>, book: &RoleBook) -> Principal {
+/// The member as the rules see them, with the company's role book the caller holds (loaded
+/// by this crate too: [`crate::roles::book`]).
+pub async fn principal_in(
+    conn: &mut Conn,
+    org: OrgId,
+    member: &MemberRow,
+    book: &RoleBook,
+) -> Result<Principal> {
+    let grants = grants(conn, org, member.member_id()).await?;
+    Ok(resolve(member, grants, book))
+}
+
+/// The members of a page as the rules see them, in the page's order: one query for their
+/// grants.
+pub async fn principals_of(
+    conn: &mut Conn,
+    org: OrgId,
+    rows: &[MemberRow],
+    book: &RoleBook,
+) -> Result<Vec<Principal>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut by_member: std::collections::HashMap<i64, Vec<Grant>> = Default::default();
+    for (member, g) in grants_of(conn, org, &ids).await? {
+        by_member.entry(member).or_default().push(g);
+    }
+    Ok(rows
+        .iter()
+        .map(|row| resolve(row, by_member.remove(&row.id).unwrap_or_default(), book))
+        .collect())
+}
+
+pub(crate) fn resolve(member: &MemberRow, grants: Vec<Grant>, book: &RoleBook) -> Principal {
     Principal::load(
         OrgId(member.org_id),
         member.member_id(),
@@ -319,38 +357,75 @@ pub fn resolve(member: &MemberRow, grants: Vec<Grant>, book: &RoleBook) -> Princ
     )
 }
 
-/// Replaces all of a member's grants with `specs`.
+/// Takes a grant-set permit for `member`: the grants it was decided over must be the
+/// member's stored grants still, or the change was decided on what is no longer there.
+async fn take_grants(
+    w: &mut Write,
+    org: OrgId,
+    member: MemberId,
+    permit: Permit<GrantSet>,
+) -> Result<GrantSet> {
+    let (_, set) = w.take(permit, org, &[Action::RoleAssign], Subject::Member(member))?;
+    let stored: Vec<GrantSpec> = grants(w, org, member)
+        .await?
+        .into_iter()
+        .map(|g| g.spec)
+        .collect();
+    let before = set.before();
+    let same = stored.len() == before.len()
+        && stored.iter().all(|s| before.contains(s))
+        && before.iter().all(|s| stored.contains(s));
+    if !same {
+        return Err(StoreError::Stale);
+    }
+    Ok(set)
+}
+
+/// Replaces all of a member's grants with the ones the permit carries.
 pub async fn replace_grants(
     w: &mut Write,
     org: OrgId,
     member: MemberId,
-    specs: &[GrantSpec],
-    permit: Permit,
+    permit: Permit<GrantSet>,
 ) -> Result<()> {
-    w.consume(permit, org, &[Action::RoleAssign], Subject::Member(member))?;
+    let set = take_grants(w, org, member, permit).await?;
     let now = w.now();
     sqlx::query("DELETE FROM grants WHERE org_id = $1 AND member_id = $2")
         .bind(org.0)
         .bind(member.0)
         .execute(w.conn())
         .await?;
-    for spec in specs {
+    for spec in set.after() {
         insert_grant(w.conn(), org, member, spec, now).await?;
     }
     Ok(())
 }
 
-/// Adds one grant, keeping the member's others.
+/// Adds the grants the permit carries beyond the member's, keeping their others: a permit
+/// that takes a grant away is for [`replace_grants`].
 pub async fn add_grant(
     w: &mut Write,
     org: OrgId,
     member: MemberId,
-    spec: &GrantSpec,
-    permit: Permit,
+    permit: Permit<GrantSet>,
 ) -> Result<()> {
-    w.consume(permit, org, &[Action::RoleAssign], Subject::Member(member))?;
+    let set = permit.payload();
+    if let Some(gone) = set.before().iter().find(|s| !set.after().contains(s)) {
+        return Err(StoreError::WrongPermit {
+            permit: format!(
+                "a change of member {}'s grants that removes `{}`",
+                set.member().0,
+                gone.role
+            ),
+            write: format!("adding grants to member {}", member.0),
+        });
+    }
+    let set = take_grants(w, org, member, permit).await?;
     let now = w.now();
-    insert_grant(w.conn(), org, member, spec, now).await
+    for spec in set.added() {
+        insert_grant(w.conn(), org, member, spec, now).await?;
+    }
+    Ok(())
 }
 
 /// Inserts a grant: for a consumed permit, or seeding.
@@ -417,21 +492,63 @@ pub async fn update_profile(
     Ok(())
 }
 
+/// Gives `member` the manager the permit names. The core refused a reporting cycle before
+/// the permit existed; should the line have changed since, the write is refused as stale.
 pub async fn set_manager(
     w: &mut Write,
     org: OrgId,
     member: MemberId,
-    manager: Option<MemberId>,
-    permit: Permit,
+    permit: Permit<ManagerChange>,
 ) -> Result<()> {
-    w.consume(
+    let (_, change) = w.take(
         permit,
         org,
         &[Action::MemberManage],
         Subject::Member(member),
     )?;
-    move_under(w.conn(), org, member, manager).await
+    if manager_move(w, org, member, change.manager())
+        .await?
+        .manager_in_subtree
+    {
+        return Err(StoreError::Stale);
+    }
+    move_under(w.conn(), org, member, change.manager()).await
 }
+
+/// What the reporting line says about giving `member` the manager `manager`: whether the
+/// manager is the member or below them (the move would close a loop).
+pub async fn manager_move(
+    conn: &mut Conn,
+    org: OrgId,
+    member: MemberId,
+    manager: Option<MemberId>,
+) -> Result<ManagerMove> {
+    let manager_in_subtree = match manager {
+        Some(m) => would_cycle(conn, org, member, m).await?,
+        None => false,
+    };
+    Ok(ManagerMove {
+        member,
+        manager,
+        manager_in_subtree,
+    })
+}
+
+/// The DELETEs of [`move_under`], per backend (docs/benchmarks.md, "Moving a subtree").
+/// PostgreSQL: the subtree's members as one array, each probed in the member index (with the
+/// member's few ancestors as a filter); given the pairs as a join or a row-value IN, its
+/// planner hashed a scan of the whole table or of the top's whole subtree instead. SQLite:
+/// each subtree member's rows above the member (deeper than its own depth below the member),
+/// found in the member index, deleted by rowid.
+const CUT_FROM_ABOVE_SQLITE: &str = "DELETE FROM reporting_lines WHERE rowid IN ( \
+       SELECT r.rowid FROM reporting_lines s JOIN reporting_lines r \
+         ON r.org_id = s.org_id AND r.member_id = s.member_id AND r.depth > s.depth \
+       WHERE s.org_id = $1 AND s.ancestor_id = $2)";
+const CUT_FROM_ABOVE_POSTGRES: &str = "DELETE FROM reporting_lines WHERE org_id = $1 \
+       AND member_id = ANY (ARRAY(SELECT member_id FROM reporting_lines \
+                                  WHERE org_id = $1 AND ancestor_id = $2)) \
+       AND ancestor_id = ANY (ARRAY(SELECT ancestor_id FROM reporting_lines \
+                                    WHERE org_id = $1 AND member_id = $2 AND depth > 0))";
 
 /// Moves `member` (and everyone below them) under `manager`: the member row and the
 /// reporting lines change together, in the caller's transaction: for [`set_manager`] and
@@ -448,19 +565,17 @@ pub(crate) async fn move_under(
         .bind(manager.map(|m| m.0))
         .execute(&mut *conn)
         .await?;
-    // Cut the subtree from everyone above the member. The pairs to cut are named outright
-    // (ancestors above x members below) so both planners probe the primary key once per
-    // cut row; the two-IN form walked every ancestor's whole subtree on PostgreSQL.
-    sqlx::query(
-        "DELETE FROM reporting_lines WHERE org_id = $1 AND (ancestor_id, member_id) IN ( \
-           SELECT a.ancestor_id, s.member_id FROM reporting_lines a, reporting_lines s \
-           WHERE a.org_id = $1 AND a.member_id = $2 AND a.depth > 0 \
-             AND s.org_id = $1 AND s.ancestor_id = $2)",
-    )
-    .bind(org.0)
-    .bind(member.0)
-    .execute(&mut *conn)
-    .await?;
+    // Cut the subtree from everyone above the member, reaching only the rows cut: never a
+    // scan of the table nor of an ancestor's whole subtree (the top's is the company).
+    let cut = match conn.backend() {
+        crate::Backend::Sqlite => CUT_FROM_ABOVE_SQLITE,
+        crate::Backend::Postgres => CUT_FROM_ABOVE_POSTGRES,
+    };
+    sqlx::query(cut)
+        .bind(org.0)
+        .bind(member.0)
+        .execute(&mut *conn)
+        .await?;
     // ...and hang it under the new manager's line.
     if let Some(manager) = manager {
         sqlx::query(
@@ -522,7 +637,7 @@ pub async fn other_permanent_tops(
 }
 
 /// Whether making `manager` the manager of `member` would close a loop in the reporting line.
-pub async fn would_cycle(
+pub(crate) async fn would_cycle(
     conn: &mut Conn,
     org: OrgId,
     member: MemberId,
@@ -584,7 +699,11 @@ pub async fn active_roles(
 }
 
 /// The member as they would be with these stored grants instead of theirs: for previews.
-pub fn principal_with(member: &MemberRow, specs: &[GrantSpec], book: &RoleBook) -> Principal {
+pub(crate) fn principal_with(
+    member: &MemberRow,
+    specs: &[GrantSpec],
+    book: &RoleBook,
+) -> Principal {
     let grants = specs
         .iter()
         .map(|spec| Grant {
@@ -593,6 +712,18 @@ pub fn principal_with(member: &MemberRow, specs: &[GrantSpec], book: &RoleBook) 
         })
         .collect();
     resolve(member, grants, book)
+}
+
+/// The reach for `action` the member would have at `now` with these grants instead of
+/// theirs: for previews, which never hold a principal made of grants not stored.
+pub fn reach_with(
+    member: &MemberRow,
+    specs: &[GrantSpec],
+    book: &RoleBook,
+    now: Timestamp,
+    action: Action,
+) -> Option<ListScope> {
+    principal_with(member, specs, book).list_scope(now, action)
 }
 
 /// Members (other than `member`) whose data `after` reaches and `before` does not, and the

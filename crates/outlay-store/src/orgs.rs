@@ -2,6 +2,7 @@
 
 use crate::{Conn, Result, Write};
 use outlay_core::authorize::{Permit, Subject};
+use outlay_core::permit::{self, SelfService};
 use outlay_core::Action;
 use outlay_core::{preset, OrgId, Preset, Timestamp};
 use sqlx::FromRow;
@@ -81,12 +82,12 @@ pub async fn close(w: &mut Write, org: OrgId, reason: &str, permit: Permit) -> R
     Ok(done.rows_affected() == 1)
 }
 
-/// A company about to be founded, with the person who will hold its top role.
+/// A company about to be founded, with the name of the person who will hold its top role
+/// (the founding token names the person).
 pub struct Founding<'a> {
     pub name: &'a str,
     pub preset: &'static Preset,
     pub base_currency: &'a str,
-    pub founder_person: i64,
     pub founder_name: &'a str,
     /// When a server operator creates the company for someone who accepts later: the
     /// founder is invited, with this invitation (its token's hash and expiry).
@@ -94,18 +95,23 @@ pub struct Founding<'a> {
 }
 
 /// Founds a company: the company, its founder's membership and their permanent grant of the
-/// preset's top role. Needs no permit: anyone logged in may found a company of their own.
-pub async fn found(w: &mut Write, f: &Founding<'_>) -> Result<(OrgId, outlay_core::MemberId)> {
+/// preset's top role. Needs no grant, only the founding token
+/// ([`outlay_core::permit::found_company`]) naming the founder; the founding is audited in
+/// the company's own chain.
+pub async fn found(
+    w: &mut Write,
+    f: &Founding<'_>,
+    token: SelfService<permit::Founding>,
+) -> Result<(OrgId, outlay_core::MemberId)> {
+    let founder = w.self_service(token, true).founder_person;
     let now = w.now();
     let org = create(w.conn(), f.name, f.preset.key, f.base_currency, now).await?;
-    // Anyone may found a company; the founding is audited in the company's own chain.
     w.lock(org).await?;
-    w.mark_changed(true);
     let member = crate::members::create(
         w.conn(),
         org,
         &crate::members::NewMember {
-            person: f.founder_person,
+            person: founder,
             name: f.founder_name,
             status: if f.invitation.is_some() {
                 crate::members::MemberStatus::Invited

@@ -52,6 +52,7 @@ pub struct PersonEventRow {
 
 /// Appends one event.
 pub async fn record(w: &mut Write, ev: &NewPersonEvent<'_>) -> Result<i64> {
+    w.person_audited();
     // Counts are small; one past i64::MAX would be a bug upstream, so saturate rather than
     // fail the write that carries a real event.
     let count = i64::try_from(ev.count.max(1)).unwrap_or(i64::MAX);

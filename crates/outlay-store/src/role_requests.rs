@@ -2,6 +2,7 @@
 
 use crate::{Conn, Result, Write};
 use outlay_core::authorize::{Permit, Subject};
+use outlay_core::permit::{RoleAsk, SelfService};
 use outlay_core::Action;
 use outlay_core::{MemberId, OrgId, TeamId, Timestamp};
 use sqlx::FromRow;
@@ -24,8 +25,8 @@ pub struct RoleRequestRow {
 
 const COLUMNS: &str = "id, member_id, role, team_id, reason, valid_from, valid_until, status, created_at, decided_by, decided_at, decline_reason";
 
+/// What is asked for; who asks is the token's.
 pub struct NewRoleRequest<'a> {
-    pub member: MemberId,
     pub role: &'a str,
     pub team: Option<TeamId>,
     pub reason: &'a str,
@@ -33,19 +34,24 @@ pub struct NewRoleRequest<'a> {
     pub valid_until: Option<Timestamp>,
 }
 
-/// Asking needs no right: anyone may ask; deciding is checked.
-pub async fn create(w: &mut Write, org: OrgId, r: &NewRoleRequest<'_>) -> Result<i64> {
-    // Asking needs no right beyond being an active member (checked by the caller); the
-    // request is still a change to audit.
+/// Records a member's request for a role: asking needs no grant, only the token of the
+/// rule that lets members ask ([`outlay_core::member::request_role`]), which names the
+/// company and the member; the request is still a change to audit.
+pub async fn create(
+    w: &mut Write,
+    r: &NewRoleRequest<'_>,
+    token: SelfService<RoleAsk>,
+) -> Result<i64> {
+    let RoleAsk { org, member } = *token.kind();
     w.lock(org).await?;
-    w.mark_changed(false);
+    w.self_service(token, false);
     let now = w.now();
     Ok(sqlx::query_scalar(
         "INSERT INTO role_requests (org_id, member_id, role, team_id, reason, valid_from, valid_until, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id",
     )
     .bind(org.0)
-    .bind(r.member.0)
+    .bind(member.0)
     .bind(r.role)
     .bind(r.team.map(|t| t.0))
     .bind(r.reason)

@@ -1,7 +1,7 @@
 //! Custom roles of a company. Permissions are stored as their catalog keys.
 
 use crate::{Conn, Result, Write};
-use outlay_core::authorize::{Permit, Subject};
+use outlay_core::permit::{Permit, RoleDefinition, Subject};
 use outlay_core::role::{Assignable, Role, TeamBinding};
 use outlay_core::Action;
 use outlay_core::{OrgId, PermSet, Permission, RoleBook};
@@ -65,8 +65,23 @@ pub async fn book(conn: &mut Conn, org: OrgId) -> Result<RoleBook> {
     Ok(RoleBook::new(preset, custom(conn, org).await?))
 }
 
-pub async fn create(w: &mut Write, org: OrgId, role: &Role, permit: Permit) -> Result<()> {
-    w.consume(permit, org, &[Action::RoleManage], Subject::Company)?;
+/// Defines the custom role `key` as the permit carries it: a permit for another role is
+/// refused before any SQL runs.
+pub async fn create(
+    w: &mut Write,
+    org: OrgId,
+    key: &str,
+    permit: Permit<RoleDefinition>,
+) -> Result<()> {
+    let defined = &*permit.payload().role().key;
+    if defined != key {
+        return Err(crate::StoreError::WrongPermit {
+            permit: format!("defining role `{defined}`"),
+            write: format!("defining role `{key}`"),
+        });
+    }
+    let (_, definition) = w.take(permit, org, &[Action::RoleManage], Subject::Company)?;
+    let role = definition.role();
     let now = w.now();
     let keys: Vec<String> = role.permissions.iter().map(|p| p.key()).collect();
     sqlx::query(

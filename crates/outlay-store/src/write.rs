@@ -8,7 +8,7 @@
 
 use crate::audit::{self, NewEvent};
 use crate::{Backend, Conn, Result, StoreError};
-use outlay_core::authorize::{Permit, Subject};
+use outlay_core::permit::{Payload, Permit, SelfService, Subject};
 use outlay_core::{Action, MemberId, OrgId, Timestamp};
 use std::ops::{Deref, DerefMut};
 
@@ -122,6 +122,19 @@ impl Write {
         actions: &[Action],
         subject: Subject,
     ) -> Result<Author> {
+        self.take(permit, org, actions, subject).map(|(by, _)| by)
+    }
+
+    /// [`Write::consume`] for a permit of any kind: the author and what the permit carries,
+    /// which is all the write may write. The caller has checked the payload's details
+    /// (e.g. a transition's step) before, so a refused permit leaves nothing changed.
+    pub(crate) fn take<P: Payload>(
+        &mut self,
+        permit: Permit<P>,
+        org: OrgId,
+        actions: &[Action],
+        subject: Subject,
+    ) -> Result<(Author, P)> {
         self.holds(org)?;
         if permit.org() != org || !actions.contains(&permit.action()) || permit.subject() != subject
         {
@@ -144,21 +157,30 @@ impl Write {
             });
         }
         self.changed = true;
-        // Expense writes change data, not anyone's access; everything else may.
-        if !permit.action().key().starts_with("expense.") {
+        // Writes of people, roles and the company may change access; spending only data.
+        if permit.action().changes_access() {
             self.access_changed = true;
         }
-        Ok(Author {
+        let by = Author {
             actor: permit.actor(),
             on_behalf_of: permit.on_behalf_of(),
-        })
+        };
+        Ok((by, permit.into_payload()))
     }
 
-    /// Marks a change that needs no permit but still needs its audit entry (asking for a
-    /// role; founding a company and accepting an invitation, which change access).
-    pub(crate) fn mark_changed(&mut self, access: bool) {
+    /// Spends a self-service token (asking for a role, founding a company, accepting an
+    /// invitation, opening a session): a change no grant decides, which still commits only
+    /// with its audit entry (the company's log, or the person-level trail for sessions).
+    /// `access`: whether it changes who may do what.
+    pub(crate) fn self_service<K>(&mut self, token: SelfService<K>, access: bool) -> K {
         self.changed = true;
         self.access_changed |= access;
+        token.into_kind()
+    }
+
+    /// An entry of the person-level trail was recorded in this transaction.
+    pub(crate) fn person_audited(&mut self) {
+        self.audited = true;
     }
 
     /// Marks a seeding write: no permit, no audit entry, but servers' cached access must

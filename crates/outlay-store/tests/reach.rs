@@ -45,11 +45,16 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
         name: "Random",
         preset,
         base_currency: "EUR",
-        founder_person: person,
         founder_name: "Founder",
         invitation: None,
     };
-    let (org, founder) = outlay_store::orgs::found(&mut tx, &founding).await.unwrap();
+    let (org, founder) = outlay_store::orgs::found(
+        &mut tx,
+        &founding,
+        outlay_core::permit::found_company(person),
+    )
+    .await
+    .unwrap();
     // Founding a company is a change like any other: it commits with its audit entry.
     tx.audit(outlay_store::audit::NewEvent {
         org,

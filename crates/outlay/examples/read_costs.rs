@@ -88,7 +88,8 @@ async fn main() {
     drop(read);
     let token_hash = "0".repeat(64);
     let mut w = store.write(now).await.unwrap();
-    outlay_store::auth::create_session(&mut w, person, &token_hash, now, Timestamp(now.0 + 3600))
+    let start = outlay_core::permit::open_session(person, false).unwrap();
+    outlay_store::auth::create_session(&mut w, start, &token_hash, Timestamp(now.0 + 3600))
         .await
         .unwrap();
     w.commit().await.unwrap();

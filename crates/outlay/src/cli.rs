@@ -179,7 +179,12 @@ pub fn main() -> ExitCode {
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 async fn open(url: &str) -> Result<Store, BoxError> {
-    let store = Store::open(url).await?;
+    open_waiting(url, outlay_store::LOCK_WAIT).await
+}
+
+/// Opens and migrates the store, statements waiting at most `lock_wait` for a lock.
+async fn open_waiting(url: &str, lock_wait: std::time::Duration) -> Result<Store, BoxError> {
+    let store = Store::open_waiting(url, lock_wait).await?;
     let applied = store.migrate().await?;
     if applied > 0 {
         eprintln!("applied {applied} migration(s) to {url}");
@@ -225,7 +230,10 @@ async fn run(command: Command) -> Result<(), BoxError> {
             bind,
             database_url,
             limits,
-        } => serve(open(&database_url).await?, bind, limits).await,
+        } => {
+            let store = open_waiting(&database_url, limits.limits().lock_wait).await?;
+            serve(store, bind, limits).await
+        }
         Command::Org {
             command:
                 OrgCommand::Create {
@@ -321,7 +329,7 @@ async fn run(command: Command) -> Result<(), BoxError> {
                 }
             }
             let url = format!("sqlite://{}", database.display());
-            let store = open(&url).await?;
+            let store = open_waiting(&url, limits.limits().lock_wait).await?;
             let seeded =
                 crate::demo::seed(&store, crate::clock::system()(), |m| eprintln!("{m}..."))
                     .await?;

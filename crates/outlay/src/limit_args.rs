@@ -30,6 +30,10 @@ pub struct LimitArgs {
     /// How long a request waits for a database connection before a 503 [default: 2s].
     #[arg(long, env = "OUTLAY_POOL_WAIT", value_parser = parse_duration)]
     pool_wait: Option<Duration>,
+    /// How long a statement waits for a database lock held by someone else before a 503
+    /// (SQLite's busy timeout, PostgreSQL's lock_timeout) [default: 10s].
+    #[arg(long, env = "OUTLAY_LOCK_WAIT", value_parser = parse_duration)]
+    lock_wait: Option<Duration>,
     /// Failed logins per account before further attempts slow down [default: 5].
     #[arg(long, env = "OUTLAY_LOGIN_FREE_ATTEMPTS")]
     login_free_attempts: Option<u32>,
@@ -71,6 +75,7 @@ impl LimitArgs {
         set(&mut l.request_timeout, self.request_timeout);
         set(&mut l.idle_timeout, self.idle_timeout);
         set(&mut l.pool_wait, self.pool_wait);
+        set(&mut l.lock_wait, self.lock_wait);
         set(&mut l.login.max_delay, self.login_max_delay);
         set(&mut l.audit.coalesce, self.audit_coalesce);
         set(&mut l.shutdown_grace, self.shutdown_grace);

@@ -59,11 +59,11 @@ pub async fn create(
         name: &name,
         preset,
         base_currency: c.currency.trim(),
-        founder_person: person,
         founder_name: &owner_name,
         invitation: Some((&token_hash, now.plus_seconds(LINK_SECONDS))),
     };
-    let (org, _) = orgs::found(&mut tx, &founding).await?;
+    let founder = outlay_core::permit::found_company(person);
+    let (org, _) = orgs::found(&mut tx, &founding, founder).await?;
     tx.audit(outlay_store::audit::NewEvent {
             org,
             at: now,

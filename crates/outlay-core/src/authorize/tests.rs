@@ -11,6 +11,7 @@ use crate::decision::DenialKind;
 use crate::demo::{self, DemoCompany};
 use crate::grant::{Grant, GrantOptions, GrantSpec, PermGroup};
 use crate::ids::GrantId;
+use crate::ids::MemberId;
 use crate::org::OrgChart;
 use crate::preset;
 use crate::principal::MemberKind;

@@ -180,7 +180,7 @@ impl World {
         actor: &str,
         target: &str,
         proposed: &[GrantSpec],
-    ) -> Result<Permit, Reason> {
+    ) -> Result<Permit<crate::permit::GrantSet>, Reason> {
         let proposed = self.resolve(proposed);
         let t = self.p(target);
         let current: Vec<ResolvedGrant> = t.stored_grants().cloned().collect();
@@ -242,7 +242,7 @@ impl World {
 }
 
 /// `ok`, or the refusing rule's code.
-fn code(r: Result<Permit, Reason>) -> &'static str {
+fn code<P>(r: Result<P, Reason>) -> &'static str {
     match r {
         Ok(_) => "ok",
         Err(e) => e.code(),
@@ -856,11 +856,16 @@ fn reporting_lines_never_loop() {
     let w = acme();
     let cycle = |member: &str, manager: &str| w.chart.would_cycle(w.id(member), w.id(manager));
     let manage = |actor: &str, member: &str, manager: &str| {
-        code(manage_member(
+        let change = ManagerMove {
+            member: w.id(member),
+            manager: Some(w.id(manager)),
+            manager_in_subtree: cycle(member, manager),
+        };
+        code(set_manager(
             w.p(actor),
             Context::at(NOW),
             w.t(actor, member),
-            cycle(member, manager),
+            &change,
         ))
     };
     assert_eq!(manage("adam", "mark", "alice"), "reporting_cycle");

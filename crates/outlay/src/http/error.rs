@@ -2,7 +2,8 @@
 //! reason), 401 no or bad token, 403 refused with the reason, 404 not visible, 408 a body that
 //! did not arrive in time, 409 refused by an invariant, 413 a body over the limit, 415 a body
 //! that is not JSON, 429 too many login attempts and 503 busy (both with `Retry-After`), 500
-//! for what is our fault (logged, never detailed to the caller).
+//! for what is our fault (logged, never detailed to the caller, except a stored value the
+//! code does not know: `corrupt_row` names its table, column and value).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -30,12 +31,15 @@ pub enum WebError {
     Throttled {
         retry_after: u64,
     },
-    /// Out of a shared resource for now (database connections, password hashes, time): try
-    /// again after `retry_after` seconds. Never our fault alone, so never a 500.
+    /// Out of a shared resource for now (database connections or locks, password hashes,
+    /// time): try again after `retry_after` seconds. Never our fault alone, so never a 500.
     Busy {
         retry_after: u64,
         message: &'static str,
     },
+    /// A stored value the code does not know (`corrupt_row`): our fault, a 500 that names
+    /// the table, column and value, so whoever runs the server can mend the row.
+    CorruptRow(String),
     Internal(String),
 }
 
@@ -76,7 +80,7 @@ impl WebError {
             WebError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             WebError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::CorruptRow(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -98,30 +102,6 @@ impl WebError {
         }
     }
 }
-
-/// Whether a database error means "busy for now" rather than a fault: the pool had no
-/// connection within its wait, SQLite's lock stayed taken past its busy timeout, or
-/// PostgreSQL gave up on a lock (deadlock, serialization, lock not available).
-fn is_busy(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(db) => {
-            let code = db.code().unwrap_or_default();
-            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
-                // The primary result code is the low byte of SQLite's extended one.
-                code.parse::<i64>()
-                    .is_ok_and(|n| matches!(n & 0xff, SQLITE_BUSY | SQLITE_LOCKED))
-            } else {
-                // PostgreSQL's SQLSTATE: serialization failure, deadlock, lock not available.
-                matches!(code.as_ref(), "40001" | "40P01" | "55P03")
-            }
-        }
-        _ => false,
-    }
-}
-
-const SQLITE_BUSY: i64 = 5;
-const SQLITE_LOCKED: i64 = 6;
 
 impl From<crate::password::GateError> for WebError {
     fn from(e: crate::password::GateError) -> WebError {
@@ -166,7 +146,8 @@ impl From<outlay_store::StoreError> for WebError {
     fn from(e: outlay_store::StoreError) -> WebError {
         match &e {
             outlay_store::StoreError::Stale => WebError::Denied(Reason::ChangedMeanwhile),
-            outlay_store::StoreError::Database(db) if is_busy(db) => WebError::pool_busy(),
+            outlay_store::StoreError::Busy(_) => WebError::pool_busy(),
+            outlay_store::StoreError::CorruptRow { .. } => WebError::CorruptRow(e.to_string()),
             _ => WebError::Internal(e.to_string()),
         }
     }
@@ -174,10 +155,7 @@ impl From<outlay_store::StoreError> for WebError {
 
 impl From<sqlx::Error> for WebError {
     fn from(e: sqlx::Error) -> WebError {
-        if is_busy(&e) {
-            return WebError::pool_busy();
-        }
-        WebError::Internal(e.to_string())
+        outlay_store::StoreError::from(e).into()
     }
 }
 
@@ -220,6 +198,10 @@ impl IntoResponse for WebError {
                 None,
             ),
             WebError::Busy { message, .. } => ("busy".to_string(), message.to_string(), None),
+            WebError::CorruptRow(detail) => {
+                tracing::error!(%detail, "corrupt row");
+                ("corrupt_row".to_string(), detail, None)
+            }
             WebError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (

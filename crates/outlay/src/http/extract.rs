@@ -11,8 +11,6 @@ use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use outlay_core::Timestamp;
-use outlay_store::auth::PersonRow;
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, SocketAddr};
 
@@ -226,26 +224,13 @@ impl<S: Send + Sync, T: DeserializeOwned + Send + super::paths::Checked> FromReq
     }
 }
 
-/// A caller with a live bearer token.
-pub struct Auth {
-    pub person: PersonRow,
-    pub token_hash: String,
-    /// The time of this request, read once.
-    pub now: Timestamp,
-    /// For a request in a company (`/orgs/{org}/…`): that company and its access version,
-    /// read in the same statement as the session and before anything else of the request.
-    pub access: Option<(i64, Option<i64>)>,
-    /// For a read (GET): the connection the session was read on, kept for the rest of the
-    /// request so that it reads one snapshot on one checkout. A change lets it go at once:
-    /// it must never be held while waiting for a write connection.
-    kept: std::sync::Mutex<Option<outlay_store::Read>>,
-}
+/// A caller with a live bearer token: the application layer's session (`Deref`).
+pub struct Auth(pub outlay_app::Session);
 
-impl Auth {
-    /// The connection the session was read on, for the request's reads; `None` once taken
-    /// (or for a change).
-    pub fn take_read(&self) -> Option<outlay_store::Read> {
-        self.kept.lock().ok().and_then(|mut kept| kept.take())
+impl std::ops::Deref for Auth {
+    type Target = outlay_app::Session;
+    fn deref(&self) -> &outlay_app::Session {
+        &self.0
     }
 }
 
@@ -295,12 +280,12 @@ impl FromRequestParts<App> for Auth {
         .ok_or(WebError::Unauthorized("invalid, expired or revoked token"))?;
         let person = session.person;
         let access = org.map(|org| (org, session.access_version));
-        Ok(Auth {
+        Ok(Auth(outlay_app::Session::new(
             person,
             token_hash,
             now,
             access,
-            kept: std::sync::Mutex::new(reading.then_some(conn)),
-        })
+            reading.then_some(conn),
+        )))
     }
 }

@@ -3,6 +3,7 @@
 //! small server; `outlay serve` sets each from a flag or the environment (README,
 //! Configuration).
 
+pub use outlay_app::limits::{AppLimits, AuditLimits, LoginLimits};
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
@@ -23,6 +24,9 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// How long a request waits for a database connection before it is answered 503.
     pub pool_wait: Duration,
+    /// How long a statement waits for a database lock held by someone else before it is
+    /// answered 503. The store is opened with it (`Store::open_waiting`).
+    pub lock_wait: Duration,
     /// How long shutdown waits for requests under way before it drains the audit queue.
     pub shutdown_grace: Duration,
     /// Reverse proxies whose `X-Forwarded-For` names the client; none by default.
@@ -31,42 +35,15 @@ pub struct Limits {
     pub audit: AuditLimits,
 }
 
-#[derive(Clone, Debug)]
-pub struct LoginLimits {
-    /// Failed logins per account before attempts slow down.
-    pub free_per_account: u32,
-    /// Failed logins per client address, over all accounts, before attempts slow down.
-    pub free_per_address: u32,
-    /// The first delay; each further failure doubles it, up to `max_delay`.
-    pub base_delay: Duration,
-    /// The longest an account or address is ever held back: nobody is locked out for good.
-    pub max_delay: Duration,
-    /// Delays up to this long are served (the answer comes late); longer ones are a 429 with
-    /// `Retry-After`.
-    pub inline_delay: Duration,
-    /// Failures are forgotten after this long without a new one.
-    pub forget_after: Duration,
-    /// An address the account logged in from within this long is judged on its own, so
-    /// failures from elsewhere never hold the real user back there.
-    pub known_address_for: Duration,
-    /// Password hashes computed at once (argon2id, about 19 MiB each).
-    pub hashes: usize,
-    /// How long a login waits for a free hash before it is answered 503.
-    pub hash_wait: Duration,
-    /// Accounts and addresses tracked at once; the oldest are forgotten first.
-    pub max_tracked: usize,
-}
-
-#[derive(Clone, Debug)]
-pub struct AuditLimits {
-    /// Distinct entries waiting to be written; beyond it new ones fold into a per-actor
-    /// aggregate (counted, not dropped).
-    pub queue: usize,
-    /// Identical entries within this window are written as one, with a count and first and
-    /// last time.
-    pub coalesce: Duration,
-    /// How long reading the audit log waits for the queue to be written first.
-    pub flush_wait: Duration,
+impl Limits {
+    /// What the application layer enforces of these limits.
+    pub fn app(&self) -> AppLimits {
+        AppLimits {
+            pool_wait: self.pool_wait,
+            login: self.login.clone(),
+            audit: self.audit.clone(),
+        }
+    }
 }
 
 impl Default for Limits {
@@ -79,40 +56,11 @@ impl Default for Limits {
             max_connections: 1024,
             max_body_bytes: 1024 * 1024,
             pool_wait: Duration::from_secs(2),
+            lock_wait: outlay_store::LOCK_WAIT,
             shutdown_grace: Duration::from_secs(10),
             trusted_proxies: super::proxy::TrustedProxies::default(),
             login: LoginLimits::default(),
             audit: AuditLimits::default(),
-        }
-    }
-}
-
-impl Default for LoginLimits {
-    fn default() -> LoginLimits {
-        LoginLimits {
-            free_per_account: 5,
-            free_per_address: 20,
-            base_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(15 * 60),
-            inline_delay: Duration::from_secs(2),
-            forget_after: Duration::from_secs(3600),
-            known_address_for: Duration::from_secs(30 * 24 * 3600),
-            hashes: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-                .clamp(1, 8),
-            hash_wait: Duration::from_secs(1),
-            max_tracked: 100_000,
-        }
-    }
-}
-
-impl Default for AuditLimits {
-    fn default() -> AuditLimits {
-        AuditLimits {
-            queue: 4096,
-            coalesce: Duration::from_secs(5),
-            flush_wait: Duration::from_secs(5),
         }
     }
 }

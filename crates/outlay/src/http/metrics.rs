@@ -84,9 +84,12 @@ impl Metrics {
                 .observe(took);
         }
     }
+}
 
+/// The application layer's waits for connections and throttled logins.
+impl outlay_app::Observe for Metrics {
     /// A wait for a database connection, and whether it ended without one.
-    pub fn pool_wait(&self, took: Duration, timed_out: bool) {
+    fn pool_wait(&self, took: Duration, timed_out: bool) {
         if let Ok(mut h) = self.pool_waits.lock() {
             h.observe(took);
         }
@@ -95,10 +98,12 @@ impl Metrics {
         }
     }
 
-    pub fn throttled_login(&self) {
+    fn throttled_login(&self) {
         self.throttled_logins.fetch_add(1, Ordering::Relaxed);
     }
+}
 
+impl Metrics {
     fn render(&self, audit_queue: usize) -> String {
         let mut out = String::new();
         out.push_str("# HELP outlay_http_requests_total Requests answered, by route and status.\n");

@@ -2,8 +2,6 @@
 //! respond. Company-scoped routes carry the company id; a person acts there through their
 //! membership, and what they may not see is a 404, whoever's it is.
 
-pub mod actor;
-pub mod audit_writer;
 pub mod conn;
 pub mod controllers;
 pub mod edge;
@@ -14,27 +12,24 @@ pub mod metrics;
 pub mod openapi;
 pub mod page;
 pub mod paths;
-pub mod perform;
 pub mod proxy;
 pub mod schema;
-pub mod throttle;
+
+/// The application layer's parts that handlers name.
+pub use outlay_app::{actor, audit_writer, throttle};
 
 use crate::clock::Clock;
-use crate::password::HashGate;
-use audit_writer::AuditWriter;
 use axum::routing::get;
 use axum::Router;
-use outlay_core::{OrgId, Timestamp};
-use outlay_store::{Store, Write};
+use outlay_store::Store;
 use std::sync::Arc;
-use throttle::Throttle;
 
 pub use error::WebError;
 pub use limits::Limits;
 
-/// What every handler shares: the store, the clock, the limits and what enforces them, and
-/// the audit writer. Cloned for every request and middleware layer, so it is one shared
-/// allocation and a clone is one reference count.
+/// What every handler shares: the application layer (store, clock, audit writer, throttle,
+/// through `Deref`), the server's limits and its metrics. Cloned for every request and
+/// middleware layer, so it is one shared allocation and a clone is one reference count.
 #[derive(Clone)]
 pub struct App(Arc<Services>);
 
@@ -47,14 +42,17 @@ impl std::ops::Deref for App {
 
 /// What the server shares between requests.
 pub struct Services {
-    pub store: Store,
-    pub clock: Clock,
+    /// The application layer every handler calls.
+    pub app: outlay_app::App,
     pub limits: Arc<Limits>,
-    pub audit: AuditWriter,
-    pub throttle: Arc<Throttle>,
-    pub hashes: Arc<HashGate>,
     pub metrics: Arc<metrics::Metrics>,
-    pub actors: Arc<actor::ActorCache>,
+}
+
+impl std::ops::Deref for Services {
+    type Target = outlay_app::App;
+    fn deref(&self) -> &outlay_app::App {
+        &self.app
+    }
 }
 
 impl App {
@@ -65,64 +63,18 @@ impl App {
     }
 
     pub fn with_limits(store: Store, clock: Clock, limits: Limits) -> App {
-        // The decoy hash (verified against for unknown emails) costs a full argon2 run the
-        // first time: compute it now, off the async threads, not inside the first login.
-        tokio::task::spawn_blocking(|| {
-            crate::password::decoy();
-        });
+        let metrics = metrics::Metrics::new();
+        let observe: Arc<dyn outlay_app::Observe> = metrics.clone();
         App(Arc::new(Services {
-            audit: AuditWriter::start(store.clone(), limits.audit.clone()),
-            throttle: Arc::new(Throttle::new(limits.login.clone())),
-            hashes: Arc::new(HashGate::new(limits.login.hashes, limits.login.hash_wait)),
+            app: outlay_app::App::new(store, clock, limits.app(), observe),
             limits: Arc::new(limits),
-            metrics: metrics::Metrics::new(),
-            actors: Arc::default(),
-            store,
-            clock,
+            metrics,
         }))
     }
 
-    pub fn now(&self) -> Timestamp {
-        (self.clock)()
-    }
-
-    /// A read connection, or a 503 when none comes free within the pool wait: a request
-    /// never queues behind an exhausted pool for long.
+    /// A read connection, or a 503 when none comes free within the pool wait.
     pub async fn read_conn(&self) -> Result<outlay_store::Read, WebError> {
         Ok(self.checkout().await?)
-    }
-
-    /// The connection a GET's session was read on (one snapshot for the whole request), or
-    /// a fresh one.
-    pub async fn read_for(&self, auth: &extract::Auth) -> Result<outlay_store::Read, WebError> {
-        match auth.take_read() {
-            Some(conn) => Ok(conn),
-            None => self.read_conn().await,
-        }
-    }
-
-    /// `read_conn` for the application layer: busy (`PoolBusy`) is told apart from a
-    /// database that fails.
-    pub async fn checkout(&self) -> Result<outlay_store::Read, crate::ops::Error> {
-        let started = std::time::Instant::now();
-        let conn = tokio::time::timeout(self.limits.pool_wait, self.store.read()).await;
-        self.metrics.pool_wait(started.elapsed(), conn.is_err());
-        match conn {
-            Ok(conn) => Ok(conn?),
-            Err(_) => Err(crate::ops::Error::PoolBusy),
-        }
-    }
-
-    /// A write transaction holding `org`'s lock, or a 503 when no connection (or the lock)
-    /// comes free within the pool wait.
-    pub async fn write_for(&self, org: OrgId, now: Timestamp) -> Result<Write, WebError> {
-        let started = std::time::Instant::now();
-        let w = tokio::time::timeout(self.limits.pool_wait, self.store.write_for(org, now)).await;
-        self.metrics.pool_wait(started.elapsed(), w.is_err());
-        match w {
-            Ok(w) => Ok(w?),
-            Err(_) => Err(WebError::pool_busy()),
-        }
     }
 }
 

@@ -163,11 +163,15 @@ async fn outlay_audit_verify_checks_every_chain_and_names_the_first_broken_entry
         .fetch_one(&mut *conn)
         .await
         .unwrap();
+    drop(conn);
+    // Through a transaction of its own: read connections are read-only.
+    let mut tamper = store.write(outlay::clock::system()()).await.unwrap();
     sqlx::query("UPDATE audit_events SET reason = 'edited' WHERE id = $1")
         .bind(first)
-        .execute(&mut *conn)
+        .execute(&mut *tamper)
         .await
         .unwrap();
+    tamper.commit().await.unwrap();
     let one = run(vec![
         "audit".into(),
         "verify".into(),

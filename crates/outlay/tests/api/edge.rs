@@ -177,6 +177,90 @@ async fn an_exhausted_pool_answers_a_fast_503_with_retry_after_and_readyz_says_s
     .await;
 }
 
+/// A lock on the database taken by someone else, as another process or an operator's
+/// session would hold it: SQLite in exclusive locking mode (no other connection may even
+/// read), or a PostgreSQL transaction holding `sessions` in ACCESS EXCLUSIVE mode.
+enum HeldLock {
+    Sqlite(rusqlite::Connection),
+    Postgres(sqlx::AnyConnection),
+}
+
+impl HeldLock {
+    async fn take(database_url: &str) -> HeldLock {
+        match database_url.strip_prefix("sqlite://") {
+            Some(path) => {
+                // The first read takes the file's lock, kept until the connection closes. It
+                // is not waited for (no busy handler runs): the connections of the store
+                // that seeded the file may still be closing, so try again for a while.
+                for _ in 0..50 {
+                    let c = rusqlite::Connection::open(path).unwrap();
+                    let locked = c
+                        .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN IMMEDIATE;")
+                        .and_then(|()| {
+                            c.query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get::<_, i64>(0))
+                        });
+                    if locked.is_ok() {
+                        return HeldLock::Sqlite(c);
+                    }
+                    drop(c);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                panic!("the database's lock never came free");
+            }
+            None => {
+                use sqlx::Connection;
+                let mut c = sqlx::AnyConnection::connect(database_url).await.unwrap();
+                for sql in ["BEGIN", "LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE"] {
+                    sqlx::query(sql).execute(&mut c).await.unwrap();
+                }
+                HeldLock::Postgres(c)
+            }
+        }
+    }
+
+    async fn release(self) {
+        match self {
+            HeldLock::Sqlite(c) => drop(c),
+            HeldLock::Postgres(c) => {
+                use sqlx::Connection;
+                c.close().await.unwrap();
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_read_that_meets_a_database_lock_held_past_the_lock_wait_answers_503_busy() {
+    bounded(async {
+        let limits = Limits {
+            lock_wait: Duration::from_millis(300),
+            ..Limits::default()
+        };
+        let (server, alice) = TestServer::start_unopened(limits, "alice").await;
+        let held = HeldLock::take(&server.database_url).await;
+        let me = format!("{}/api/v1/me", server.base);
+        let client = reqwest::Client::new();
+        let token = alice.token.clone().unwrap();
+        let started = Instant::now();
+        let resp = client.get(&me).bearer_auth(&token).send().await.unwrap();
+        let took = started.elapsed();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers()["retry-after"], "1");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(code(&body), "busy", "{body}");
+        // It waited for the lock as long as the lock wait says, and no longer.
+        assert!(
+            took >= Duration::from_millis(250),
+            "the 503 came after {took:?}"
+        );
+        assert!(took < Duration::from_secs(5), "the 503 took {took:?}");
+        held.release().await;
+        let (status, body) = alice.get("/api/v1/me").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    })
+    .await;
+}
+
 /// Short throttling for tests: after the free failures, delays of 1 s and 2 s (served late),
 /// then 429 for 4 s at most.
 fn throttling(free_per_account: u32, free_per_address: u32) -> Limits {

@@ -378,3 +378,75 @@ impl TestServer {
         }
     }
 }
+
+/// Lock tests: a server that holds no database connection until its first request.
+impl TestServer {
+    /// Like `start_with_limits`, for a test that takes database locks itself: the demo and a
+    /// session of `who` are written through a store that is then closed, and the server's
+    /// own store opens its connections only at its first request (a SQLite lock in
+    /// exclusive mode can then be taken in between). Returns the session too.
+    pub async fn start_unopened(limits: outlay::Limits, who: &str) -> (TestServer, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = fresh_database(&dir).await;
+        let clock = outlay::clock::system();
+        let (seeded, token) = {
+            let store = outlay_store::Store::open(&database_url).await.unwrap();
+            store.migrate().await.unwrap();
+            let seeded = outlay::demo::seed(&store, clock(), |_| {}).await.unwrap();
+            let person = {
+                let mut conn = store.read().await.unwrap();
+                outlay_store::auth::person_by_email(&mut conn, &email_of(who))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id
+            };
+            let (token, hash) = outlay::tokens::issue();
+            let now = clock();
+            let mut w = store.write(now).await.unwrap();
+            let expires = Timestamp(now.0 + 3600);
+            let start = outlay_core::permit::open_session(person, false).unwrap();
+            outlay_store::auth::create_session(&mut w, start, &hash, expires)
+                .await
+                .unwrap();
+            let email = email_of(who);
+            outlay_store::person_audit::record(
+                &mut w,
+                &outlay_store::person_audit::NewPersonEvent {
+                    at: now,
+                    last_at: now,
+                    count: 1,
+                    person: Some(person),
+                    email: &email,
+                    kind: outlay_store::person_audit::PersonEventKind::Login,
+                    address: "127.0.0.1",
+                    reason: "password",
+                },
+            )
+            .await
+            .unwrap();
+            w.commit().await.unwrap();
+            store.close().await;
+            (seeded, token)
+        };
+        let store = outlay_store::Store::open_waiting(&database_url, limits.lock_wait)
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = outlay::App::with_limits(store, clock, limits);
+        let task = tokio::spawn(async move {
+            let _ = outlay::serve(listener, app).await;
+        });
+        let server = TestServer {
+            base,
+            seeded,
+            database_url,
+            client: reqwest::Client::new(),
+            _dir: dir,
+            _task: task,
+        };
+        let session = server.anonymous().with_token(&token);
+        (server, session)
+    }
+}

@@ -5,6 +5,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod cli;
+mod corrupt;
 mod crash;
 mod delegation;
 mod differential;

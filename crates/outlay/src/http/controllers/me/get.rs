@@ -36,8 +36,8 @@ pub async fn me(State(app): State<App>, auth: Auth) -> Result<Json<MeResponse>, 
     Ok(Json(MeResponse {
         person: PersonOut {
             id: auth.person.id,
-            email: auth.person.email,
-            name: auth.person.name,
+            email: auth.person.email.clone(),
+            name: auth.person.name.clone(),
         },
         memberships,
     }))

@@ -203,8 +203,7 @@ async fn on_behalf(
     let Some(row) = members::get(conn, actor.org, delegator).await? else {
         return Ok(None);
     };
-    let grants = members::grants(conn, actor.org, delegator).await?;
-    let principal = members::resolve(&row, grants, &actor.book);
+    let principal = members::principal_in(conn, actor.org, &row, &actor.book).await?;
     let context = Context {
         on_behalf_of: Some(OnBehalf {
             delegator: &principal,
@@ -359,6 +358,8 @@ impl Change for Act {
             // Not by their own rights: perhaps for someone who delegated it to them.
             Err(mine) => delegated(w, actor, None, action, Some(id), mine).await?,
         };
+        // The permit moves this one expense along this one step of the lifecycle.
+        let permit = permit.into_transition(self.step.action())?;
         let mut detail = match self.step {
             Step::Edit(patch) => {
                 let input = row.input().patched(&patch.raw())?;

@@ -53,8 +53,8 @@ impl Change for Create {
             &self.assignable,
         )?;
         let permit = invariants::define_role(&actor.principal, actor.ctx(), &actor.book, &input)?;
-        let role = input.into_role();
-        if let Err(e) = outlay_store::roles::create(w, actor.org, &role, permit).await {
+        let role = permit.payload().role().clone();
+        if let Err(e) = outlay_store::roles::create(w, actor.org, &input.key, permit).await {
             return Err(if e.is_unique_violation() {
                 Reason::RoleExists {
                     key: role.key.to_string(),

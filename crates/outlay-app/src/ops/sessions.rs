@@ -1,14 +1,14 @@
 //! Logging in and out: operations of a person rather than of a member. Tokens are bearer
 //! tokens; only their hash is stored. Logins are throttled per client address and per
-//! account (`http::throttle`), hash within the password gate (`password::HashGate`), and go
+//! account (`crate::throttle`), hash within the password gate (`password::HashGate`), and go
 //! to the person-level trail: successes and logouts with the change they make, failed and
 //! throttled attempts through the audit writer.
 
 use super::{Error, Result};
-use crate::http::audit_writer::LoginEvent;
-use crate::http::throttle::{Key, Throttle, Verdict};
-use crate::http::App;
-use outlay_core::{Reason, Timestamp};
+use crate::audit_writer::LoginEvent;
+use crate::throttle::{Key, Throttle, Verdict};
+use crate::App;
+use outlay_core::Timestamp;
 use outlay_store::auth as people;
 use outlay_store::person_audit::{self, Failures, FailuresOf, NewPersonEvent, PersonEventKind};
 use std::time::Duration;
@@ -201,13 +201,17 @@ pub async fn login(app: &App, cmd: Login) -> Result<Session> {
 
     let mut w = app.store.write(now).await?;
     let memberships = outlay_store::members::memberships(&mut w, person.id).await?;
-    if !memberships.is_empty() && memberships.iter().all(|m| m.status == "archived") {
-        trail(PersonEventKind::LoginFailed, Some(person.id), "archived");
-        return Err(Reason::Archived.into());
-    }
+    let archived = !memberships.is_empty() && memberships.iter().all(|m| m.status == "archived");
+    let start = match outlay_core::permit::open_session(person.id, archived) {
+        Ok(start) => start,
+        Err(r) => {
+            trail(PersonEventKind::LoginFailed, Some(person.id), "archived");
+            return Err(r.into());
+        }
+    };
     let (token, token_hash) = crate::tokens::issue();
     let expires_at = now.plus_seconds(SESSION_SECONDS);
-    people::create_session(&mut w, person.id, &token_hash, now, expires_at).await?;
+    people::create_session(&mut w, start, &token_hash, expires_at).await?;
     person_audit::record(
         &mut w,
         &NewPersonEvent {

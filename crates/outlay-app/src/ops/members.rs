@@ -6,16 +6,16 @@ use super::{Actor, Change, Done, Error, Page, Paging, Question, Result};
 use outlay_core::authorize;
 use outlay_core::invariants::{self, GrantChange, GrantVia};
 use outlay_core::member::{self as rules, Newcomer, INVITATION_SECONDS};
+use outlay_core::permit::GrantSet;
 use outlay_core::role::Role;
 use outlay_core::{
     Action, Grant, GrantSpec, MemberId, MemberKind, Permission, Principal, Reason, TeamId,
     Timestamp,
 };
-use outlay_store::members::{self, MemberRow, MemberStatus};
+use outlay_store::members::{self, MemberRow};
 use outlay_store::scope::{self, TargetFacts};
 use outlay_store::{Conn, StoreError, Write};
 use serde_json::json;
-use std::collections::HashMap;
 
 /// A member as the actor sees them.
 pub struct MemberView {
@@ -69,8 +69,7 @@ async fn visible(
     let facts = seen_as(conn, actor, row.member_id())
         .await?
         .ok_or(Error::NotFound)?;
-    let grants = members::grants(conn, actor.org, row.member_id()).await?;
-    let principal = members::resolve(&row, grants, &actor.book);
+    let principal = members::principal_in(conn, actor.org, &row, &actor.book).await?;
     Ok((row, principal, facts))
 }
 
@@ -95,8 +94,7 @@ async fn reread(conn: &mut Conn, actor: &Actor, member: MemberId) -> Result<Memb
     let row = members::get(conn, actor.org, member)
         .await?
         .ok_or(Error::NotFound)?;
-    let grants = members::grants(conn, actor.org, member).await?;
-    let principal = members::resolve(&row, grants, &actor.book);
+    let principal = members::principal_in(conn, actor.org, &row, &actor.book).await?;
     let facts = scope::target(conn, actor.org, actor.id(), member).await?;
     let teams = outlay_store::teams::teams_of(conn, actor.org, member).await?;
     Ok(view(actor, row, &principal, teams, &facts))
@@ -159,7 +157,7 @@ pub(crate) async fn grant_change(
     target: &Principal,
     facts: &TargetFacts,
     proposed: &[(GrantSpec, Role)],
-) -> Result<std::result::Result<authorize::Permit, Reason>> {
+) -> Result<std::result::Result<authorize::Permit<GrantSet>, Reason>> {
     let preset = actor.book.preset();
     let others =
         members::other_permanent_tops(conn, actor.org, row.member_id(), preset.top, actor.now)
@@ -250,26 +248,23 @@ impl Change for Invite {
                     .await?
             }
         };
-        let specs: Vec<GrantSpec> = proposed.into_iter().map(|(s, _)| s).collect();
+        let roles: Vec<String> = permit
+            .payload()
+            .grants()
+            .iter()
+            .map(|s| s.role.clone())
+            .collect();
         let (token, token_hash) = crate::tokens::issue();
         let invite = members::Invite {
-            member: members::NewMember {
-                person,
-                name: &self.name,
-                status: MemberStatus::Invited,
-                manager,
-                kind: self.kind,
-            },
-            team,
+            person,
+            name: &self.name,
             external_id: self.external_id.as_deref(),
-            grants: &specs,
             token_hash: &token_hash,
             expires_at: actor.now.plus_seconds(INVITATION_SECONDS),
         };
         let id = members::invite(w, actor.org, &invite, permit)
             .await
             .map_err(external_id_taken)?;
-        let roles: Vec<&str> = specs.iter().map(|s| s.role.as_str()).collect();
         let detail = json!({"member_id": id.0, "email": self.email, "roles": roles});
         Ok(Done::new(Invited { member: id, token }, detail))
     }
@@ -297,13 +292,17 @@ impl Change for ReplaceGrants {
         let proposed = resolve_grants(w, actor, &self.grants).await?;
         invariants::check_new_windows(&target, &proposed, actor.now)?;
         let permit = grant_change(w, actor, &row, &target, &facts, &proposed).await??;
-        let specs: Vec<GrantSpec> = proposed.into_iter().map(|(s, _)| s).collect();
-        members::replace_grants(w, actor.org, row.member_id(), &specs, permit).await?;
         let before: Vec<String> = target
             .stored_grants()
             .map(|g| g.grant.spec.role.clone())
             .collect();
-        let after: Vec<&str> = specs.iter().map(|s| s.role.as_str()).collect();
+        let after: Vec<String> = permit
+            .payload()
+            .after()
+            .iter()
+            .map(|s| s.role.clone())
+            .collect();
+        members::replace_grants(w, actor.org, row.member_id(), permit).await?;
         let detail = json!({"before": before, "after": after});
         Ok(Done::new(reread(w, actor, row.member_id()).await?, detail))
     }
@@ -329,13 +328,9 @@ impl Change for SetManager {
     async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<MemberView>> {
         let (row, _, facts) = visible(w, actor, self.member).await?;
         let manager = manager(w, actor, self.manager).await?;
-        let cycle = match manager {
-            Some(m) => members::would_cycle(w, actor.org, row.member_id(), m).await?,
-            None => false,
-        };
-        let permit =
-            invariants::manage_member(&actor.principal, actor.ctx(), facts.target(), cycle)?;
-        members::set_manager(w, actor.org, row.member_id(), manager, permit).await?;
+        let line = members::manager_move(w, actor.org, row.member_id(), manager).await?;
+        let permit = invariants::set_manager(&actor.principal, actor.ctx(), facts.target(), &line)?;
+        members::set_manager(w, actor.org, row.member_id(), permit).await?;
         let detail = json!({"manager_id": manager.map(|m| m.0)});
         Ok(Done::new(reread(w, actor, row.member_id()).await?, detail))
     }
@@ -363,8 +358,7 @@ impl Change for UpdateProfile {
 
     async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<MemberView>> {
         let (row, target, facts) = visible(w, actor, self.member).await?;
-        let permit =
-            invariants::manage_member(&actor.principal, actor.ctx(), facts.target(), false)?;
+        let permit = invariants::manage_member(&actor.principal, actor.ctx(), facts.target())?;
         rules::change_kind(&target, self.kind)?;
         let detail = json!({"name": self.name, "kind": self.kind.map(MemberKind::as_str),
                             "external_id": self.external_id});
@@ -479,16 +473,11 @@ impl Question for List {
         )
         .await?;
         let next_cursor = paging.finish(&mut rows, |r| r.id);
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut grants: HashMap<i64, Vec<Grant>> = HashMap::new();
-        for (member, g) in members::grants_of(conn, actor.org, &ids).await? {
-            grants.entry(member).or_default().push(g);
-        }
+        let targets = members::principals_of(conn, actor.org, &rows, &actor.book).await?;
         let items = rows
             .into_iter()
-            .map(|row| {
-                let given = grants.remove(&row.id).unwrap_or_default();
-                let target = members::resolve(&row, given, &actor.book);
+            .zip(targets)
+            .map(|(row, target)| {
                 let facts = row.target_facts();
                 let teams = facts.teams.iter().map(|t| t.0).collect();
                 view(actor, row, &target, teams, &facts)
@@ -594,14 +583,14 @@ impl Question for PreviewGrants {
         let decision = grant_change(conn, actor, &row, &target, &facts, &proposed).await?;
         let diff = invariants::access_diff(&target, &proposed, actor.now);
         let specs: Vec<GrantSpec> = proposed.into_iter().map(|(s, _)| s).collect();
-        let after = members::principal_with(&row, &specs, &actor.book);
-        let reach = |p: &Principal| p.list_scope(actor.now, Action::ExpenseView);
+        let before = target.list_scope(actor.now, Action::ExpenseView);
+        let after = members::reach_with(&row, &specs, &actor.book, actor.now, Action::ExpenseView);
         let (people_gained, people_lost) = members::reach_change(
             conn,
             actor.org,
             row.member_id(),
-            reach(&target).as_ref(),
-            reach(&after).as_ref(),
+            before.as_ref(),
+            after.as_ref(),
             100,
         )
         .await?;

@@ -2,9 +2,9 @@
 //! membership there. Also where outcomes reach the audit log: changes inside their own
 //! transaction, refusals through the audit writer (the change itself rolled back).
 
-use super::error::WebError;
-use super::extract::Auth;
-use super::App;
+use crate::ops::Error;
+use crate::session::Session;
+use crate::App;
 use outlay_core::authorize::Context;
 use outlay_core::{Action, ListScope, MemberId, OrgId, Principal, Reason, RoleBook, Timestamp};
 use outlay_store::audit::{NewEvent, Outcome};
@@ -140,22 +140,21 @@ impl ActorCache {
     }
 }
 
-async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError> {
+async fn load(conn: &mut Conn, session: &Session, org: i64) -> Result<Loaded, Error> {
     let org = OrgId(org);
-    let member = members::by_person(conn, org, auth.person.id).await?;
+    let member = members::by_person(conn, org, session.person.id).await?;
     // Not a member here, or not yet accepted: the company does not exist for them.
     let member = member
         .filter(|m| m.status != "invited")
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let company = outlay_store::orgs::get(conn, org)
         .await?
-        .ok_or(WebError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let book = RoleBook::new(
         company.preset(),
         outlay_store::roles::custom(conn, org).await?,
     );
-    let grants = members::grants(conn, org, member.member_id()).await?;
-    let principal = members::resolve(&member, grants, &book);
+    let principal = members::principal_in(conn, org, &member, &book).await?;
     let teams = outlay_store::teams::teams_of(conn, org, member.member_id())
         .await?
         .into_iter()
@@ -163,15 +162,15 @@ async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError
         .collect();
     let archived = member.is_archived();
     let mut delegations = Vec::new();
-    for d in outlay_store::delegations::open_to(conn, org, member.member_id(), auth.now).await? {
+    for d in outlay_store::delegations::open_to(conn, org, member.member_id(), session.now).await? {
         let Some(row) = members::get(conn, org, MemberId(d.delegator_id)).await? else {
             continue;
         };
-        let grants = members::grants(conn, org, row.member_id()).await?;
-        delegations.push((d, members::resolve(&row, grants, &book)));
+        let delegator = members::principal_in(conn, org, &row, &book).await?;
+        delegations.push((d, delegator));
     }
     let actor = Actor {
-        now: auth.now,
+        now: session.now,
         company,
         loaded: std::sync::Arc::new(Member {
             org,
@@ -179,7 +178,7 @@ async fn load(conn: &mut Conn, auth: &Auth, org: i64) -> Result<Loaded, WebError
             member,
             principal,
             teams,
-            person: auth.person.id,
+            person: session.person.id,
             delegations: delegations.into(),
             list_shapes: Shapes::default(),
         }),
@@ -215,30 +214,33 @@ fn event<'a>(
 impl App {
     /// The actor for a read, from the cache while the company's access version is the one
     /// it was loaded at.
-    pub async fn reader(&self, auth: &Auth, org: i64) -> Result<Actor, WebError> {
-        Ok(self.reading(auth, org).await?.0)
+    pub async fn reader(&self, session: &Session, org: i64) -> Result<Actor, Error> {
+        Ok(self.reading(session, org).await?.0)
     }
 
     /// The actor for a read and the connection it was loaded on, for the read itself: one
     /// pool checkout per request.
     pub async fn reading(
         &self,
-        auth: &Auth,
+        session: &Session,
         org: i64,
-    ) -> Result<(Actor, outlay_store::Read), WebError> {
-        let mut conn = self.read_for(auth).await?;
+    ) -> Result<(Actor, outlay_store::Read), Error> {
+        let mut conn = self.read_for(session).await?;
         // The version first: what is loaded after it is at least as new as it. The session's
         // statement read it already when the path names this company.
-        let version = match auth.access {
+        let version = match session.access {
             Some((o, version)) if o == org => version,
             _ => outlay_store::orgs::access_version(&mut conn, OrgId(org)).await?,
         }
-        .ok_or(WebError::NotFound)?;
-        let loaded = match self.actors.get(auth.person.id, org, version, auth.now) {
+        .ok_or(Error::NotFound)?;
+        let loaded = match self
+            .actors
+            .get(session.person.id, org, version, session.now)
+        {
             Some(loaded) => loaded,
             None => {
-                let loaded = load(&mut conn, auth, org).await?;
-                self.actors.put(auth.person.id, org, version, &loaded);
+                let loaded = load(&mut conn, session, org).await?;
+                self.actors.put(session.person.id, org, version, &loaded);
                 loaded
             }
         };
@@ -255,10 +257,10 @@ impl App {
                             &a,
                             "access",
                             &format!("org:{org}"),
-                            WebError::Denied(Reason::CompanyClosed),
+                            Error::Denied(Reason::CompanyClosed),
                         )
                         .await),
-                    _ => Ok((a, self.read_conn().await?)),
+                    _ => Ok((a, self.checkout().await?)),
                 }
             }
             Loaded::Active(a) => Ok((a, conn)),
@@ -269,7 +271,7 @@ impl App {
                         &a,
                         "access",
                         &format!("org:{org}"),
-                        WebError::Denied(Reason::Archived),
+                        Error::Denied(Reason::Archived),
                     )
                     .await)
             }
@@ -278,9 +280,9 @@ impl App {
 
     /// A write transaction and the actor, loaded inside it so their rights cannot change
     /// between the check and the write.
-    pub async fn writer(&self, auth: &Auth, org: i64) -> Result<(Write, Actor), WebError> {
-        let mut tx = self.write_for(OrgId(org), auth.now).await?;
-        match load(&mut tx, auth, org).await? {
+    pub async fn writer(&self, session: &Session, org: i64) -> Result<(Write, Actor), Error> {
+        let mut tx = self.write_for(OrgId(org), session.now).await?;
+        match load(&mut tx, session, org).await? {
             Loaded::Active(a) => Ok((tx, a)),
             Loaded::Archived(a) => {
                 let target = format!("org:{org}");
@@ -295,7 +297,7 @@ impl App {
                 ))
                 .await?;
                 tx.commit().await?;
-                Err(WebError::Denied(reason))
+                Err(Error::Denied(reason))
             }
         }
     }
@@ -303,22 +305,16 @@ impl App {
     /// Records a refused attempt and hands the error back. The record goes through the
     /// audit writer's queue and never waits: the caller may still hold a connection, and
     /// waiting here for another one is what let a flood of refusals stall every company.
-    pub async fn refused(
-        &self,
-        actor: &Actor,
-        action: &str,
-        target: &str,
-        err: WebError,
-    ) -> WebError {
+    pub async fn refused(&self, actor: &Actor, action: &str, target: &str, err: Error) -> Error {
         let (code, message) = match &err {
-            WebError::Denied(r) => (r.code(), r.to_string()),
-            WebError::NotFound => (
+            Error::Denied(r) => (r.code(), r.to_string()),
+            Error::NotFound | Error::NotVisible(_) => (
                 "not_visible",
                 "the target does not exist or may not be seen".to_string(),
             ),
             _ => return err,
         };
-        self.audit.refused(super::audit_writer::Refusal {
+        self.audit.refused(crate::audit_writer::Refusal {
             org: actor.org,
             member: Some(actor.id()),
             person: Some(actor.person),
@@ -339,8 +335,8 @@ impl App {
         actor: &Actor,
         action: &str,
         target: &str,
-        result: Result<(T, Value), WebError>,
-    ) -> Result<T, WebError> {
+        result: Result<(T, Value), Error>,
+    ) -> Result<T, Error> {
         match result {
             Ok((value, detail)) => {
                 tx.audit(event(

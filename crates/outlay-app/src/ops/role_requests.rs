@@ -111,16 +111,20 @@ impl Change for Create {
         if let Some(t) = spec.team {
             super::members::team_exists(w, actor, t, "team_id").await?;
         }
-        rules::request_role(actor.ctx(), &role, actor.book.preset().base)?;
+        let ask = rules::request_role(
+            &actor.principal,
+            actor.ctx(),
+            &role,
+            actor.book.preset().base,
+        )?;
         let new = NewRoleRequest {
-            member: actor.id(),
             role: &spec.role,
             team: spec.team,
             reason: &self.reason,
             valid_from: spec.valid_from,
             valid_until: spec.valid_until,
         };
-        let id = role_requests::create(w, actor.org, &new).await?;
+        let id = role_requests::create(w, &new, ask).await?;
         let detail =
             json!({"request_id": id, "role": spec.role, "team_id": spec.team.map(|t| t.0)});
         Ok(Done::new(reread(w, actor, id).await?, detail))
@@ -148,8 +152,7 @@ impl Change for Approve {
         let member = members::get(w, actor.org, MemberId(row.member_id))
             .await?
             .ok_or(Error::NotFound)?;
-        let grants = members::grants(w, actor.org, member.member_id()).await?;
-        let current = members::resolve(&member, grants, &actor.book);
+        let current = members::principal_in(w, actor.org, &member, &actor.book).await?;
         let spec = GrantSpec {
             team: row.team_id.map(TeamId),
             valid_from: row.valid_from.map(Timestamp),
@@ -166,7 +169,7 @@ impl Change for Approve {
         let facts = scope::target(w, actor.org, actor.id(), member.member_id()).await?;
         let grant_permit =
             super::members::grant_change(w, actor, &member, &current, &facts, &proposed).await??;
-        members::add_grant(w, actor.org, member.member_id(), &spec, grant_permit).await?;
+        members::add_grant(w, actor.org, member.member_id(), grant_permit).await?;
         let decided = role_requests::decide(
             w,
             actor.org,

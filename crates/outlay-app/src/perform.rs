@@ -1,22 +1,21 @@
-//! Where the JSON handlers hand a typed command to the application layer (`crate::ops`): a
-//! change runs in a write transaction with the actor loaded inside it, and commits with its
-//! audit entry; a question runs on the read connection the actor came with. Refusals of
-//! either are recorded through the audit writer.
+//! Where a front end hands a typed command to the application layer: a change runs in a
+//! write transaction with the actor loaded inside it, and commits with its audit entry; a
+//! question runs on the read connection the actor came with. Refusals of either are recorded
+//! through the audit writer.
 
-use super::error::WebError;
-use super::extract::Auth;
-use super::App;
 use crate::ops::{Change, Error, Question};
+use crate::session::Session;
+use crate::App;
 
 impl App {
-    /// Runs a change as the authenticated person's member of company `org`.
+    /// Runs a change as the session's member of company `org`.
     pub async fn perform<C: Change>(
         &self,
-        auth: &Auth,
+        session: &Session,
         org: i64,
         change: C,
-    ) -> Result<C::Output, WebError> {
-        let (mut tx, actor) = self.writer(auth, org).await?;
+    ) -> Result<C::Output, Error> {
+        let (mut tx, actor) = self.writer(session, org).await?;
         let action = change.action();
         let target = change.target(&actor);
         match change.apply(&mut tx, &actor).await {
@@ -26,20 +25,19 @@ impl App {
             }
             Err(e) => {
                 let target = refused_target(&e).unwrap_or(target);
-                self.finish(tx, &actor, action, &target, Err(e.into()))
-                    .await
+                self.finish(tx, &actor, action, &target, Err(e)).await
             }
         }
     }
 
-    /// Answers a question as the authenticated person's member of company `org`.
+    /// Answers a question as the session's member of company `org`.
     pub async fn ask<Q: Question>(
         &self,
-        auth: &Auth,
+        session: &Session,
         org: i64,
         question: Q,
-    ) -> Result<Q::Output, WebError> {
-        let (actor, mut conn) = self.reading(auth, org).await?;
+    ) -> Result<Q::Output, Error> {
+        let (actor, mut conn) = self.reading(session, org).await?;
         let action = question.action();
         let target = question.target();
         match question.ask(&mut conn, &actor).await {
@@ -47,7 +45,7 @@ impl App {
             Err(e) => {
                 drop(conn);
                 let target = refused_target(&e).unwrap_or(target);
-                Err(self.refused(&actor, action, &target, e.into()).await)
+                Err(self.refused(&actor, action, &target, e).await)
             }
         }
     }

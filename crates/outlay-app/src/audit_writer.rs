@@ -14,8 +14,8 @@
 //! the read; shutdown drains it. Allowed changes are not queued: they are recorded inside the
 //! transaction of the change itself.
 
-use super::limits::AuditLimits;
 use crate::clock::rfc3339;
+use crate::limits::AuditLimits;
 use outlay_core::{MemberId, OrgId, Timestamp};
 use outlay_store::audit::{NewEvent, Outcome};
 use outlay_store::person_audit::{NewPersonEvent, PersonEventKind};
@@ -550,10 +550,12 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("w.db").display());
         let store = Store::open(&url).await.unwrap();
         store.migrate().await.unwrap();
-        let seeded = crate::demo::seed(&store, Timestamp(1_000), |_| {})
+        let mut w = store.write(Timestamp(1_000)).await.unwrap();
+        #[allow(clippy::disallowed_methods)]
+        let org = outlay_store::seed::company(&mut w, "Acme", "outlay", "EUR")
             .await
             .unwrap();
-        let org = seeded.companies[0].org;
+        w.commit().await.unwrap();
         let w = AuditWriter::start(
             store.clone(),
             AuditLimits {

@@ -12,7 +12,7 @@
 //! if it used one, a few seconds late at most (the audit writer's batching), and a restart
 //! forgets nothing recent.
 
-use super::limits::LoginLimits;
+use crate::limits::LoginLimits;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;

@@ -75,11 +75,9 @@ pub async fn accept(
             .is_some_and(|m| m.status == "invited"),
         ..seen
     };
-    rules::accept_invitation(now_seen, now)?;
-    if let Some(hash) = new_hash {
-        outlay_store::auth::set_password(&mut w, person.id, &hash).await?;
-    }
-    outlay_store::auth::accept_invitation(&mut w, org, &cmd.token_hash).await?;
+    let acceptance = rules::acceptance(now_seen, now, org, member, person.id)?;
+    outlay_store::auth::accept_invitation(&mut w, &cmd.token_hash, new_hash.as_deref(), acceptance)
+        .await?;
     w.audit(outlay_store::audit::NewEvent {
         org,
         at: now,

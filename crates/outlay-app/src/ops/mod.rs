@@ -1,10 +1,10 @@
-//! The application layer. Every operation is one typed command run by the acting member:
-//! the JSON handlers call it now and the web pages will call the same one later. An
+//! The operations. Every operation is one typed command run by the acting member: the JSON
+//! handlers call it now and the web pages will call the same one later. An
 //! operation loads what its rules need, asks the core, writes through the store with the
 //! core's permit, and says what happened (with the detail its audit entry records).
 //! Nothing here speaks HTTP (no requests, responses or status codes); refusals and
 //! conflicts are the core's reasons. The services an operation may use (the store, the
-//! audit writer, the login throttle) still live in `App`, under `http`.
+//! audit writer, the login throttle) are the crate's `App`.
 //!
 //! A change runs in one write transaction holding the company's lock, with the actor loaded
 //! inside it (`App::perform`); a question runs on one read connection (`App::ask`). Both
@@ -29,7 +29,7 @@ use outlay_store::{Conn, StoreError, Write};
 use serde_json::Value;
 use std::future::Future;
 
-pub use crate::http::actor::Actor;
+pub use crate::actor::Actor;
 pub use page::{Page, Paging};
 
 /// Why an operation did not happen.
@@ -54,7 +54,8 @@ pub enum Error {
     /// Too many failed logins: try again after `retry_after` seconds.
     #[error("too many login attempts")]
     Throttled { retry_after: u64 },
-    /// No database connection came free within the pool wait.
+    /// No database connection came free within the pool wait, or a database lock within
+    /// the lock wait.
     #[error("the server is busy")]
     PoolBusy,
     /// Too many password hashes at once, or hashing failed.
@@ -81,6 +82,8 @@ impl From<StoreError> for Error {
         match e {
             // A conditional write that found the row changed: another request won.
             StoreError::Stale => Error::Denied(Reason::ChangedMeanwhile),
+            // Busy for now, not a fault: the caller answers it like a pool wait.
+            StoreError::Busy(_) => Error::PoolBusy,
             e => Error::Store(e),
         }
     }
@@ -88,7 +91,7 @@ impl From<StoreError> for Error {
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Error {
-        Error::Store(StoreError::Database(e))
+        StoreError::from(e).into()
     }
 }
 

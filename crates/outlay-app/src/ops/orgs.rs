@@ -29,11 +29,11 @@ pub async fn found(
         name: &cmd.name,
         preset: cmd.preset,
         base_currency: &cmd.base_currency,
-        founder_person: founder.id,
         founder_name: &founder.name,
         invitation: None,
     };
-    let (org, member) = orgs::found(&mut w, &founding).await?;
+    let token = outlay_core::permit::found_company(founder.id);
+    let (org, member) = orgs::found(&mut w, &founding, token).await?;
     w.audit(NewEvent {
         org,
         at: now,

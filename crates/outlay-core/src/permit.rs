@@ -1,0 +1,422 @@
+//! Permits and self-service tokens: what the store's writes demand. A [`Permit`] is proof
+//! that a decision allowed one action, for one actor, in one company, and it names exactly
+//! what it may write: its payload ([`Subject`] for a plain change of one thing, or a
+//! [`Transition`] of one expense, a [`GrantSet`] of one member, a [`ManagerChange`], a
+//! [`RoleDefinition`], an [`Invitee`]). Each store write takes the permit of its own kind, so
+//! offering the wrong kind does not compile; the payload is decided here, in the core, and
+//! nothing outside the core can make or change one.
+//!
+//! Writes that no member's grant decides (asking for a role, founding a company, accepting
+//! an invitation, opening a session) take a [`SelfService`] token instead, made by the rule
+//! that allows them; the store records each in an audit trail like any permitted change.
+
+use crate::catalog::{Action, Resource};
+use crate::decision::Reason;
+use crate::expense::ExpenseStatus;
+use crate::grant::GrantSpec;
+use crate::ids::{MemberId, OrgId, TeamId};
+use crate::lifecycle::{self, After};
+use crate::principal::{MemberKind, Principal};
+use crate::role::Role;
+
+/// The one thing a permit opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// The company as a whole: its settings, or a new row that belongs to no member yet
+    /// (a team, a custom role).
+    Company,
+    /// A member: their grants, line or profile, or a new row of theirs (an expense, a
+    /// delegation, a role request).
+    Member(MemberId),
+    /// One existing row by kind and id (an expense, a delegation, a role request).
+    Row(Resource, i64),
+    /// A member who does not exist yet: an invitation's newcomer.
+    Newcomer,
+}
+
+impl Subject {
+    /// What a request is about, as precisely as it says.
+    pub fn of(resource: &crate::authorize::ResourceRef<'_>) -> Subject {
+        match (resource.kind, resource.id, resource.owner) {
+            (Some(kind), Some(id), _) => Subject::Row(kind, id),
+            (_, None, Some(owner)) => Subject::Member(owner.member),
+            _ => Subject::Company,
+        }
+    }
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Company => f.write_str("the company"),
+            Subject::Member(m) => write!(f, "member {}", m.0),
+            Subject::Row(kind, id) => write!(f, "{kind:?} {id}"),
+            Subject::Newcomer => f.write_str("a new member"),
+        }
+    }
+}
+
+/// What a permit carries: it says which one thing it is about.
+pub trait Payload: std::fmt::Debug {
+    fn subject(&self) -> Subject;
+}
+
+impl Payload for Subject {
+    fn subject(&self) -> Subject {
+        *self
+    }
+}
+
+/// One step of one expense along the lifecycle: from the status the decision saw to the
+/// one the table gives ([`lifecycle::after`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transition {
+    expense: i64,
+    step: crate::authorize::ExpenseAction,
+    from: ExpenseStatus,
+    to: After,
+}
+
+impl Transition {
+    pub fn expense(&self) -> i64 {
+        self.expense
+    }
+    pub fn step(&self) -> crate::authorize::ExpenseAction {
+        self.step
+    }
+    /// The status the write applies from (its SQL is conditional on it).
+    pub fn from(&self) -> ExpenseStatus {
+        self.from
+    }
+    pub fn to(&self) -> After {
+        self.to
+    }
+}
+
+impl Payload for Transition {
+    fn subject(&self) -> Subject {
+        Subject::Row(Resource::Expense, self.expense)
+    }
+}
+
+/// One member's stored grants, as they were when the change was decided (`before`) and as
+/// the decision allows them to become (`after`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GrantSet {
+    member: MemberId,
+    before: Vec<GrantSpec>,
+    after: Vec<GrantSpec>,
+}
+
+impl GrantSet {
+    pub fn member(&self) -> MemberId {
+        self.member
+    }
+    pub fn before(&self) -> &[GrantSpec] {
+        &self.before
+    }
+    pub fn after(&self) -> &[GrantSpec] {
+        &self.after
+    }
+    /// The grants `after` holds that `before` does not.
+    pub fn added(&self) -> impl Iterator<Item = &GrantSpec> {
+        self.after.iter().filter(|s| !self.before.contains(s))
+    }
+}
+
+impl Payload for GrantSet {
+    fn subject(&self) -> Subject {
+        Subject::Member(self.member)
+    }
+}
+
+/// One member's new manager (`None`: nobody), checked against reporting cycles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManagerChange {
+    member: MemberId,
+    manager: Option<MemberId>,
+}
+
+impl ManagerChange {
+    pub fn member(&self) -> MemberId {
+        self.member
+    }
+    pub fn manager(&self) -> Option<MemberId> {
+        self.manager
+    }
+}
+
+impl Payload for ManagerChange {
+    fn subject(&self) -> Subject {
+        Subject::Member(self.member)
+    }
+}
+
+/// One custom role, exactly as checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleDefinition {
+    role: Role,
+}
+
+impl RoleDefinition {
+    pub fn role(&self) -> &Role {
+        &self.role
+    }
+}
+
+impl Payload for RoleDefinition {
+    fn subject(&self) -> Subject {
+        Subject::Company
+    }
+}
+
+/// A newcomer as invited: their kind, manager, team and grants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invitee {
+    kind: MemberKind,
+    manager: Option<MemberId>,
+    team: Option<TeamId>,
+    grants: Vec<GrantSpec>,
+}
+
+impl Invitee {
+    pub fn kind(&self) -> MemberKind {
+        self.kind
+    }
+    pub fn manager(&self) -> Option<MemberId> {
+        self.manager
+    }
+    pub fn team(&self) -> Option<TeamId> {
+        self.team
+    }
+    pub fn grants(&self) -> &[GrantSpec] {
+        &self.grants
+    }
+}
+
+impl Payload for Invitee {
+    fn subject(&self) -> Subject {
+        Subject::Newcomer
+    }
+}
+
+/// Proof that a decision allowed one action on one payload in one company, for `actor`.
+/// Only this crate can make one; it is neither `Clone` nor `Copy`, so the store consumes it
+/// with the one write it allows.
+#[derive(Debug)]
+pub struct Permit<P = Subject> {
+    org: OrgId,
+    action: Action,
+    actor: MemberId,
+    on_behalf_of: Option<MemberId>,
+    /// The expense status the decision saw, for [`Permit::into_transition`].
+    seen: Option<ExpenseStatus>,
+    payload: P,
+}
+
+impl<P: Payload> Permit<P> {
+    pub(crate) fn new(principal: &Principal, action: Action, payload: P) -> Permit<P> {
+        Permit {
+            org: principal.org(),
+            action,
+            actor: principal.member(),
+            on_behalf_of: None,
+            seen: None,
+            payload,
+        }
+    }
+
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    pub fn subject(&self) -> Subject {
+        self.payload.subject()
+    }
+
+    /// What the permit may write.
+    pub fn payload(&self) -> &P {
+        &self.payload
+    }
+
+    /// The member who was allowed: the one to record as the author of the change.
+    pub fn actor(&self) -> MemberId {
+        self.actor
+    }
+
+    /// The delegator, when the actor acted on their behalf.
+    pub fn on_behalf_of(&self) -> Option<MemberId> {
+        self.on_behalf_of
+    }
+
+    /// Spends the permit: its payload, for the one write it allows (the store's).
+    pub fn into_payload(self) -> P {
+        self.payload
+    }
+
+    pub(crate) fn acting_for(mut self, on_behalf_of: Option<MemberId>) -> Permit<P> {
+        self.on_behalf_of = on_behalf_of;
+        self
+    }
+
+    pub(crate) fn seeing(mut self, status: Option<ExpenseStatus>) -> Permit<P> {
+        self.seen = status;
+        self
+    }
+
+    /// The same decision, carrying another payload (the core's own refinements).
+    pub(crate) fn with_payload<Q: Payload>(self, payload: Q) -> Permit<Q> {
+        Permit {
+            org: self.org,
+            action: self.action,
+            actor: self.actor,
+            on_behalf_of: self.on_behalf_of,
+            seen: self.seen,
+            payload,
+        }
+    }
+}
+
+impl Permit<Subject> {
+    /// Binds an allowed decision on one expense to the one step the caller takes: from the
+    /// status the decision saw, to where the lifecycle table leads. A decision on another
+    /// action, or about no expense, or a step the table has no row for, is refused.
+    pub fn into_transition(
+        self,
+        step: crate::authorize::ExpenseAction,
+    ) -> Result<Permit<Transition>, Reason> {
+        let Subject::Row(Resource::Expense, expense) = self.payload else {
+            return Err(Reason::NoPermission {
+                action: step.permission(),
+            });
+        };
+        if step.permission() != self.action {
+            return Err(Reason::NoPermission {
+                action: step.permission(),
+            });
+        }
+        let Some(from) = self.seen else {
+            return Err(Reason::NoPermission {
+                action: step.permission(),
+            });
+        };
+        let to = lifecycle::after(step, from).ok_or(Reason::WrongStatus {
+            status: from,
+            action: step.as_str(),
+        })?;
+        Ok(self.with_payload(Transition {
+            expense,
+            step,
+            from,
+            to,
+        }))
+    }
+}
+
+/// The core's payload constructors, for its own rules.
+pub(crate) fn grant_set(
+    member: MemberId,
+    before: Vec<GrantSpec>,
+    after: Vec<GrantSpec>,
+) -> GrantSet {
+    GrantSet {
+        member,
+        before,
+        after,
+    }
+}
+
+pub(crate) fn manager_change(member: MemberId, manager: Option<MemberId>) -> ManagerChange {
+    ManagerChange { member, manager }
+}
+
+pub(crate) fn role_definition(role: Role) -> RoleDefinition {
+    RoleDefinition { role }
+}
+
+pub(crate) fn invitee(
+    kind: MemberKind,
+    manager: Option<MemberId>,
+    team: Option<TeamId>,
+    grants: Vec<GrantSpec>,
+) -> Invitee {
+    Invitee {
+        kind,
+        manager,
+        team,
+        grants,
+    }
+}
+
+/// A change no member's grant decides, allowed by its own rule: the token names what it
+/// allows. Only this crate makes one; it is neither `Clone` nor `Copy`.
+#[derive(Debug)]
+pub struct SelfService<K> {
+    kind: K,
+}
+
+impl<K> SelfService<K> {
+    pub(crate) fn new(kind: K) -> SelfService<K> {
+        SelfService { kind }
+    }
+
+    pub fn kind(&self) -> &K {
+        &self.kind
+    }
+
+    /// Spends the token (the store's write).
+    pub fn into_kind(self) -> K {
+        self.kind
+    }
+}
+
+/// Founding a company: anyone logged in may found one and holds its top role; a server
+/// operator founds one for someone who accepts later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Founding {
+    pub founder_person: i64,
+}
+
+/// A member asking for a role for themself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoleAsk {
+    pub org: OrgId,
+    pub member: MemberId,
+}
+
+/// Accepting one invitation: the invited member becomes active, and a person without a
+/// password sets theirs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Acceptance {
+    pub org: OrgId,
+    pub member: MemberId,
+    pub person: i64,
+}
+
+/// A person who proved who they are opens a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionStart {
+    pub person: i64,
+}
+
+/// Founding a company needs no right beyond being a person (logged in, or named by the
+/// server's operator).
+pub fn found_company(founder_person: i64) -> SelfService<Founding> {
+    SelfService::new(Founding { founder_person })
+}
+
+/// A person who gave the right password (checked by the caller, which holds the hash)
+/// opens a session, unless every membership they have is archived.
+pub fn open_session(
+    person: i64,
+    every_membership_archived: bool,
+) -> Result<SelfService<SessionStart>, Reason> {
+    if every_membership_archived {
+        return Err(Reason::Archived);
+    }
+    Ok(SelfService::new(SessionStart { person }))
+}
