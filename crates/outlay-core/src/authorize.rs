@@ -250,7 +250,7 @@ pub fn decide(req: &Request<'_>) -> Decision {
     };
     // Forbids of the data.
     if let Some(status) = req.resource.status {
-        if let Some(r) = status_rule(action, status) {
+        if let Some(r) = crate::lifecycle::refusal(action, status) {
             return Decision::Denied(r);
         }
     }
@@ -354,39 +354,6 @@ fn refusal(
     }
 }
 
-fn status_rule(action: Action, status: ExpenseStatus) -> Option<Reason> {
-    let wrong = |verb: &'static str| {
-        Some(Reason::WrongStatus {
-            status,
-            action: verb,
-        })
-    };
-    match action {
-        Action::ExpenseEdit | Action::ExpenseDelete => match status {
-            ExpenseStatus::Approved => Some(Reason::ApprovedImmutable),
-            s if s.is_editable() => None,
-            _ => wrong(if action == Action::ExpenseEdit {
-                "edit"
-            } else {
-                "delete"
-            }),
-        },
-        Action::ExpenseSubmit => (!status.is_editable()).then(|| wrong("submit")).flatten(),
-        Action::ExpenseApprove => (status != ExpenseStatus::Submitted)
-            .then(|| wrong("decide"))
-            .flatten(),
-        Action::ExpenseOverride => {
-            (!matches!(status, ExpenseStatus::Approved | ExpenseStatus::Rejected))
-                .then(|| wrong("override"))
-                .flatten()
-        }
-        Action::ExpenseCorrect => (status != ExpenseStatus::Approved)
-            .then(|| wrong("correct"))
-            .flatten(),
-        _ => None,
-    }
-}
-
 /// An override turns a rejected expense into an approved one or an approved one into a
 /// rejected one; anything else is the wrong status.
 pub fn override_status(approve: bool, status: ExpenseStatus) -> Option<Reason> {
@@ -395,14 +362,12 @@ pub fn override_status(approve: bool, status: ExpenseStatus) -> Option<Reason> {
     } else {
         ExpenseStatus::Approved
     };
-    (status != from).then_some(Reason::WrongStatus {
-        status,
-        action: if approve {
-            "override to approved"
-        } else {
-            "override to rejected"
-        },
-    })
+    let verb = if approve {
+        "override to approved"
+    } else {
+        "override to rejected"
+    };
+    (status != from).then(|| crate::lifecycle::wrong_status(status, verb))
 }
 
 /// Decides and, when allowed, hands out the permit a write needs: for the request's action

@@ -3,7 +3,6 @@
 //! be told exactly why.
 
 use crate::catalog::{Action, Permission, Scope};
-use crate::expense::ExpenseStatus;
 use crate::ids::{GrantId, MemberId, TeamId};
 use std::fmt;
 use std::sync::Arc;
@@ -122,7 +121,9 @@ pub enum Reason {
     ApprovedImmutable,
     /// The expense is not in a status that allows the action.
     WrongStatus {
-        status: ExpenseStatus,
+        /// How the row is named: "an expense".
+        noun: &'static str,
+        status: &'static str,
         action: &'static str,
     },
     /// Nobody widens their own access, not even by extending a grant's window.
@@ -288,9 +289,11 @@ impl fmt::Display for Reason {
             Reason::ApprovedImmutable => {
                 f.write_str("an approved expense cannot be edited or deleted")
             }
-            Reason::WrongStatus { status, action } => {
-                write!(f, "cannot {action} an expense that is `{}`", status.as_str())
-            }
+            Reason::WrongStatus {
+                noun,
+                status,
+                action,
+            } => write!(f, "cannot {action} {noun} that is `{status}`"),
             Reason::SelfGrant => {
                 f.write_str("nobody widens their own access: another member must grant it")
             }

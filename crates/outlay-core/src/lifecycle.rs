@@ -1,43 +1,155 @@
-//! The expense lifecycle as one table: which step takes an expense from which status to
-//! which. A draft is submitted; a submitted expense is approved or rejected; an override
-//! turns an approved expense into a rejected one or back; edits and deletes happen only in
-//! the editable states (draft, rejected). Nothing else moves an expense: a transition
-//! permit is made from this table only ([`crate::permit::Permit::into_transition`]).
+//! Resource lifecycles, declared once: a resource's states, its steps (the verbs that move a
+//! row), the catalog action each step needs, and one table of which step takes a row from
+//! which state to which. Both the data forbids of `decide` ([`refusal`]) and the permit a
+//! write needs ([`crate::permit::Permit::into_transition`]) are read from that table, so a
+//! row moves only along it and a page's buttons agree with what the write will accept.
+//!
+//! The expense lifecycle is the first: a draft is submitted; a submitted expense is approved
+//! or rejected; an override turns an approved expense into a rejected one or back; edits and
+//! deletes happen only in the editable states (draft, rejected).
 
 use crate::authorize::ExpenseAction;
+use crate::catalog::{Action, Resource};
+use crate::decision::Reason;
 use crate::expense::ExpenseStatus;
+use std::fmt::Debug;
 
-/// Where a step leaves an expense.
+/// Where a step leaves a row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum After {
-    Status(ExpenseStatus),
+pub enum After<S> {
+    Status(S),
     /// The row is gone.
     Deleted,
+}
+
+/// A resource's life: implemented by its state type.
+pub trait Lifecycle: Copy + Eq + Debug + 'static {
+    /// What can be done to a row (including steps that move nothing, such as viewing).
+    type Step: Copy + Eq + Debug + 'static;
+    /// The catalog resource whose rows live this life.
+    const RESOURCE: Resource;
+    /// How a refusal names a row: "an expense".
+    const NOUN: &'static str;
+    /// Every state.
+    const STATES: &'static [Self];
+    /// Every allowed move: (step, from, to). Nothing else moves a row.
+    const TABLE: &'static [(Self::Step, Self, After<Self>)];
+
+    /// The state's stored and shown name.
+    fn name(self) -> &'static str;
+    /// The step's name, as a refusal says it ("cannot submit ...").
+    fn step_name(step: Self::Step) -> &'static str;
+    /// The catalog action a step needs.
+    fn permission(step: Self::Step) -> Action;
+    /// How a refusal names what an action does, when several steps share it (approve and
+    /// reject are both `decide`). Default: the name of its first step in the table.
+    fn verb(action: Action) -> &'static str {
+        Self::TABLE
+            .iter()
+            .find(|(s, _, _)| Self::permission(*s) == action)
+            .map_or("change", |(s, _, _)| Self::step_name(*s))
+    }
+    /// Refusals that come before the table's (a rule with its own reason, or an action
+    /// that moves nothing but still depends on the state). Default: none.
+    fn guard(_action: Action, _state: Self) -> Option<Reason> {
+        None
+    }
+}
+
+/// The state of this name.
+pub fn state<L: Lifecycle>(name: &str) -> Option<L> {
+    L::STATES.iter().copied().find(|s| s.name() == name)
+}
+
+/// Where `step` takes a row in state `from`; `None` when the table has no such move.
+pub fn after<L: Lifecycle>(step: L::Step, from: L) -> Option<After<L>> {
+    L::TABLE
+        .iter()
+        .find(|(s, f, _)| *s == step && *f == from)
+        .map(|(_, _, to)| *to)
+}
+
+/// The data forbid of `action` on a row in `state`: the resource's own guard first; then an
+/// action some step of which moves rows is refused from a state none of its steps leaves.
+/// Actions that move nothing (viewing) pass.
+pub fn refusal<L: Lifecycle>(action: Action, state: L) -> Option<Reason> {
+    if let Some(r) = L::guard(action, state) {
+        return Some(r);
+    }
+    let mut moves = L::TABLE
+        .iter()
+        .filter(|(s, _, _)| L::permission(*s) == action)
+        .peekable();
+    moves.peek()?;
+    if moves.any(|(_, from, _)| *from == state) {
+        return None;
+    }
+    Some(wrong_status::<L>(state, L::verb(action)))
+}
+
+/// "cannot `verb` a row that is `state`".
+pub fn wrong_status<L: Lifecycle>(state: L, verb: &'static str) -> Reason {
+    Reason::WrongStatus {
+        noun: L::NOUN,
+        status: state.name(),
+        action: verb,
+    }
 }
 
 use ExpenseAction as S;
 use ExpenseStatus::{Approved, Draft, Rejected, Submitted};
 
-/// Every allowed step: (step, from, to).
-pub const TABLE: &[(ExpenseAction, ExpenseStatus, After)] = &[
-    (S::Edit, Draft, After::Status(Draft)),
-    (S::Edit, Rejected, After::Status(Rejected)),
-    (S::Delete, Draft, After::Deleted),
-    (S::Delete, Rejected, After::Deleted),
-    (S::Submit, Draft, After::Status(Submitted)),
-    (S::Submit, Rejected, After::Status(Submitted)),
-    (S::Approve, Submitted, After::Status(Approved)),
-    (S::Reject, Submitted, After::Status(Rejected)),
-    (S::Override, Rejected, After::Status(Approved)),
-    (S::Override, Approved, After::Status(Rejected)),
-];
+impl Lifecycle for ExpenseStatus {
+    type Step = ExpenseAction;
+    const RESOURCE: Resource = Resource::Expense;
+    const NOUN: &'static str = "an expense";
+    const STATES: &'static [ExpenseStatus] = &ExpenseStatus::ALL;
+    const TABLE: &'static [(ExpenseAction, ExpenseStatus, After<ExpenseStatus>)] = &[
+        (S::Edit, Draft, After::Status(Draft)),
+        (S::Edit, Rejected, After::Status(Rejected)),
+        (S::Delete, Draft, After::Deleted),
+        (S::Delete, Rejected, After::Deleted),
+        (S::Submit, Draft, After::Status(Submitted)),
+        (S::Submit, Rejected, After::Status(Submitted)),
+        (S::Approve, Submitted, After::Status(Approved)),
+        (S::Reject, Submitted, After::Status(Rejected)),
+        (S::Override, Rejected, After::Status(Approved)),
+        (S::Override, Approved, After::Status(Rejected)),
+    ];
 
-/// Where `step` takes an expense in status `from`; `None` when the table has no such step.
-pub fn after(step: ExpenseAction, from: ExpenseStatus) -> Option<After> {
-    TABLE
-        .iter()
-        .find(|(s, f, _)| *s == step && *f == from)
-        .map(|(_, _, to)| *to)
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn step_name(step: ExpenseAction) -> &'static str {
+        step.as_str()
+    }
+    fn permission(step: ExpenseAction) -> Action {
+        step.permission()
+    }
+    fn verb(action: Action) -> &'static str {
+        match action {
+            Action::ExpenseApprove => "decide",
+            Action::ExpenseCorrect => "correct",
+            _ => ExpenseAction::ALL
+                .into_iter()
+                .find(|s| s.permission() == action)
+                .map_or("change", ExpenseAction::as_str),
+        }
+    }
+    fn guard(action: Action, state: ExpenseStatus) -> Option<Reason> {
+        match action {
+            // An approved expense is settled: its own reason, not a wrong status.
+            Action::ExpenseEdit | Action::ExpenseDelete if state == Approved => {
+                Some(Reason::ApprovedImmutable)
+            }
+            // A correction moves nothing (it writes an adjustment beside the expense) and
+            // applies to approved expenses only.
+            Action::ExpenseCorrect if state != Approved => {
+                Some(wrong_status(state, Self::verb(action)))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -56,7 +168,7 @@ mod tests {
         assert_eq!(after(S::Override, Submitted), None);
         assert_eq!(after(S::Override, Approved), Some(After::Status(Rejected)));
         // Nothing goes back to draft.
-        assert!(TABLE
+        assert!(ExpenseStatus::TABLE
             .iter()
             .all(|(_, from, to)| *to != After::Status(Draft) || *from == Draft));
         // Viewing and correcting move nothing.
@@ -64,5 +176,38 @@ mod tests {
             assert_eq!(after(S::View, status), None);
             assert_eq!(after(S::Correct, status), None);
         }
+    }
+
+    #[test]
+    fn the_data_forbids_are_the_table_read_backwards() {
+        // Every action that moves an expense passes exactly from the states the table
+        // leaves with it, and says which state refused it otherwise.
+        for action in ExpenseAction::ALL.map(ExpenseAction::permission) {
+            for state in ExpenseStatus::ALL {
+                let moves = ExpenseStatus::TABLE
+                    .iter()
+                    .any(|(s, from, _)| s.permission() == action && *from == state);
+                let refused = refusal(action, state);
+                match action {
+                    Action::ExpenseView => assert_eq!(refused, None),
+                    Action::ExpenseCorrect => {
+                        assert_eq!(refused.is_none(), state == Approved)
+                    }
+                    _ => assert_eq!(refused.is_none(), moves, "{action:?} from {state:?}"),
+                }
+            }
+        }
+        assert_eq!(
+            refusal(Action::ExpenseApprove, Draft),
+            Some(Reason::WrongStatus {
+                noun: "an expense",
+                status: "draft",
+                action: "decide"
+            })
+        );
+        assert_eq!(
+            refusal(Action::ExpenseEdit, Approved),
+            Some(Reason::ApprovedImmutable)
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Permits and self-service tokens: what the store's writes demand. A [`Permit`] is proof
 //! that a decision allowed one action, for one actor, in one company, and it names exactly
 //! what it may write: its payload ([`Subject`] for a plain change of one thing, or a
-//! [`Transition`] of one expense, a [`GrantSet`] of one member, a [`ManagerChange`], a
+//! [`Transition`] of one row along its lifecycle, a [`GrantSet`] of one member, a [`ManagerChange`], a
 //! [`RoleDefinition`], an [`Invitee`]). Each store write takes the permit of its own kind, so
 //! offering the wrong kind does not compile; the payload is decided here, in the core, and
 //! nothing outside the core can make or change one.
@@ -15,7 +15,7 @@ use crate::decision::Reason;
 use crate::expense::ExpenseStatus;
 use crate::grant::GrantSpec;
 use crate::ids::{MemberId, OrgId, TeamId};
-use crate::lifecycle::{self, After};
+use crate::lifecycle::{self, After, Lifecycle};
 use crate::principal::{MemberKind, Principal};
 use crate::role::Role;
 
@@ -67,35 +67,36 @@ impl Payload for Subject {
     }
 }
 
-/// One step of one expense along the lifecycle: from the status the decision saw to the
-/// one the table gives ([`lifecycle::after`]).
+/// One step of one row along its lifecycle: from the state the decision saw to the one the
+/// table gives ([`lifecycle::after`]). `L` is the resource's state type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Transition {
-    expense: i64,
-    step: crate::authorize::ExpenseAction,
-    from: ExpenseStatus,
-    to: After,
+pub struct Transition<L: Lifecycle = ExpenseStatus> {
+    row: i64,
+    step: L::Step,
+    from: L,
+    to: After<L>,
 }
 
-impl Transition {
-    pub fn expense(&self) -> i64 {
-        self.expense
+impl<L: Lifecycle> Transition<L> {
+    /// The row's id.
+    pub fn row(&self) -> i64 {
+        self.row
     }
-    pub fn step(&self) -> crate::authorize::ExpenseAction {
+    pub fn step(&self) -> L::Step {
         self.step
     }
-    /// The status the write applies from (its SQL is conditional on it).
-    pub fn from(&self) -> ExpenseStatus {
+    /// The state the write applies from (its SQL is conditional on it).
+    pub fn from(&self) -> L {
         self.from
     }
-    pub fn to(&self) -> After {
+    pub fn to(&self) -> After<L> {
         self.to
     }
 }
 
-impl Payload for Transition {
+impl<L: Lifecycle> Payload for Transition<L> {
     fn subject(&self) -> Subject {
-        Subject::Row(Resource::Expense, self.expense)
+        Subject::Row(L::RESOURCE, self.row)
     }
 }
 
@@ -209,8 +210,8 @@ pub struct Permit<P = Subject> {
     action: Action,
     actor: MemberId,
     on_behalf_of: Option<MemberId>,
-    /// The expense status the decision saw, for [`Permit::into_transition`].
-    seen: Option<ExpenseStatus>,
+    /// The name of the row's state the decision saw, for [`Permit::into_transition`].
+    seen: Option<&'static str>,
     payload: P,
 }
 
@@ -263,8 +264,8 @@ impl<P: Payload> Permit<P> {
         self
     }
 
-    pub(crate) fn seeing(mut self, status: Option<ExpenseStatus>) -> Permit<P> {
-        self.seen = status;
+    pub(crate) fn seeing<L: Lifecycle>(mut self, state: Option<L>) -> Permit<P> {
+        self.seen = state.map(L::name);
         self
     }
 
@@ -282,34 +283,29 @@ impl<P: Payload> Permit<P> {
 }
 
 impl Permit<Subject> {
-    /// Binds an allowed decision on one expense to the one step the caller takes: from the
-    /// status the decision saw, to where the lifecycle table leads. A decision on another
-    /// action, or about no expense, or a step the table has no row for, is refused.
-    pub fn into_transition(
+    /// Binds an allowed decision on one row to the one step the caller takes: from the state
+    /// the decision saw, to where the lifecycle table leads. A decision on another action,
+    /// or about another kind of row, or a step the table has no row for, is refused.
+    pub fn into_transition<L: Lifecycle>(
         self,
-        step: crate::authorize::ExpenseAction,
-    ) -> Result<Permit<Transition>, Reason> {
-        let Subject::Row(Resource::Expense, expense) = self.payload else {
-            return Err(Reason::NoPermission {
-                action: step.permission(),
-            });
+        step: L::Step,
+    ) -> Result<Permit<Transition<L>>, Reason> {
+        let refused = Reason::NoPermission {
+            action: L::permission(step),
         };
-        if step.permission() != self.action {
-            return Err(Reason::NoPermission {
-                action: step.permission(),
-            });
+        let Subject::Row(kind, row) = self.payload else {
+            return Err(refused);
+        };
+        let Some(from) = self.seen.and_then(lifecycle::state::<L>) else {
+            return Err(refused);
+        };
+        if kind != L::RESOURCE || L::permission(step) != self.action {
+            return Err(refused);
         }
-        let Some(from) = self.seen else {
-            return Err(Reason::NoPermission {
-                action: step.permission(),
-            });
-        };
-        let to = lifecycle::after(step, from).ok_or(Reason::WrongStatus {
-            status: from,
-            action: step.as_str(),
-        })?;
+        let to = lifecycle::after(step, from)
+            .ok_or_else(|| lifecycle::wrong_status(from, L::step_name(step)))?;
         Ok(self.with_payload(Transition {
-            expense,
+            row,
             step,
             from,
             to,

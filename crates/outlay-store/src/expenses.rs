@@ -421,8 +421,7 @@ fn take(
     to: Option<ExpenseStatus>,
 ) -> Result<(crate::Author, Transition)> {
     let t = *permit.payload();
-    let fits =
-        t.expense() == id && t.step() == step && to.is_none_or(|s| t.to() == After::Status(s));
+    let fits = t.row() == id && t.step() == step && to.is_none_or(|s| t.to() == After::Status(s));
     if !fits {
         let after = match t.to() {
             After::Status(s) => s.as_str(),
@@ -432,7 +431,7 @@ fn take(
             permit: format!(
                 "{} of expense {} from {} to {}",
                 t.step().as_str(),
-                t.expense(),
+                t.row(),
                 t.from().as_str(),
                 after
             ),

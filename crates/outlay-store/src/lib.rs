@@ -17,6 +17,7 @@ mod in_place;
 pub mod members;
 pub mod orgs;
 pub mod person_audit;
+mod reporting_lines;
 pub mod role_requests;
 pub mod roles;
 pub mod scope;

@@ -512,7 +512,7 @@ pub async fn set_manager(
     {
         return Err(StoreError::Stale);
     }
-    move_under(w.conn(), org, member, change.manager()).await
+    crate::reporting_lines::move_under(w.conn(), org, member, change.manager()).await
 }
 
 /// What the reporting line says about giving `member` the manager `manager`: whether the
@@ -532,65 +532,6 @@ pub async fn manager_move(
         manager,
         manager_in_subtree,
     })
-}
-
-/// The DELETEs of [`move_under`], per backend (docs/benchmarks.md, "Moving a subtree").
-/// PostgreSQL: the subtree's members as one array, each probed in the member index (with the
-/// member's few ancestors as a filter); given the pairs as a join or a row-value IN, its
-/// planner hashed a scan of the whole table or of the top's whole subtree instead. SQLite:
-/// each subtree member's rows above the member (deeper than its own depth below the member),
-/// found in the member index, deleted by rowid.
-const CUT_FROM_ABOVE_SQLITE: &str = "DELETE FROM reporting_lines WHERE rowid IN ( \
-       SELECT r.rowid FROM reporting_lines s JOIN reporting_lines r \
-         ON r.org_id = s.org_id AND r.member_id = s.member_id AND r.depth > s.depth \
-       WHERE s.org_id = $1 AND s.ancestor_id = $2)";
-const CUT_FROM_ABOVE_POSTGRES: &str = "DELETE FROM reporting_lines WHERE org_id = $1 \
-       AND member_id = ANY (ARRAY(SELECT member_id FROM reporting_lines \
-                                  WHERE org_id = $1 AND ancestor_id = $2)) \
-       AND ancestor_id = ANY (ARRAY(SELECT ancestor_id FROM reporting_lines \
-                                    WHERE org_id = $1 AND member_id = $2 AND depth > 0))";
-
-/// Moves `member` (and everyone below them) under `manager`: the member row and the
-/// reporting lines change together, in the caller's transaction: for [`set_manager`] and
-/// seeding.
-pub(crate) async fn move_under(
-    conn: &mut Conn,
-    org: OrgId,
-    member: MemberId,
-    manager: Option<MemberId>,
-) -> Result<()> {
-    sqlx::query("UPDATE members SET manager_id = $3 WHERE org_id = $1 AND id = $2")
-        .bind(org.0)
-        .bind(member.0)
-        .bind(manager.map(|m| m.0))
-        .execute(&mut *conn)
-        .await?;
-    // Cut the subtree from everyone above the member, reaching only the rows cut: never a
-    // scan of the table nor of an ancestor's whole subtree (the top's is the company).
-    let cut = match conn.backend() {
-        crate::Backend::Sqlite => CUT_FROM_ABOVE_SQLITE,
-        crate::Backend::Postgres => CUT_FROM_ABOVE_POSTGRES,
-    };
-    sqlx::query(cut)
-        .bind(org.0)
-        .bind(member.0)
-        .execute(&mut *conn)
-        .await?;
-    // ...and hang it under the new manager's line.
-    if let Some(manager) = manager {
-        sqlx::query(
-            "INSERT INTO reporting_lines (org_id, ancestor_id, member_id, depth) \
-             SELECT a.org_id, a.ancestor_id, s.member_id, a.depth + s.depth + 1 \
-             FROM reporting_lines a JOIN reporting_lines s ON s.org_id = a.org_id \
-             WHERE a.org_id = $1 AND a.member_id = $3 AND s.ancestor_id = $2",
-        )
-        .bind(org.0)
-        .bind(member.0)
-        .bind(manager.0)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }
 
 /// Archives a member: access ends, nothing of theirs is deleted.

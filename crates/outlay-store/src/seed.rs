@@ -46,7 +46,7 @@ pub async fn move_under(
 ) -> Result<()> {
     w.lock(org).await?;
     w.seeded();
-    crate::members::move_under(w.conn(), org, member, manager).await
+    crate::reporting_lines::move_under(w.conn(), org, member, manager).await
 }
 
 pub async fn team(w: &mut Write, org: OrgId, name: &str) -> Result<TeamId> {

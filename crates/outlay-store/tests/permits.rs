@@ -595,7 +595,7 @@ async fn an_approve_permit_moves_one_expense_one_step() {
         // The approve permit names expense 1, submitted -> approved.
         let p = approve().await.unwrap();
         assert_eq!(
-            (p.payload().expense(), p.payload().from()),
+            (p.payload().row(), p.payload().from()),
             (acme.submitted, ExpenseStatus::Submitted)
         );
 

@@ -171,6 +171,31 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
     (org, ids, chart)
 }
 
+/// Rows the reporting lines lack, and rows they hold too many, against the closure computed
+/// afresh from each member's manager (depth included).
+async fn closure_drift(conn: &mut outlay_store::Conn, org: OrgId) -> (i64, i64) {
+    let lines = "WITH RECURSIVE lines(ancestor_id, member_id, depth) AS ( \
+           SELECT id, id, 0 FROM members WHERE org_id = $1 \
+           UNION ALL \
+           SELECT m.manager_id, l.member_id, l.depth + 1 FROM lines l \
+           JOIN members m ON m.org_id = $1 AND m.id = l.ancestor_id WHERE m.manager_id IS NOT NULL) ";
+    let stored = "SELECT ancestor_id, member_id, depth FROM reporting_lines WHERE org_id = $1";
+    let fresh = "SELECT ancestor_id, member_id, depth FROM lines";
+    let count = |a: &str, b: &str| format!("{lines} SELECT COUNT(*) FROM ({a} EXCEPT {b}) d");
+    let (missing, extra) = (count(fresh, stored), count(stored, fresh));
+    let missing: i64 = sqlx::query_scalar(&missing)
+        .bind(org.0)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let extra: i64 = sqlx::query_scalar(&extra)
+        .bind(org.0)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    (missing, extra)
+}
+
 #[tokio::test]
 async fn sql_reach_agrees_with_the_core_on_random_companies() {
     for b in common::backends("reach").await {
@@ -183,6 +208,13 @@ async fn sql_reach_agrees_with_the_core_on_random_companies() {
             let (org, ids, chart) = company(store, seed, size).await;
             let mut rng = Rng(seed * 31 + 1);
             let mut conn = store.read().await.unwrap();
+            // After the moves, the closure table is exactly the one the managers define.
+            let (missing, extra) = closure_drift(&mut conn, org).await;
+            assert_eq!(
+                (missing, extra),
+                (0, 0),
+                "{backend} seed {seed}: reporting lines drifted"
+            );
             for _ in 0..viewers {
                 let viewer = ids[rng.below(ids.len())];
                 for _ in 0..targets {

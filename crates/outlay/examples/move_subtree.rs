@@ -1,5 +1,7 @@
 //! What moving a manager with a large subtree costs (`set_manager`'s reporting-lines work),
-//! the statement the store used before against the one it uses now, side by side in one run:
+//! the move as the store did it before (cut every pair above the member, insert the new
+//! line's) against the one it does now (keep shared rows, rename in place), side by side in
+//! one run:
 //! on a benchmark company (`outlay bench-data`, 100,000 members), a second-level manager with
 //! the largest subtree moves under another first-level manager. Each move runs in its own
 //! write transaction and is rolled back, so every run starts from the same tree; the two
@@ -14,14 +16,19 @@ use outlay_core::{MemberId, OrgId, Timestamp};
 use outlay_store::{seed, Store, Write};
 use std::time::{Duration, Instant};
 
-/// The DELETE `members::move_under` ran before: the pairs to cut as a row-value IN.
-const OLD_CUT: &str =
-    "DELETE FROM reporting_lines WHERE org_id = $1 AND (ancestor_id, member_id) IN ( \
-       SELECT a.ancestor_id, s.member_id FROM reporting_lines a, reporting_lines s \
-       WHERE a.org_id = $1 AND a.member_id = $2 AND a.depth > 0 \
-         AND s.org_id = $1 AND s.ancestor_id = $2)";
+/// The cut `move_under` ran before it kept shared rows: every pair (ancestor above the
+/// member, member of the subtree) deleted, per backend...
+const OLD_CUT_SQLITE: &str = "DELETE FROM reporting_lines WHERE rowid IN ( \
+       SELECT r.rowid FROM reporting_lines s JOIN reporting_lines r \
+         ON r.org_id = s.org_id AND r.member_id = s.member_id AND r.depth > s.depth \
+       WHERE s.org_id = $1 AND s.ancestor_id = $2)";
+const OLD_CUT_POSTGRES: &str = "DELETE FROM reporting_lines WHERE org_id = $1 \
+       AND member_id = ANY (ARRAY(SELECT member_id FROM reporting_lines \
+                                  WHERE org_id = $1 AND ancestor_id = $2)) \
+       AND ancestor_id = ANY (ARRAY(SELECT ancestor_id FROM reporting_lines \
+                                    WHERE org_id = $1 AND member_id = $2 AND depth > 0))";
 
-/// The whole move as it was: the member row, the old cut, the new lines.
+/// ...and every pair under the new manager's line inserted.
 async fn old_move(w: &mut Write, org: OrgId, member: MemberId, manager: MemberId) {
     sqlx::query("UPDATE members SET manager_id = $3 WHERE org_id = $1 AND id = $2")
         .bind(org.0)
@@ -30,7 +37,11 @@ async fn old_move(w: &mut Write, org: OrgId, member: MemberId, manager: MemberId
         .execute(&mut **w)
         .await
         .unwrap();
-    sqlx::query(OLD_CUT)
+    let cut = match w.backend() {
+        outlay_store::Backend::Sqlite => OLD_CUT_SQLITE,
+        outlay_store::Backend::Postgres => OLD_CUT_POSTGRES,
+    };
+    sqlx::query(cut)
         .bind(org.0)
         .bind(member.0)
         .execute(&mut **w)

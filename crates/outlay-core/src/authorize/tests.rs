@@ -2185,14 +2185,16 @@ fn expense_status_rules_hold_after_the_allow() {
     assert_eq!(
         w.exp("alice", Action::ExpenseEdit, "alice", Submitted),
         Decision::Denied(Reason::WrongStatus {
-            status: Submitted,
+            noun: "an expense",
+            status: "submitted",
             action: "edit"
         })
     );
     assert_eq!(
         w.exp("alice", Action::ExpenseSubmit, "alice", Approved),
         Decision::Denied(Reason::WrongStatus {
-            status: Approved,
+            noun: "an expense",
+            status: "approved",
             action: "submit"
         })
     );
