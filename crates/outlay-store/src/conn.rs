@@ -1,15 +1,37 @@
 //! [`Conn`], the one connection type every store function takes: a pooled sqlx connection
 //! (PostgreSQL), a write transaction (either backend), or an in-place SQLite connection for
 //! reads ([`crate::in_place`]). It is an sqlx executor of the Any driver, so store functions
-//! run their queries on it unchanged, whichever it is.
+//! run their queries on it unchanged, whichever it is. Every statement it runs is counted
+//! in its store's [`Sent`] counter ([`crate::Store::statements`]).
 
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use sqlx::any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
 use sqlx::{Any, Either, Execute};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// One connection of either backend.
-pub struct Conn(pub(crate) Inner);
+pub struct Conn {
+    pub(crate) inner: Inner,
+    sent: Sent,
+}
+
+/// How many statements a store's connections have sent to the database: shared by every
+/// connection the store hands out, so that what a request costs in statements can be told
+/// (a page must not cost a statement per row).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Sent(Arc<AtomicU64>);
+
+impl Sent {
+    pub(crate) fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn one(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
 
 pub(crate) enum Inner {
     Pooled(sqlx::pool::PoolConnection<Any>),
@@ -18,9 +40,16 @@ pub(crate) enum Inner {
 }
 
 impl Conn {
+    pub(crate) fn new(inner: Inner, sent: &Sent) -> Conn {
+        Conn {
+            inner,
+            sent: sent.clone(),
+        }
+    }
+
     /// The backend this connection talks to.
     pub fn backend(&self) -> crate::Backend {
-        let name = match &self.0 {
+        let name = match &self.inner {
             Inner::Pooled(c) => c.backend_name(),
             Inner::Tx(t) => t.backend_name(),
             Inner::InPlace(_) => return crate::Backend::Sqlite,
@@ -36,7 +65,7 @@ impl Conn {
 impl Conn {
     /// Commits a transaction ([`crate::Store::transaction`]).
     pub(crate) async fn commit(self) -> crate::Result<()> {
-        match self.0 {
+        match self.inner {
             Inner::Tx(tx) => Ok(tx.commit().await?),
             _ => Err(crate::StoreError::Corrupt(
                 "a commit outside a transaction".to_string(),
@@ -47,7 +76,7 @@ impl Conn {
 
 impl std::fmt::Debug for Conn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match &self.0 {
+        f.write_str(match &self.inner {
             Inner::Pooled(_) => "Conn::Pooled",
             Inner::Tx(_) => "Conn::Tx",
             Inner::InPlace(_) => "Conn::InPlace",
@@ -82,7 +111,8 @@ impl<'c> sqlx::Executor<'c> for &'c mut Conn {
         'c: 'e,
         E: 'q + Execute<'q, Any>,
     {
-        match &mut self.0 {
+        self.sent.one();
+        match &mut self.inner {
             Inner::Pooled(c) => (&mut **c).fetch_many(query),
             Inner::Tx(t) => (&mut **t).fetch_many(query),
             Inner::InPlace(c) => {
@@ -103,7 +133,8 @@ impl<'c> sqlx::Executor<'c> for &'c mut Conn {
         'c: 'e,
         E: 'q + Execute<'q, Any>,
     {
-        match &mut self.0 {
+        self.sent.one();
+        match &mut self.inner {
             Inner::Pooled(c) => (&mut **c).fetch_optional(query),
             Inner::Tx(t) => (&mut **t).fetch_optional(query),
             Inner::InPlace(c) => {
@@ -126,7 +157,8 @@ impl<'c> sqlx::Executor<'c> for &'c mut Conn {
     where
         'c: 'e,
     {
-        match &mut self.0 {
+        self.sent.one();
+        match &mut self.inner {
             Inner::Pooled(c) => (&mut **c).prepare_with(sql, parameters),
             Inner::Tx(t) => (&mut **t).prepare_with(sql, parameters),
             Inner::InPlace(_) => Box::pin(std::future::ready(unsupported())),
@@ -140,7 +172,8 @@ impl<'c> sqlx::Executor<'c> for &'c mut Conn {
     where
         'c: 'e,
     {
-        match &mut self.0 {
+        self.sent.one();
+        match &mut self.inner {
             Inner::Pooled(c) => (&mut **c).describe(sql),
             Inner::Tx(t) => (&mut **t).describe(sql),
             Inner::InPlace(_) => Box::pin(std::future::ready(unsupported())),

@@ -8,6 +8,12 @@
 //! edited and resubmitted by several people over its life (a delegate drafts it, the owner
 //! resubmits it after a rejection), and each of them stays bound; the owner's own hand is
 //! implied and never stored, so an expense its owner handles alone costs no row.
+//!
+//! A row can also be read for other members besides the viewer ([`list_seen`], [`get_seen`]):
+//! the delegators of the delegations in force to the viewer, whose reach decides what the
+//! viewer may do for them. Each adds the owner's place in that member's reporting line (one
+//! probe per row) to the same statement, so a page costs the same number of statements
+//! whatever its size.
 
 use crate::scope;
 use crate::{Backend, Conn, Result, Write};
@@ -16,7 +22,7 @@ use outlay_core::catalog::Resource;
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
 use outlay_core::lifecycle::After;
 use outlay_core::permit::{Permit, Subject, Transition};
-use outlay_core::{Action, ListScope, MemberId, OrgId, Timestamp};
+use outlay_core::{Action, Line, ListScope, MemberId, OrgId, Timestamp};
 use sqlx::FromRow;
 
 #[derive(Clone, Debug, FromRow)]
@@ -50,6 +56,25 @@ pub struct ExpenseRow {
     /// Who besides the owner created, edited or submitted it.
     #[sqlx(try_from = "Option<String>")]
     pub hands: Hands,
+    /// The owner's place in the reporting line of each member the row was also read for
+    /// ([`list_seen`], [`get_seen`]), in the order asked; empty when read for the viewer only.
+    #[sqlx(default, try_from = "Option<String>")]
+    pub seen_as: SeenAs,
+}
+
+/// The owner's place in the reporting lines of the members a row was also read for, read
+/// from a comma-separated column; `None` for a member the row could not be read for (it
+/// changed between the statements of a read for more than [`SEEN_AS_PER_STATEMENT`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SeenAs(pub Vec<Option<Line>>);
+
+impl From<Option<String>> for SeenAs {
+    fn from(s: Option<String>) -> SeenAs {
+        match s {
+            None => SeenAs::default(),
+            Some(s) => SeenAs(s.split(',').map(|l| Some(Line::parse(l.trim()))).collect()),
+        }
+    }
 }
 
 /// The members besides the owner who had a hand in an expense, read from a comma-separated
@@ -84,6 +109,17 @@ impl ExpenseRow {
             line: outlay_core::Line::parse(&self.line),
             teams: scope::parse_teams(self.owner_teams.as_deref()),
         }
+    }
+
+    /// The owner as the `i`th member the row was also read for sees them ([`list_seen`],
+    /// [`get_seen`]); `None` when it was not read for them.
+    pub fn owner_seen_by(&self, i: usize) -> Option<scope::TargetFacts> {
+        let line = (*self.seen_as.0.get(i)?)?;
+        Some(scope::TargetFacts {
+            member: MemberId(self.owner_id),
+            line,
+            teams: scope::parse_teams(self.owner_teams.as_deref()),
+        })
     }
 
     /// What the rules need; the amount counts against caps only in the company currency.
@@ -150,11 +186,46 @@ fn hands_column(backend: Backend) -> &'static str {
     }
 }
 
-/// The full rows, owner as `$2` sees them, of the expense ids that `page` selects (newest
-/// first): the per-row lookups run for the page's rows only.
-fn details(backend: Backend, page: &str) -> String {
+/// Up to this many members besides the viewer a row is read for in one statement: the
+/// distinct delegators of the delegations in force to the viewer, a handful at most in
+/// practice. Each is one bound parameter and one primary-key probe per row; the statement's
+/// text depends on how many there are (up to this many), never on who or on the page's
+/// size, so it stays one kept statement per count. More members take one more statement per
+/// this many.
+pub const SEEN_AS_PER_STATEMENT: usize = 16;
+
+/// The column `seen_as` (with its leading comma): the owner's place in the reporting line of
+/// each member in `viewers` (SQL placeholders), comma-separated; nothing without them.
+fn seen_as_column(viewers: &[String]) -> String {
+    if viewers.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = viewers
+        .iter()
+        .map(|v| format!("({})", scope::line_column_of("e.owner_id", v)))
+        .collect();
+    format!(", {} AS seen_as", lines.join(" || ',' || "))
+}
+
+/// Appends the lines of a further read for `n` more members to each row's `seen_as`, by id;
+/// a row that read no longer returns is marked unread for them.
+fn merge_seen_as(rows: &mut [ExpenseRow], again: Vec<ExpenseRow>, n: usize) {
+    let mut by_id: std::collections::HashMap<i64, SeenAs> =
+        again.into_iter().map(|r| (r.id, r.seen_as)).collect();
+    for r in rows {
+        match by_id.remove(&r.id) {
+            Some(seen) => r.seen_as.0.extend(seen.0),
+            None => r.seen_as.0.extend((0..n).map(|_| None)),
+        }
+    }
+}
+
+/// The full rows, owner as `$2` sees them (and as the members of `seen`, the column from
+/// [`seen_as_column`]), of the expense ids that `page` selects (newest first): the per-row
+/// lookups run for the page's rows only.
+fn details(backend: Backend, page: &str, seen: &str) -> String {
     format!(
-        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams, {hands} AS hands \
+        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams, {hands} AS hands{seen} \
          FROM ({page}) pick CROSS JOIN expenses e JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id \
          WHERE e.id = pick.id AND e.org_id = $1 ORDER BY e.id DESC",
         line = scope::line_column("e.owner_id"),
@@ -242,6 +313,42 @@ pub async fn list_as(
     filter: &ListFilter,
     shape: Shape,
 ) -> Result<Vec<ExpenseRow>> {
+    list_seen(conn, org, viewer, &[], visible, filter, shape).await
+}
+
+/// [`list_as`], each row also read for the members in `seen_as` (their lines in
+/// [`ExpenseRow::seen_as`], in that order): one statement for up to
+/// [`SEEN_AS_PER_STATEMENT`] of them, whatever the page's size.
+#[allow(clippy::too_many_arguments)]
+pub async fn list_seen(
+    conn: &mut Conn,
+    org: OrgId,
+    viewer: MemberId,
+    seen_as: &[MemberId],
+    visible: &ListScope,
+    filter: &ListFilter,
+    shape: Shape,
+) -> Result<Vec<ExpenseRow>> {
+    let mut chunks = seen_as.chunks(SEEN_AS_PER_STATEMENT);
+    let first = chunks.next().unwrap_or(&[]);
+    let mut rows = page(conn, org, viewer, first, visible, filter, shape).await?;
+    for more in chunks {
+        let again = page(conn, org, viewer, more, visible, filter, shape).await?;
+        merge_seen_as(&mut rows, again, more.len());
+    }
+    Ok(rows)
+}
+
+/// One statement of [`list_seen`].
+async fn page(
+    conn: &mut Conn,
+    org: OrgId,
+    viewer: MemberId,
+    seen_as: &[MemberId],
+    visible: &ListScope,
+    filter: &ListFilter,
+    shape: Shape,
+) -> Result<Vec<ExpenseRow>> {
     let backend = Backend::of(conn);
     let mut args: Vec<Arg> = vec![Arg::Int(org.0), Arg::Int(viewer.0)];
     let param = |args: &mut Vec<Arg>, arg: Arg| {
@@ -301,7 +408,11 @@ pub async fn list_as(
             }
         }
     };
-    let sql = details(backend, &page);
+    let seen: Vec<String> = seen_as
+        .iter()
+        .map(|m| param(&mut args, Arg::Int(m.0)))
+        .collect();
+    let sql = details(backend, &page, &seen_as_column(&seen));
     let mut q = sqlx::query_as(&sql);
     for a in args {
         q = match a {
@@ -320,20 +431,56 @@ pub async fn get(
     viewer: MemberId,
     id: i64,
 ) -> Result<Option<ExpenseRow>> {
+    get_seen(conn, org, viewer, &[], id).await
+}
+
+/// [`get`], also read for the members in `seen_as` (their lines in [`ExpenseRow::seen_as`],
+/// in that order): one statement for up to [`SEEN_AS_PER_STATEMENT`] of them.
+pub async fn get_seen(
+    conn: &mut Conn,
+    org: OrgId,
+    viewer: MemberId,
+    seen_as: &[MemberId],
+    id: i64,
+) -> Result<Option<ExpenseRow>> {
+    let mut chunks = seen_as.chunks(SEEN_AS_PER_STATEMENT);
+    let first = chunks.next().unwrap_or(&[]);
+    let Some(row) = get_one(conn, org, viewer, first, id).await? else {
+        return Ok(None);
+    };
+    let mut rows = [row];
+    for more in chunks {
+        let again = get_one(conn, org, viewer, more, id).await?;
+        merge_seen_as(&mut rows, again.into_iter().collect(), more.len());
+    }
+    let [row] = rows;
+    Ok(Some(row))
+}
+
+/// One statement of [`get_seen`].
+async fn get_one(
+    conn: &mut Conn,
+    org: OrgId,
+    viewer: MemberId,
+    seen_as: &[MemberId],
+    id: i64,
+) -> Result<Option<ExpenseRow>> {
+    // The members' placeholders follow the id's.
+    let seen: Vec<String> = (0..seen_as.len()).map(|i| format!("${}", i + 4)).collect();
     let sql = format!(
-        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams, {hands} AS hands \
+        "SELECT {COLUMNS}, {line} AS line, {teams} AS owner_teams, {hands} AS hands{seen} \
          FROM expenses e JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id \
          WHERE e.org_id = $1 AND e.id = $3",
         line = scope::line_column("e.owner_id"),
         teams = scope::teams_column(Backend::of(conn), "e.owner_id"),
         hands = hands_column(Backend::of(conn)),
+        seen = seen_as_column(&seen),
     );
-    Ok(sqlx::query_as(&sql)
-        .bind(org.0)
-        .bind(viewer.0)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?)
+    let mut q = sqlx::query_as(&sql).bind(org.0).bind(viewer.0).bind(id);
+    for m in seen_as {
+        q = q.bind(m.0);
+    }
+    Ok(q.fetch_optional(&mut *conn).await?)
 }
 
 /// Creates a draft owned by the permitted actor (under a submit delegation, by the

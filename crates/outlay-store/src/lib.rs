@@ -148,6 +148,8 @@ pub struct Store {
     lock_wait: Duration,
     /// SQLite on a file: the connections reads run on in place ([`in_place`]).
     in_place: Option<std::sync::Arc<in_place::Pool>>,
+    /// Statements sent through this store's connections ([`Store::statements`]).
+    sent: conn::Sent,
 }
 
 impl Store {
@@ -232,11 +234,21 @@ impl Store {
             url: url.into(),
             lock_wait,
             in_place,
+            sent: conn::Sent::default(),
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many statements this store's connections have sent to the database since it was
+    /// opened: every statement of every store function, on every backend, reads and writes
+    /// (a transaction's own `BEGIN` and `COMMIT`, and migrations, are not counted). What a
+    /// request costs in statements is the difference across it; a list page costs the same
+    /// whatever its size (`outlay-app/tests/list_statements.rs`).
+    pub fn statements(&self) -> u64 {
+        self.sent.get()
     }
 
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
@@ -274,7 +286,7 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(Conn(conn::Inner::Tx(tx)))
+        Ok(Conn::new(conn::Inner::Tx(tx), &self.sent))
     }
 
     /// A write transaction holding `org`'s write lock: one writer at a time per company, on
@@ -305,13 +317,16 @@ impl Store {
             Some(pool) => conn::Inner::InPlace(pool.checkout().await?),
             None => conn::Inner::Pooled(self.pool.acquire().await?),
         };
-        Ok(Read(Conn(inner)))
+        Ok(Read(Conn::new(inner, &self.sent)))
     }
 
     /// A connection of sqlx's pool whatever the backend (for the benchmark loader's
     /// statements that are not reads).
     pub(crate) async fn pooled(&self) -> Result<Read> {
-        Ok(Read(Conn(conn::Inner::Pooled(self.pool.acquire().await?))))
+        Ok(Read(Conn::new(
+            conn::Inner::Pooled(self.pool.acquire().await?),
+            &self.sent,
+        )))
     }
 
     pub async fn close(&self) {

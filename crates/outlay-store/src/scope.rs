@@ -215,10 +215,15 @@ pub async fn reach_size(
 /// SQL expression naming the place of the member in `column` in `$2`'s reporting line: one
 /// primary-key probe of the closure table.
 pub fn line_column(column: &str) -> String {
+    line_column_of(column, "$2")
+}
+
+/// [`line_column`] in the reporting line of the member in `viewer` (an SQL placeholder).
+pub fn line_column_of(column: &str, viewer: &str) -> String {
     format!(
-        "CASE WHEN {column} = $2 THEN 'own' ELSE COALESCE(\
+        "CASE WHEN {column} = {viewer} THEN 'own' ELSE COALESCE(\
             (SELECT CASE WHEN rl.depth = 1 THEN 'direct' ELSE 'indirect' END FROM reporting_lines rl \
-             WHERE rl.org_id = $1 AND rl.ancestor_id = $2 AND rl.member_id = {column}), 'other') END"
+             WHERE rl.org_id = $1 AND rl.ancestor_id = {viewer} AND rl.member_id = {column}), 'other') END"
     )
 }
 

@@ -22,7 +22,7 @@ impl Read {
     /// statement's own snapshot, as before. Keep such a connection only for the length of
     /// a request: while it is held, SQLite cannot checkpoint past its snapshot.
     pub fn snapshot(&mut self) -> Result<()> {
-        if let crate::conn::Inner::InPlace(c) = &mut (self.0).0 {
+        if let crate::conn::Inner::InPlace(c) = &mut (self.0).inner {
             c.snapshot()?;
         }
         Ok(())

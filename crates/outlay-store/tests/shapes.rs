@@ -2,13 +2,15 @@
 //! enough to check by brute force (reach sizes on both sides of the owner-first limit, team
 //! bound grants) is listed as each viewer, with and without a status filter, a cursor and an
 //! owner filter, in every shape; each row carries its owner as the core's org chart places
-//! them. Runs on SQLite, and on PostgreSQL when `OUTLAY_TEST_DATABASE_URL` names a server.
+//! them, for the viewer and for every other member the row is also read for (the delegators
+//! of delegations in force, more of them than one statement carries). Runs on SQLite, and on
+//! PostgreSQL when `OUTLAY_TEST_DATABASE_URL` names a server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use outlay_core::expense::ExpenseStatus;
 use outlay_core::{Action, ListScope, MemberId, OrgChart, OrgId, TeamId, Timestamp};
 use outlay_store::bench_data;
-use outlay_store::expenses::{self, ListFilter, Shape};
+use outlay_store::expenses::{self, ExpenseRow, ListFilter, Shape, SEEN_AS_PER_STATEMENT};
 use outlay_store::scope::TargetFacts;
 use outlay_store::Store;
 use std::collections::HashMap;
@@ -106,6 +108,43 @@ async fn scope_of(
     principal.list_scope(Timestamp(bench_data::END), action)
 }
 
+/// Members to read `rows` for besides the viewer: the owners of the first rows and everyone
+/// above them (own, direct and indirect lines), then members from all over the company (most
+/// of them `other`); more than one statement carries.
+fn others_for(c: &Company, rows: &[ExpenseRow]) -> Vec<MemberId> {
+    let mut out: Vec<MemberId> = Vec::new();
+    for r in rows.iter().take(3) {
+        let mut m = Some(MemberId(r.owner_id));
+        while let Some(x) = m {
+            if !out.contains(&x) {
+                out.push(x);
+            }
+            m = c.chart.manager_of(x);
+        }
+    }
+    for m in c.members.iter().step_by(97) {
+        if out.len() > SEEN_AS_PER_STATEMENT + 3 {
+            break;
+        }
+        if !out.contains(m) {
+            out.push(*m);
+        }
+    }
+    out
+}
+
+/// Each row carries its owner's place in the line of each of `others`, in their order.
+fn check_seen_as(c: &Company, rows: &[ExpenseRow], others: &[MemberId], what: &str) {
+    for r in rows {
+        let owner = MemberId(r.owner_id);
+        let want: Vec<_> = others
+            .iter()
+            .map(|o| Some(c.chart.line(*o, owner)))
+            .collect();
+        assert_eq!(r.seen_as.0, want, "{what}: row {} as {others:?}", r.id);
+    }
+}
+
 async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, usize) {
     let mut conn = store.read().await.unwrap();
     let reaches =
@@ -173,6 +212,24 @@ async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, u
                             let model = c.chart.target(viewer, MemberId(r.owner_id));
                             assert_eq!(r.owner().target(), model, "row {} as {viewer}", r.id);
                         }
+                        if status.is_some() || cursor.is_some() {
+                            continue;
+                        }
+                        // The same page read for other members too: the same rows, and
+                        // each owner as each of them sees them.
+                        let others = others_for(c, &rows);
+                        let seen = expenses::list_seen(
+                            &mut conn, c.org, viewer, &others, &scope, &filter, shape,
+                        )
+                        .await
+                        .unwrap();
+                        let seen_ids: Vec<i64> = seen.iter().map(|r| r.id).collect();
+                        assert_eq!(seen_ids, expected, "viewer {viewer} shape {shape:?} seen");
+                        let what = format!("viewer {viewer} shape {shape:?}");
+                        check_seen_as(c, &seen, &others, &what);
+                        for (a, b) in rows.iter().zip(&seen) {
+                            assert_eq!(a.owner(), b.owner(), "{what}: row {}", a.id);
+                        }
                     }
                 }
             }
@@ -191,6 +248,13 @@ async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, u
                     teams: c.chart.teams_of(MemberId(e.1)).to_vec(),
                 }
             );
+            let others = others_for(c, std::slice::from_ref(&row));
+            let seen = expenses::get_seen(&mut conn, c.org, viewer, &others, e.0)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(seen.owner(), row.owner());
+            check_seen_as(c, &[seen], &others, "get");
         }
     }
     if let Some(scope) = scope_of(store, c.org, viewer, Action::MemberView).await {

@@ -2,6 +2,11 @@
 //! approve, reject, override), each by the actor's own rights or on behalf of someone who
 //! delegated it to them. Every expense handed back carries the actions the core allows on
 //! it now.
+//!
+//! Reads cost no statement per row or per delegation: an expense or a page is read in one
+//! statement for the actor and, in the same statement, for each delegator of the delegations
+//! in force to them (`expenses::list_seen`, `get_seen`); the delegators as the rules see them
+//! come with the actor, so every row's delegated actions are decided in memory.
 
 use super::{Actor, Change, Done, Error, Page, Paging, Question, Result};
 use outlay_core::authorize::{
@@ -97,49 +102,79 @@ pub struct List {
     pub paging: Paging,
 }
 
-/// A delegation to the actor active now, with the delegator as the rules see them.
+/// A delegation to the actor active now, with the delegator as the rules see them and
+/// their place among the members rows are also read for ([`InForce::delegators`]).
 struct Delegated<'a> {
     delegator: &'a outlay_core::Principal,
     kind: DelegationKind,
+    seen: usize,
 }
 
-/// The delegations to the actor active now.
-fn delegated_to(actor: &Actor) -> Vec<Delegated<'_>> {
-    actor
+/// The delegations to the actor in force now (approve before submit, as loaded), and their
+/// delegators, each once: the members an expense is also read for, so that each delegation
+/// is decided on the expense as its delegator sees it.
+struct InForce<'a> {
+    delegated: Vec<Delegated<'a>>,
+    delegators: Vec<MemberId>,
+}
+
+fn in_force(actor: &Actor) -> InForce<'_> {
+    let mut delegators: Vec<MemberId> = Vec::new();
+    let delegated = actor
         .delegations
         .iter()
         .filter(|(d, _)| d.active_at(actor.now))
-        .map(|(d, delegator)| Delegated {
-            delegator,
-            kind: d.kind(),
+        .map(|(d, delegator)| {
+            let member = delegator.member();
+            let seen = match delegators.iter().position(|m| *m == member) {
+                Some(i) => i,
+                None => {
+                    delegators.push(member);
+                    delegators.len() - 1
+                }
+            };
+            Delegated {
+                delegator,
+                kind: d.kind(),
+                seen,
+            }
         })
-        .collect()
+        .collect();
+    InForce {
+        delegated,
+        delegators,
+    }
 }
 
-/// The actions the actor may take on expense `id` for those who delegated to them.
-async fn delegated_actions(
-    conn: &mut Conn,
-    actor: &Actor,
-    delegated: &[Delegated<'_>],
-    id: i64,
-) -> Result<Vec<&'static str>> {
-    let mut out = Vec::new();
-    for d in delegated {
-        let Some(row) = expenses::get(conn, actor.org, d.delegator.member(), id).await? else {
-            continue;
-        };
-        let owner = row.owner();
-        let facts = row.facts(&owner, &actor.company.base_currency);
-        let ctx = Context {
+impl Delegated<'_> {
+    /// The context of a decision for the delegator under this delegation.
+    fn ctx<'a>(&'a self, actor: &Actor) -> Context<'a> {
+        Context {
             on_behalf_of: Some(OnBehalf {
-                delegator: d.delegator,
-                kind: d.kind,
+                delegator: self.delegator,
+                kind: self.kind,
             }),
             ..actor.ctx()
-        };
-        out.extend(authorize::expense_actions(&actor.principal, ctx, &facts));
+        }
     }
-    Ok(out)
+}
+
+/// The actions the actor may take on `row` for those who delegated to them, each decided on
+/// the row as its delegator sees it: `row` was read for [`InForce::delegators`].
+fn delegated_actions(actor: &Actor, in_force: &InForce<'_>, row: &ExpenseRow) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for d in &in_force.delegated {
+        let Some(owner) = row.owner_seen_by(d.seen) else {
+            continue;
+        };
+        let facts = row.facts(&owner, &actor.company.base_currency);
+        out.extend(authorize::expense_actions(
+            &actor.principal,
+            d.ctx(actor),
+            &facts,
+        ));
+    }
+    out
 }
 
 /// The expense as the actor sees it, with the actions their own rights allow plus `extra`.
@@ -158,35 +193,48 @@ fn view(actor: &Actor, row: ExpenseRow, extra: &[&'static str]) -> ExpenseView {
     }
 }
 
-/// The expense as the actor sees it now, with the delegated actions too.
-async fn seen(conn: &mut Conn, actor: &Actor, row: ExpenseRow) -> Result<ExpenseView> {
-    let delegated = delegated_to(actor);
-    let extra = delegated_actions(conn, actor, &delegated, row.id).await?;
-    Ok(view(actor, row, &extra))
+/// The expense as the actor sees it now, with the delegated actions too: `row` was read for
+/// the delegators in force ([`read`]).
+fn seen(actor: &Actor, row: ExpenseRow) -> ExpenseView {
+    let extra = delegated_actions(actor, &in_force(actor), &row);
+    view(actor, row, &extra)
+}
+
+/// Expense `id` as the actor and each delegator in force to them see it: one statement.
+async fn read(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Option<ExpenseRow>> {
+    let in_force = in_force(actor);
+    Ok(expenses::get_seen(conn, actor.org, actor.id(), &in_force.delegators, id).await?)
 }
 
 /// Loads an expense the actor may see, themself or through an active delegation; anything
-/// else is not found, whoever's it is.
+/// else is not found, whoever's it is. Read for the delegators in force too ([`read`]).
 async fn visible(conn: &mut Conn, actor: &Actor, id: i64) -> Result<ExpenseRow> {
-    let row = expenses::get(conn, actor.org, actor.id(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let row = read(conn, actor, id).await?.ok_or(Error::NotFound)?;
     let owner = row.owner();
     let facts = row.facts(&owner, &actor.company.base_currency);
     if authorize::expense(&actor.principal, actor.ctx(), ExpenseAction::View, &facts).is_allowed() {
         return Ok(row);
     }
-    for kind in [DelegationKind::Approve, DelegationKind::Submit] {
-        for d in delegations::active_to(conn, actor.org, actor.id(), kind, actor.now).await? {
-            let delegator = MemberId(d.delegator_id);
-            if let Some(Ok(_)) =
-                on_behalf(conn, actor, delegator, kind, Action::ExpenseView, Some(id)).await?
-            {
-                return Ok(row);
-            }
-        }
+    // Viewing is one of what every delegation covers, decided on the expense as the
+    // delegator sees it.
+    let in_force = in_force(actor);
+    let through = in_force.delegated.iter().any(|d| {
+        row.owner_seen_by(d.seen).is_some_and(|owner| {
+            let facts = row.facts(&owner, &actor.company.base_currency);
+            authorize::permit(&Request {
+                principal: &actor.principal,
+                action: Action::ExpenseView,
+                resource: facts.resource(),
+                context: d.ctx(actor),
+            })
+            .is_ok()
+        })
+    });
+    if through {
+        Ok(row)
+    } else {
+        Err(Error::NotFound)
     }
-    Err(Error::NotFound)
 }
 
 /// Decides `action` for the actor acting for `delegator` under an active delegation of
@@ -396,10 +444,7 @@ impl Change for Act {
         if let Some(m) = granted.on_behalf_of {
             detail["on_behalf_of"] = json!(m.0);
         }
-        let after = match expenses::get(w, actor.org, actor.id(), id).await? {
-            Some(row) => Some(seen(w, actor, row).await?),
-            None => None,
-        };
+        let after = read(w, actor, id).await?.map(|row| seen(actor, row));
         Ok(Done::new(after, detail))
     }
 }
@@ -417,7 +462,7 @@ impl Question for Get {
 
     async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<ExpenseView> {
         let row = visible(conn, actor, self.id).await?;
-        seen(conn, actor, row).await
+        Ok(seen(actor, row))
     }
 }
 
@@ -462,15 +507,26 @@ impl Question for List {
                 shape
             }
         };
-        let mut rows =
-            expenses::list_as(conn, actor.org, actor.id(), &visible, &filter, shape).await?;
+        // One statement for the page, read for the delegators in force too.
+        let in_force = in_force(actor);
+        let mut rows = expenses::list_seen(
+            conn,
+            actor.org,
+            actor.id(),
+            &in_force.delegators,
+            &visible,
+            &filter,
+            shape,
+        )
+        .await?;
         let next_cursor = self.paging.finish(&mut rows, |r| r.id);
-        let delegated = delegated_to(actor);
-        let mut items = Vec::with_capacity(rows.len());
-        for r in rows {
-            let extra = delegated_actions(conn, actor, &delegated, r.id).await?;
-            items.push(view(actor, r, &extra));
-        }
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let extra = delegated_actions(actor, &in_force, &r);
+                view(actor, r, &extra)
+            })
+            .collect();
         Ok(Page { items, next_cursor })
     }
 }
