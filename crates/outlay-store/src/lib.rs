@@ -15,6 +15,7 @@ pub mod delegations;
 pub mod expenses;
 mod in_place;
 pub mod members;
+pub mod migration_source;
 pub mod orgs;
 pub mod person_audit;
 pub mod role_requests;
