@@ -13,6 +13,7 @@ mod busy;
 mod conn;
 pub mod delegations;
 pub mod expenses;
+pub mod founding;
 mod in_place;
 pub mod members;
 pub mod migration_source;
