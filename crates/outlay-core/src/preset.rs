@@ -3,9 +3,15 @@
 //! permissions, who assigns whom), the base role every member holds, the top role the company
 //! must always keep, and the manager scope. Role permissions are written as catalog keys so
 //! each list reads like the seed's own sentences; a test proves every key exists.
+//!
+//! Dependencies go one way: this module builds on `role.rs` (roles, and the shape of a
+//! resolved preset) and `role.rs` never reads this one.
 
 use crate::catalog::PermSet;
 use crate::role::{Assignable, Role, TeamBinding};
+// The type lives with the role model; presets are its values. Re-exported so a preset is
+// still `preset::Preset` to callers.
+pub use crate::role::Preset;
 use std::sync::{Arc, LazyLock};
 
 /// How a built-in role's permissions are written.
@@ -53,64 +59,6 @@ struct PresetDef {
     rules: &'static [&'static str],
     /// The top role has exactly one holder.
     single_top: bool,
-}
-
-/// A preset, resolved: its roles with their permission sets.
-#[derive(Debug)]
-pub struct Preset {
-    pub key: &'static str,
-    pub name: &'static str,
-    pub seed: &'static str,
-    pub description: &'static str,
-    pub top: &'static str,
-    pub base: Option<&'static str>,
-    pub manager_scope: &'static str,
-    pub rules: &'static [&'static str],
-    roles: Vec<Role>,
-    aliases: Vec<(&'static str, &'static str)>,
-}
-
-impl Preset {
-    pub fn roles(&self) -> &[Role] {
-        &self.roles
-    }
-
-    /// A built-in role by key or alias.
-    pub fn role(&self, key: &str) -> Option<&Role> {
-        let key = self
-            .aliases
-            .iter()
-            .find(|(alias, _)| *alias == key)
-            .map_or(key, |(_, k)| *k);
-        self.roles.iter().find(|r| &*r.key == key)
-    }
-
-    pub fn top_role(&self) -> Option<&Role> {
-        self.role(self.top)
-    }
-
-    pub fn base_role(&self) -> Option<&Role> {
-        self.base.and_then(|b| self.role(b))
-    }
-
-    pub fn aliases_of(&self, key: &str) -> Vec<&'static str> {
-        self.aliases
-            .iter()
-            .filter(|(_, k)| *k == key)
-            .map(|(a, _)| *a)
-            .collect()
-    }
-
-    /// Permissions that, among the built-ins, only top-controlled roles hold: what makes an
-    /// admin an admin. A custom role holding one is top-controlled too.
-    pub fn admin_grade(&self) -> PermSet {
-        let others = self
-            .roles
-            .iter()
-            .filter(|r| !r.top_controlled)
-            .fold(PermSet::EMPTY, |acc, r| acc.union(r.permissions));
-        PermSet::everything().minus(others)
-    }
 }
 
 // Shared lists of the seeds' vocabulary.

@@ -1,8 +1,11 @@
 //! Roles: named sets of permissions, each listing the roles its holders may assign. The
-//! built-in roles come from the company's preset (`preset.rs`); companies add custom roles.
+//! built-in roles come from the company's preset; companies add custom roles.
+//!
+//! Dependencies go one way: this module holds the role model's types (a role, a resolved
+//! preset, a company's role book) and reads only the catalog; `preset.rs` defines the
+//! built-in presets with these types, so it depends on this module and never the reverse.
 
 use crate::catalog::{Action, PermSet, Permission, Scope};
-use crate::preset::Preset;
 use std::sync::Arc;
 
 /// Whether a grant of the role names a team.
@@ -97,6 +100,67 @@ pub fn cardholding() -> PermSet {
         Permission::scoped(Action::TransactionView, Scope::Own),
         Permission::unscoped(Action::CardRequest),
     ])
+}
+
+/// A preset, resolved: its roles with their permission sets. The built-in presets are
+/// defined in `preset.rs`.
+#[derive(Debug)]
+pub struct Preset {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub seed: &'static str,
+    pub description: &'static str,
+    pub top: &'static str,
+    pub base: Option<&'static str>,
+    pub manager_scope: &'static str,
+    pub rules: &'static [&'static str],
+    /// Built by `preset.rs` from its definitions.
+    pub(crate) roles: Vec<Role>,
+    /// (alias, key) pairs: older or seed-specific names of built-in roles.
+    pub(crate) aliases: Vec<(&'static str, &'static str)>,
+}
+
+impl Preset {
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// A built-in role by key or alias.
+    pub fn role(&self, key: &str) -> Option<&Role> {
+        let key = self
+            .aliases
+            .iter()
+            .find(|(alias, _)| *alias == key)
+            .map_or(key, |(_, k)| *k);
+        self.roles.iter().find(|r| &*r.key == key)
+    }
+
+    pub fn top_role(&self) -> Option<&Role> {
+        self.role(self.top)
+    }
+
+    pub fn base_role(&self) -> Option<&Role> {
+        self.base.and_then(|b| self.role(b))
+    }
+
+    pub fn aliases_of(&self, key: &str) -> Vec<&'static str> {
+        self.aliases
+            .iter()
+            .filter(|(_, k)| *k == key)
+            .map(|(a, _)| *a)
+            .collect()
+    }
+
+    /// Permissions that, among the built-ins, only top-controlled roles hold: what makes an
+    /// admin an admin. A custom role holding one is top-controlled too.
+    pub fn admin_grade(&self) -> PermSet {
+        let others = self
+            .roles
+            .iter()
+            .filter(|r| !r.top_controlled)
+            .fold(PermSet::EMPTY, |acc, r| acc.union(r.permissions));
+        PermSet::everything().minus(others)
+    }
 }
 
 /// The roles a company can grant: its preset's built-ins plus its custom roles.

@@ -1,8 +1,11 @@
 //! Companies: their preset, base currency, and whether they are closed.
+//!
+//! Dependencies go one way: members.rs -> roles.rs (a company's role book) -> this module
+//! (its preset). Founding a company, which also makes a member, is `founding.rs`, above
+//! both, so this module reads no other of the store's.
 
 use crate::{Conn, Result, Write};
 use outlay_core::authorize::{Permit, Subject};
-use outlay_core::permit::{self, SelfService};
 use outlay_core::Action;
 use outlay_core::{preset, OrgId, Preset, Timestamp};
 use sqlx::FromRow;
@@ -29,6 +32,7 @@ impl OrgRow {
     }
 }
 
+/// The company row alone; `founding.rs` founds a company with its founder.
 pub(crate) async fn create(
     conn: &mut Conn,
     name: &str,
@@ -80,56 +84,6 @@ pub async fn close(w: &mut Write, org: OrgId, reason: &str, permit: Permit) -> R
     .execute(w.conn())
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// A company about to be founded, with the name of the person who will hold its top role
-/// (the founding token names the person).
-pub struct Founding<'a> {
-    pub name: &'a str,
-    pub preset: &'static Preset,
-    pub base_currency: &'a str,
-    pub founder_name: &'a str,
-    /// When a server operator creates the company for someone who accepts later: the
-    /// founder is invited, with this invitation (its token's hash and expiry).
-    pub invitation: Option<(&'a str, Timestamp)>,
-}
-
-/// Founds a company: the company, its founder's membership and their permanent grant of the
-/// preset's top role. Needs no grant, only the founding token
-/// ([`outlay_core::permit::found_company`]) naming the founder; the founding is audited in
-/// the company's own chain.
-pub async fn found(
-    w: &mut Write,
-    f: &Founding<'_>,
-    token: SelfService<permit::Founding>,
-) -> Result<(OrgId, outlay_core::MemberId)> {
-    let founder = w.self_service(token, true).founder_person;
-    let now = w.now();
-    let org = create(w.conn(), f.name, f.preset.key, f.base_currency, now).await?;
-    w.lock(org).await?;
-    let member = crate::members::create(
-        w.conn(),
-        org,
-        &crate::members::NewMember {
-            person: founder,
-            name: f.founder_name,
-            status: if f.invitation.is_some() {
-                crate::members::MemberStatus::Invited
-            } else {
-                crate::members::MemberStatus::Active
-            },
-            manager: None,
-            kind: outlay_core::MemberKind::Internal,
-        },
-        now,
-    )
-    .await?;
-    let spec = outlay_core::GrantSpec::role(f.preset.top);
-    crate::members::insert_grant(w.conn(), org, member, &spec, now).await?;
-    if let Some((token_hash, expires_at)) = f.invitation {
-        crate::auth::create_invitation(w, org, member, token_hash, now, expires_at).await?;
-    }
-    Ok((org, member))
 }
 
 /// The company's access version ([`crate::Write::commit`] bumps it with every change of

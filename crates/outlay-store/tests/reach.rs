@@ -41,14 +41,14 @@ async fn company(store: &Store, seed: u64, size: usize) -> (OrgId, Vec<MemberId>
         outlay_store::auth::create_person(&mut tx, &format!("p{seed}@x.example"), "P", None, NOW)
             .await
             .unwrap();
-    let founding = outlay_store::orgs::Founding {
+    let founding = outlay_store::founding::Founding {
         name: "Random",
         preset,
         base_currency: "EUR",
         founder_name: "Founder",
         invitation: None,
     };
-    let (org, founder) = outlay_store::orgs::found(
+    let (org, founder) = outlay_store::founding::found(
         &mut tx,
         &founding,
         outlay_core::permit::found_company(person),

@@ -1,5 +1,6 @@
 //! The two backends share one migration history: the same versions, and after migrating,
-//! the same tables with the same columns and the same foreign keys.
+//! the same schema, compared fact by fact (`schema/catalog.rs` reads each backend's own
+//! catalog into one vocabulary).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use outlay_store::Store;
@@ -19,20 +20,26 @@ fn both_backends_have_the_same_migration_history() {
     assert_eq!(sqlite, versions("postgres"));
 }
 
-async fn columns(store: &Store, sql: &str) -> BTreeSet<(String, String)> {
-    let mut conn = store.read().await.unwrap();
-    sqlx::query_as::<_, (String, String)>(sql)
-        .fetch_all(&mut *conn)
+#[path = "schema/catalog.rs"]
+mod catalog;
+
+use catalog::{ForeignKey, Schema};
+
+async fn migrated_sqlite(dir: &tempfile::TempDir) -> Store {
+    let sqlite = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display()))
         .await
-        .unwrap()
-        .into_iter()
-        .filter(|(t, _)| !t.starts_with("_sqlx") && !t.starts_with("sqlite_"))
-        .collect()
+        .unwrap();
+    sqlite.migrate().await.unwrap();
+    sqlite
 }
 
-/// Runs where a PostgreSQL server is named (`OUTLAY_TEST_DATABASE_URL`, as in CI).
+/// Runs where a PostgreSQL server is named (`OUTLAY_TEST_DATABASE_URL`, as in CI): after
+/// migrating, both backends hold the same tables and columns, with the same types (SQLite's
+/// declared types and PostgreSQL's in one vocabulary), nullability, defaults and generated
+/// keys, the same primary keys, CHECK constraints, indexes (columns, uniqueness, partial
+/// predicates) and foreign keys (columns -> table(columns), on delete, on update).
 #[tokio::test]
-async fn both_backends_migrate_to_the_same_tables_and_columns() {
+async fn both_backends_migrate_to_the_same_schema() {
     let Ok(server) = std::env::var("OUTLAY_TEST_DATABASE_URL") else {
         eprintln!("OUTLAY_TEST_DATABASE_URL is not set: only SQLite is checked here");
         return;
@@ -55,32 +62,76 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
     let pg = Store::open(&format!("{server}/{name}")).await.unwrap();
     pg.migrate().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display()))
-        .await
-        .unwrap();
-    sqlite.migrate().await.unwrap();
-    let sqlite_columns = columns(
-        &sqlite,
-        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'",
-    )
-    .await;
-    let pg_columns = columns(
-        &pg,
-        "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns WHERE table_schema = 'public'",
-    )
-    .await;
-    assert!(sqlite_columns.len() > 50, "{sqlite_columns:?}");
-    assert_eq!(sqlite_columns, pg_columns);
+    let sqlite = migrated_sqlite(&dir).await;
 
-    let sqlite_keys = sqlite_foreign_keys(&sqlite).await;
-    let pg_keys = pg_foreign_keys(&pg).await;
-    assert_eq!(sqlite_keys, pg_keys);
-    assert_tenancy(&sqlite_keys);
+    let sqlite_schema = catalog::sqlite(&sqlite).await;
+    let pg_schema = catalog::postgres(&pg).await;
+    assert!(sqlite_schema.facts.len() > 150, "{sqlite_schema:#?}");
+    let only_sqlite = sqlite_schema.missing_from(&pg_schema);
+    let only_pg = pg_schema.missing_from(&sqlite_schema);
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "the backends' schemas differ\n  only on SQLite:\n    {}\n  only on PostgreSQL:\n    {}",
+        only_sqlite.join("\n    "),
+        only_pg.join("\n    ")
+    );
+    assert_tenancy(&pg_schema.foreign_keys);
     pg.close().await;
+    sqlite.close().await;
     // FORCE: a closed pool's server sessions can still be ending; cleanup never fails a test.
     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut admin)
         .await;
+}
+
+/// The comparison above is only as good as the reading of each catalog: on SQLite (always
+/// run), every kind of fact is read, with the words the comparison uses.
+#[tokio::test]
+async fn the_sqlite_schema_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = migrated_sqlite(&dir).await;
+    let schema: Schema = catalog::sqlite(&sqlite).await;
+    for fact in [
+        "expenses.id int64 NOT NULL IDENTITY",
+        "expenses.note text",
+        "members.kind text NOT NULL DEFAULT 'internal'",
+        "grants.self_issue bool",
+        "orgs.access_version int64 NOT NULL DEFAULT 0",
+        "team_members PRIMARY KEY (team_id, member_id)",
+        "expenses CHECK amount_minor > 0",
+        "expenses CHECK status IN 'draft', 'submitted', 'approved', 'rejected'",
+        "delegations CHECK delegator_id <> delegate_id",
+        "expenses INDEX (org_id, owner_id, status, id)",
+        "persons UNIQUE INDEX (email)",
+        "members UNIQUE INDEX (org_id, external_id) WHERE external_id IS NOT NULL",
+        "expense_hands FOREIGN KEY (org_id, expense_id) -> expenses(org_id, id) ON DELETE CASCADE ON UPDATE NO ACTION",
+        "grants FOREIGN KEY (org_id, team_id) -> teams(org_id, id) ON DELETE NO ACTION ON UPDATE NO ACTION",
+    ] {
+        assert!(schema.has(fact), "{fact} is not among {:#?}", schema.facts);
+    }
+    sqlite.close().await;
+}
+
+#[test]
+fn expressions_are_compared_as_both_backends_print_them() {
+    assert_eq!(
+        catalog::normalise("((status = ANY (ARRAY['open'::text, 'declined'::text])))"),
+        catalog::normalise("status IN ('open', 'declined')")
+    );
+    assert_eq!(
+        catalog::normalise("((max_amount_minor IS NULL) OR (max_amount_minor >= 0))"),
+        catalog::normalise("max_amount_minor IS NULL OR max_amount_minor >= 0")
+    );
+    assert_ne!(
+        catalog::normalise("(amount_minor > 0)"),
+        catalog::normalise("amount_minor >= 0")
+    );
+    assert_eq!(
+        catalog::sqlite_checks(
+            "CREATE TABLE t (a TEXT CHECK (a IN ('x)', 'y')), b BIGINT, CHECK(b > (1)), checked INT)"
+        ),
+        ["a IN ('x)', 'y')", "b > (1)"]
+    );
 }
 
 /// Every reference to a member, a team or an expense carries the company: (org_id, x) ->
@@ -99,77 +150,7 @@ fn assert_tenancy(keys: &BTreeSet<ForeignKey>) {
 #[tokio::test]
 async fn references_to_members_and_teams_carry_the_company() {
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display()))
-        .await
-        .unwrap();
-    sqlite.migrate().await.unwrap();
-    assert_tenancy(&sqlite_foreign_keys(&sqlite).await);
+    let sqlite = migrated_sqlite(&dir).await;
+    assert_tenancy(&catalog::sqlite(&sqlite).await.foreign_keys);
     sqlite.close().await;
-}
-
-/// One foreign key: the child table and columns, and the parent table and columns they
-/// point at, column for column.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct ForeignKey {
-    table: String,
-    columns: Vec<String>,
-    parent: String,
-    parent_columns: Vec<String>,
-}
-
-async fn sqlite_foreign_keys(store: &Store) -> BTreeSet<ForeignKey> {
-    let mut conn = store.read().await.unwrap();
-    let rows: Vec<(String, i64, i64, String, String, String)> = sqlx::query_as(
-        "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\" \
-         FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
-         WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .unwrap();
-    let mut keys = std::collections::BTreeMap::<(String, i64), ForeignKey>::new();
-    for (table, id, _, parent, from, to) in rows {
-        let key = keys.entry((table.clone(), id)).or_insert(ForeignKey {
-            table,
-            columns: Vec::new(),
-            parent,
-            parent_columns: Vec::new(),
-        });
-        key.columns.push(from);
-        key.parent_columns.push(to);
-    }
-    keys.into_values().collect()
-}
-
-async fn pg_foreign_keys(store: &Store) -> BTreeSet<ForeignKey> {
-    let mut conn = store.read().await.unwrap();
-    // conkey and confkey pair the columns by position.
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT CAST(c.conname AS TEXT), CAST(t.relname AS TEXT), CAST(a.attname AS TEXT), \
-                CAST(p.relname AS TEXT), CAST(pa.attname AS TEXT) \
-         FROM pg_constraint c \
-         JOIN pg_class t ON t.oid = c.conrelid \
-         JOIN pg_class p ON p.oid = c.confrelid \
-         JOIN pg_namespace n ON n.oid = t.relnamespace \
-         CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(col, pcol, pos) \
-         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col \
-         JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = k.pcol \
-         WHERE c.contype = 'f' AND n.nspname = 'public' \
-         ORDER BY t.relname, c.conname, k.pos",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .unwrap();
-    let mut keys = std::collections::BTreeMap::<(String, String), ForeignKey>::new();
-    for (name, table, column, parent, parent_column) in rows {
-        let key = keys.entry((table.clone(), name)).or_insert(ForeignKey {
-            table,
-            columns: Vec::new(),
-            parent,
-            parent_columns: Vec::new(),
-        });
-        key.columns.push(column);
-        key.parent_columns.push(parent_column);
-    }
-    keys.into_values().collect()
 }

@@ -2,7 +2,7 @@
 //! with the preset's top role and joins through a one-time link, setting their password.
 
 use outlay_core::{preset, validate, OrgId};
-use outlay_store::orgs::{self, Founding};
+use outlay_store::founding::{self, Founding};
 use outlay_store::Store;
 
 /// How long the founder's link stays usable: as long as any invitation.
@@ -63,7 +63,7 @@ pub async fn create(
         invitation: Some((&token_hash, now.plus_seconds(LINK_SECONDS))),
     };
     let founder = outlay_core::permit::found_company(person);
-    let (org, _) = orgs::found(&mut tx, &founding, founder).await?;
+    let (org, _) = founding::found(&mut tx, &founding, founder).await?;
     tx.audit(outlay_store::audit::NewEvent {
             org,
             at: now,

@@ -6,7 +6,8 @@ use outlay_core::preset::Preset;
 use outlay_core::{authorize, Action, MemberId, Timestamp};
 use outlay_store::audit::{NewEvent, Outcome};
 use outlay_store::auth::PersonRow;
-use outlay_store::orgs::{self, Founding, OrgRow};
+use outlay_store::founding::{self, Founding};
+use outlay_store::orgs::{self, OrgRow};
 use outlay_store::{Store, Write};
 use serde_json::json;
 
@@ -33,7 +34,7 @@ pub async fn found(
         invitation: None,
     };
     let token = outlay_core::permit::found_company(founder.id);
-    let (org, member) = orgs::found(&mut w, &founding, token).await?;
+    let (org, member) = founding::found(&mut w, &founding, token).await?;
     w.audit(NewEvent {
         org,
         at: now,

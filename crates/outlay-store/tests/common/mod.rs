@@ -32,6 +32,35 @@ impl Backend {
 
 /// A fresh, migrated store per backend; `test` names the databases.
 pub async fn backends(test: &str) -> Vec<Backend> {
+    let out = unmigrated(test).await;
+    for b in &out {
+        b.store.migrate().await.unwrap();
+    }
+    out
+}
+
+/// A fresh store per backend with the migrations before `version` applied, as a database
+/// made by an earlier Outlay is: [`Store::migrate`] then applies the rest.
+pub async fn backends_before(test: &str, version: i64) -> Vec<Backend> {
+    let out = unmigrated(test).await;
+    for b in &out {
+        let dir = format!("{}/migrations/{}", env!("CARGO_MANIFEST_DIR"), b.label);
+        let mut migrator = sqlx::migrate::Migrator::new(std::path::Path::new(&dir))
+            .await
+            .unwrap();
+        let earlier: Vec<_> = migrator
+            .migrations
+            .iter()
+            .filter(|m| m.version < version)
+            .cloned()
+            .collect();
+        migrator.migrations = std::borrow::Cow::Owned(earlier);
+        b.store.run_migrator(&migrator).await.unwrap();
+    }
+    out
+}
+
+async fn unmigrated(test: &str) -> Vec<Backend> {
     let dir = tempfile::tempdir().unwrap();
     let url = format!(
         "sqlite://{}",
@@ -63,9 +92,6 @@ pub async fn backends(test: &str) -> Vec<Backend> {
             _dir: None,
             pg: Some((server, name)),
         });
-    }
-    for b in &out {
-        b.store.migrate().await.unwrap();
     }
     out
 }

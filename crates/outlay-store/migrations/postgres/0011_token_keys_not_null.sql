@@ -1,0 +1,4 @@
+-- A session's and an invitation's key is the hash of its token, never NULL. PostgreSQL's
+-- PRIMARY KEY implies NOT NULL; SQLite's does not (but for INTEGER PRIMARY KEY), so there
+-- both tables took a row without a token. tests/schema.rs found the difference.
+-- Nothing to change on PostgreSQL: the version is kept so both histories stay one.
