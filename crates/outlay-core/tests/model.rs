@@ -938,6 +938,7 @@ fn engine_decide(c: &Company, people: &[Principal], q: &MReq) -> Decision {
             amount_minor: q.amount,
             category: None,
             hands: &hands,
+            grant: None,
         },
         context: Context {
             now: Timestamp(NOW),
