@@ -507,21 +507,11 @@ pub fn define_role(
             permissions: beyond,
         });
     }
+    // Each role it lists is one `role.assign` decision for nobody in particular, so only
+    // the definer's unbound grants reach.
     for key in &role.assignable {
         let Some(r) = book.get(key) else { continue };
-        let unbound = actor
-            .active_grants(ctx.now)
-            .any(|g| g.grant.spec.team.is_none() && g.role.assignable.allows(&r.key));
-        if r.top_controlled && !actor.is_top(ctx.now) {
-            return Err(Reason::OwnerOnly {
-                role: r.key.to_string(),
-            });
-        }
-        if !unbound {
-            return Err(Reason::NotAssignable {
-                role: r.key.to_string(),
-            });
-        }
+        authorize::assign(actor, ctx, None, &GrantAsk::list(r)).into_result()?;
     }
     Ok(Permit::new(
         actor,

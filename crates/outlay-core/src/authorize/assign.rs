@@ -22,6 +22,10 @@ pub enum GrantOp {
     Give,
     /// Taking a grant away hands out nothing, whatever its cap.
     Revoke,
+    /// Listing the role as assignable in a custom role's definition: whoever defines it must
+    /// be able to give it company-wide themself. No grant is handed out yet, so no cap
+    /// applies (the definition's holders are capped when they give it).
+    List,
 }
 
 /// What the rules of the data know about the member the grant is stored for. Absent when
@@ -75,6 +79,17 @@ impl<'a> GrantAsk<'a> {
     /// Bound to `team` instead.
     pub fn bound_to(self, team: Option<TeamId>) -> GrantAsk<'a> {
         GrantAsk { team, ..self }
+    }
+
+    /// Listing `role` as assignable in a custom role's definition.
+    pub fn list(role: &'a Role) -> GrantAsk<'a> {
+        GrantAsk {
+            op: GrantOp::List,
+            role,
+            team: None,
+            cap: None,
+            facts: None,
+        }
     }
 
     /// With what is known of the member it is stored for.
@@ -179,11 +194,12 @@ fn allow(
 ) -> Result<Granted, Reason> {
     let role = ask.role;
     // Caps matter only for roles that hold a capped action; top-role holders set any cap.
-    let caps_matter =
-        !top && Action::all().any(|a| is_capped(a) && role.permissions.reach(a).is_some());
+    let caps_matter = !top
+        && ask.op != GrantOp::List
+        && Action::all().any(|a| is_capped(a) && role.permissions.reach(a).is_some());
     let wanted = match ask.op {
         GrantOp::Give => ask.cap,
-        GrantOp::Revoke => Some(0),
+        GrantOp::Revoke | GrantOp::List => Some(0),
     };
     let mut capped: Option<Reason> = None;
     for g in actor.active_grants(now) {

@@ -994,6 +994,29 @@ fn nobody_defines_a_role_beyond_what_they_hold_or_could_assign() {
 }
 
 #[test]
+fn a_capped_admin_defines_roles_that_assign_what_they_give_whatever_their_cap() {
+    // Pliant: an admin capped by the owner still defines a role that assigns team managers
+    // (its holders are capped when they give it).
+    let mut w = World::of(&demo::PLIANT);
+    let mut capped = GrantOptions::default();
+    capped.max_amount_minor = Some(100);
+    w.set(
+        "amy",
+        vec![GrantSpec {
+            options: capped,
+            ..role("admin")
+        }],
+    );
+    let define = |actor: &str, assignable: &[&str]| {
+        let r = input(&w.book, "custom_x", &["team.view"], false, assignable).expect("valid input");
+        code(define_role(w.p(actor), Context::at(NOW), &w.book, &r))
+    };
+    assert_eq!(define("amy", &["team_manager"]), "ok");
+    assert_eq!(define("amy", &["admin"]), "owner_only");
+    assert_eq!(define("acc", &["team_manager"]), "no_permission");
+}
+
+#[test]
 fn a_custom_role_with_an_admin_grade_permission_is_owner_controlled() {
     // README: "an admin cannot mint an admin under another name".
     let roles = vec![
