@@ -560,18 +560,20 @@ pub fn company_permit(
     Ok(Permit::new(principal, action, Subject::Company))
 }
 
-/// The actions the principal may take with a role now: `grant` when one of their grants
-/// lists it as assignable (and, for top-controlled roles, they hold the top role).
+/// The actions the principal may take with a role now: `grant` when they may give it to
+/// someone (`role.assign` for nobody in particular, unbound or bound to a team of theirs).
 pub fn role_actions(
     principal: &Principal,
     ctx: Context<'_>,
     role: &crate::role::Role,
 ) -> Vec<&'static str> {
-    let top_ok = !role.top_controlled || principal.is_top(ctx.now);
-    let lists = principal
+    let teams = principal
         .active_grants(ctx.now)
-        .any(|g| g.role.assignable.allows(&role.key));
-    if top_ok && lists && !ctx.company_closed && !principal.archived {
+        .filter_map(|g| g.grant.spec.team);
+    let may = std::iter::once(None).chain(teams.map(Some)).any(|team| {
+        assign(principal, ctx, None, &GrantAsk::list(role).bound_to(team)).is_allowed()
+    });
+    if may {
         vec!["grant"]
     } else {
         vec![]

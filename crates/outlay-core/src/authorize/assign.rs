@@ -207,8 +207,9 @@ fn allow(
             && g.role.assignable.allows(&role.key)
             && match g.grant.spec.team {
                 None => true,
+                // With no member named, a grant bound to the team is for some member of it.
                 Some(bound) => {
-                    ask.team == Some(bound) && res.owner.is_some_and(|t| t.teams.contains(&bound))
+                    ask.team == Some(bound) && res.owner.is_none_or(|t| t.teams.contains(&bound))
                 }
             };
         if !lists {

@@ -2588,6 +2588,25 @@ fn the_roles_one_may_grant_are_those_ones_grants_list() {
         role_actions(w.p("olivia"), closed, &role("admin")),
         Vec::<&str>::new()
     );
+    // A team-bound grant gives within its team: the role is still one to grant.
+    let mut w = acme();
+    let sales = w.team("Sales");
+    w.set(
+        "bea",
+        vec![GrantSpec::for_team("accountant_extended", sales)],
+    );
+    let reviewer = w.book.get("expense_reviewer").expect("role").clone();
+    assert_eq!(role_actions(w.p("bea"), ctx, &reviewer), ["grant"]);
+    let finance = w.book.get("finance").expect("role").clone();
+    assert_eq!(role_actions(w.p("bea"), ctx, &finance), Vec::<&str>::new());
+    // Nobody in particular named, a bound grant gives to some member of its team only.
+    let bound =
+        |team| GrantAsk::give(&reviewer, &GrantSpec::role("expense_reviewer")).bound_to(team);
+    assert!(assign(w.p("bea"), ctx, None, &bound(Some(sales))).is_allowed());
+    assert_eq!(
+        assign(w.p("bea"), ctx, None, &bound(None)).code(),
+        "not_assignable"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
