@@ -4,6 +4,8 @@
 //! target, within its caps), then forbids of the data (status rules). Nothing overrides a
 //! forbid. Per-resource helpers are thin wrappers; an allowed decision can become a [`Permit`]
 //! (`crate::permit`), which the store's writes demand, so a write cannot skip its check.
+//! Granting and revoking roles is a `role.assign` request carrying the grant ([`GrantAsk`]);
+//! its rules are in `assign.rs`.
 
 use crate::catalog::{Action, Permission, Resource, Scope};
 use crate::decision::{Decision, Granted, Reason};
@@ -14,6 +16,9 @@ use crate::org::{Line, Target};
 pub use crate::permit::{Permit, Subject};
 use crate::principal::{Principal, ResolvedGrant};
 use serde::{Deserialize, Serialize};
+
+mod assign;
+pub use assign::{assign, GrantAsk, GrantFacts, GrantOp};
 
 /// What a delegation lets the delegate do for the delegator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,6 +142,8 @@ pub struct ResourceRef<'a> {
     /// Members other than the owner who created, edited or submitted it: four-eyes binds
     /// them as it binds the owner.
     pub hands: &'a [MemberId],
+    /// For `role.assign`: the grant given or taken away (the owner is the member it is for).
+    pub grant: Option<&'a GrantAsk<'a>>,
 }
 
 impl<'a> ResourceRef<'a> {
@@ -242,6 +249,10 @@ pub fn decide(req: &Request<'_>) -> Decision {
         if party(actor.member) || on_behalf_of.is_some_and(party) {
             return Decision::Denied(Reason::SelfApproval);
         }
+    }
+    // Granting a role: its own forbids, allow and data rules.
+    if let (Action::RoleAssign, Some(ask)) = (action, req.resource.grant) {
+        return assign::decide_grant(source, ask, &req.resource, ctx.now);
     }
     // Allow: one single grant.
     let mut granted = match allow(source, action, &req.resource, ctx.now) {
@@ -461,6 +472,7 @@ impl<'a> ExpenseFacts<'a> {
             amount_minor: self.amount_minor,
             category: self.category,
             hands: self.hands,
+            grant: None,
         }
     }
 }
@@ -513,18 +525,20 @@ pub fn company_permit(
     Ok(Permit::new(principal, action, Subject::Company))
 }
 
-/// The actions the principal may take with a role now: `grant` when one of their grants
-/// lists it as assignable (and, for top-controlled roles, they hold the top role).
+/// The actions the principal may take with a role now: `grant` when they may give it to
+/// someone (`role.assign` for nobody in particular, unbound or bound to a team of theirs).
 pub fn role_actions(
     principal: &Principal,
     ctx: Context<'_>,
     role: &crate::role::Role,
 ) -> Vec<&'static str> {
-    let top_ok = !role.top_controlled || principal.is_top(ctx.now);
-    let lists = principal
+    let teams = principal
         .active_grants(ctx.now)
-        .any(|g| g.role.assignable.allows(&role.key));
-    if top_ok && lists && !ctx.company_closed && !principal.archived {
+        .filter_map(|g| g.grant.spec.team);
+    let may = std::iter::once(None).chain(teams.map(Some)).any(|team| {
+        assign(principal, ctx, None, &GrantAsk::list(role).bound_to(team)).is_allowed()
+    });
+    if may {
         vec!["grant"]
     } else {
         vec![]

@@ -10,7 +10,7 @@
 //!
 //! Each check hands out the permit for exactly the change it checked.
 
-use crate::authorize::{self, Context};
+use crate::authorize::{self, Context, GrantAsk, GrantFacts, Request, ResourceRef};
 use crate::catalog::{Action, PermSet, Permission, Scope};
 use crate::decision::Reason;
 use crate::grant::{GrantSpec, Timestamp};
@@ -142,64 +142,6 @@ pub struct GrantChange<'a> {
     pub base_role: Option<&'a str>,
 }
 
-/// Whether `actor` may grant or revoke `role` (bound to `team`) for `target`: a grant of
-/// theirs lists the role and reaches the member; a team-bound one only within its team and
-/// only for grants bound to that team.
-pub fn may_assign(
-    actor: &Principal,
-    now: Timestamp,
-    role: &Role,
-    team: Option<TeamId>,
-    target: &Target<'_>,
-) -> Result<(), Reason> {
-    may_assign_capped(actor, now, role, team, None, target)
-}
-
-/// [`may_assign`] for a grant carrying `cap`: a capped granter hands out no higher cap (no
-/// cap counts as unlimited), so a cap cannot be bypassed through someone else. Holders of
-/// the top role set any cap.
-pub fn may_assign_capped(
-    actor: &Principal,
-    now: Timestamp,
-    role: &Role,
-    team: Option<TeamId>,
-    cap: Option<i64>,
-    target: &Target<'_>,
-) -> Result<(), Reason> {
-    if role.top_controlled && !actor.is_top(now) {
-        return Err(Reason::OwnerOnly {
-            role: role.key.to_string(),
-        });
-    }
-    // Caps matter only for roles that hold a capped action.
-    let top = actor.is_top(now)
-        || !crate::catalog::Action::all()
-            .any(|a| authorize::is_capped(a) && role.permissions.reach(a).is_some());
-    let mut capped: Option<Reason> = None;
-    for g in actor.active_grants(now) {
-        let lists = g.role.assignable.allows(&role.key)
-            && match g.grant.spec.team {
-                None => true,
-                Some(bound) => team == Some(bound) && target.teams.contains(&bound),
-            };
-        if !lists {
-            continue;
-        }
-        match (g.grant.spec.options.max_amount_minor, cap) {
-            (Some(own), wanted) if !top && wanted.is_none_or(|w| w > own) => {
-                capped = Some(Reason::OverCap {
-                    cap: own,
-                    amount: wanted.unwrap_or(i64::MAX),
-                });
-            }
-            _ => return Ok(()),
-        }
-    }
-    Err(capped.unwrap_or_else(|| Reason::NotAssignable {
-        role: role.key.to_string(),
-    }))
-}
-
 /// Checks a grant change against every invariant; the permit allows storing exactly the
 /// proposed grants for that member, over the grants they hold now.
 pub fn change_grants(
@@ -221,64 +163,31 @@ pub fn change_grants(
         return Err(Reason::CompanyClosed);
     }
     let same = |a: &GrantSpec, b: &GrantSpec| a == b;
-    let added: Vec<&(GrantSpec, Role)> = change
+    let added = change
         .proposed
         .iter()
-        .filter(|(spec, _)| !change.current.iter().any(|g| same(&g.grant.spec, spec)))
-        .collect();
-    let removed: Vec<&ResolvedGrant> = change
-        .current
-        .iter()
-        .filter(|g| {
-            !change
-                .proposed
-                .iter()
-                .any(|(spec, _)| same(&g.grant.spec, spec))
-        })
-        .collect();
-
-    // A grant that is new or has a new window would let a time-limited holder keep their
-    // access for good; only someone else may give it. A permanent top-role holder already
-    // holds everything for good, so their own changes widen nothing.
-    if change.target.member == actor.member() && !added.is_empty() && !actor.is_permanent_top(now) {
-        return Err(Reason::SelfGrant);
+        .filter(|(spec, _)| !change.current.iter().any(|g| same(&g.grant.spec, spec)));
+    let removed = change.current.iter().filter(|g| {
+        !change
+            .proposed
+            .iter()
+            .any(|(spec, _)| same(&g.grant.spec, spec))
+    });
+    // Each grant given, then each taken away, is one `role.assign` decision.
+    let mut granted = Vec::new();
+    for (spec, role) in added {
+        let facts = GrantFacts {
+            base: change.base_role == Some(&*role.key),
+            holder_kind: change.target_kind,
+            holder_has_role: change.current.iter().any(|g| g.role.key == role.key),
+            other_tops: change.other_tops,
+        };
+        let ask = GrantAsk::give(role, spec).with_facts(facts);
+        granted.push(authorize::assign(actor, ctx, Some(change.target), &ask).into_result()?);
     }
-    for (spec, role) in &added {
-        if change.base_role == Some(&*role.key) {
-            return Err(Reason::BaseRole {
-                role: role.key.to_string(),
-            });
-        }
-        if change.target_kind == MemberKind::External && role.holds_cards() {
-            return Err(Reason::ExternalNoCards {
-                role: role.key.to_string(),
-            });
-        }
-        may_assign_capped(
-            actor,
-            now,
-            role,
-            spec.team,
-            spec.options.max_amount_minor,
-            &change.target,
-        )?;
-        let already = change.current.iter().any(|g| g.role.key == role.key);
-        if role.single && !already && change.other_tops > 0 {
-            return Err(Reason::SingleHolder {
-                role: role.key.to_string(),
-            });
-        }
-    }
-    // Taking a grant away hands out nothing, whatever its cap.
-    for g in &removed {
-        may_assign_capped(
-            actor,
-            now,
-            &g.role,
-            g.grant.spec.team,
-            Some(0),
-            &change.target,
-        )?;
+    for g in removed {
+        let ask = GrantAsk::revoke(&g.role, &g.grant.spec);
+        granted.push(authorize::assign(actor, ctx, Some(change.target), &ask).into_result()?);
     }
 
     let top = |s: &GrantSpec, r: &Role| r.top && s.is_permanent_from(now);
@@ -298,6 +207,7 @@ pub fn change_grants(
             .map(|g| g.grant.spec.clone())
             .collect(),
         change.proposed.iter().map(|(s, _)| s.clone()).collect(),
+        granted,
     );
     Ok(Permit::new(actor, needed, grants))
 }
@@ -597,21 +507,11 @@ pub fn define_role(
             permissions: beyond,
         });
     }
+    // Each role it lists is one `role.assign` decision for nobody in particular, so only
+    // the definer's unbound grants reach.
     for key in &role.assignable {
         let Some(r) = book.get(key) else { continue };
-        let unbound = actor
-            .active_grants(ctx.now)
-            .any(|g| g.grant.spec.team.is_none() && g.role.assignable.allows(&r.key));
-        if r.top_controlled && !actor.is_top(ctx.now) {
-            return Err(Reason::OwnerOnly {
-                role: r.key.to_string(),
-            });
-        }
-        if !unbound {
-            return Err(Reason::NotAssignable {
-                role: r.key.to_string(),
-            });
-        }
+        authorize::assign(actor, ctx, None, &GrantAsk::list(r)).into_result()?;
     }
     Ok(Permit::new(
         actor,
@@ -620,25 +520,32 @@ pub fn define_role(
     ))
 }
 
-/// A role-change request is decided by whoever may assign that role to that member, never by
-/// the requester.
+/// A role-change request is decided by whoever may assign that role to that member (the
+/// `role.assign` decision on the grant asked for, uncapped), never by the requester. The
+/// rules of the data (base role, cards, single holders) bite when the grant is stored.
 pub fn decide_role_request(
     actor: &Principal,
-    now: Timestamp,
+    ctx: Context<'_>,
     requester: MemberId,
     role: &Role,
     team: Option<TeamId>,
-    target: &Target<'_>,
+    target: Target<'_>,
 ) -> Result<Permit, Reason> {
     if requester == actor.member() {
         return Err(Reason::OwnRequest);
     }
-    may_assign(actor, now, role, team, target)?;
-    Ok(Permit::new(
-        actor,
-        Action::RoleAssign,
-        Subject::Member(target.member),
-    ))
+    let ask = GrantAsk::give(role, &GrantSpec::role(&role.key)).bound_to(team);
+    let (permit, _) = authorize::permit(&Request {
+        principal: actor,
+        action: Action::RoleAssign,
+        resource: ResourceRef {
+            owner: Some(target),
+            grant: Some(&ask),
+            ..ResourceRef::default()
+        },
+        context: ctx,
+    })?;
+    Ok(permit)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! that allows them; the store records each in an audit trail like any permitted change.
 
 use crate::catalog::{Action, Resource};
-use crate::decision::Reason;
+use crate::decision::{Granted, Reason};
 use crate::expense::ExpenseStatus;
 use crate::grant::GrantSpec;
 use crate::ids::{MemberId, OrgId, TeamId};
@@ -101,12 +101,14 @@ impl<L: Lifecycle> Payload for Transition<L> {
 }
 
 /// One member's stored grants, as they were when the change was decided (`before`) and as
-/// the decision allows them to become (`after`).
+/// the decisions allow them to become (`after`): each grant given or taken away was one
+/// `role.assign` decision, and `granted` names the grant of the actor behind each.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GrantSet {
     member: MemberId,
     before: Vec<GrantSpec>,
     after: Vec<GrantSpec>,
+    granted: Vec<Granted>,
 }
 
 impl GrantSet {
@@ -118,6 +120,10 @@ impl GrantSet {
     }
     pub fn after(&self) -> &[GrantSpec] {
         &self.after
+    }
+    /// The allow behind each grant given (in `after`'s order), then each taken away.
+    pub fn granted(&self) -> &[Granted] {
+        &self.granted
     }
     /// The grants `after` holds that `before` does not.
     pub fn added(&self) -> impl Iterator<Item = &GrantSpec> {
@@ -318,11 +324,13 @@ pub(crate) fn grant_set(
     member: MemberId,
     before: Vec<GrantSpec>,
     after: Vec<GrantSpec>,
+    granted: Vec<Granted>,
 ) -> GrantSet {
     GrantSet {
         member,
         before,
         after,
+        granted,
     }
 }
 

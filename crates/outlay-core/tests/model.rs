@@ -45,7 +45,9 @@
 //! the top role for top-controlled roles, and no cap above the granter's own unless the
 //! granter holds the top role), that nobody adds to their own grants, and that the company
 //! never loses its last permanent holder of the top role (nor gets a second one where the
-//! preset allows only one); it also compares every allow/deny with the model of those rules. A
+//! preset allows only one); it also compares every allow/deny with the model of those rules,
+//! for the whole change and for each grant given or taken away asked of `decide` as
+//! `role.assign` on its own. A
 //! third checks that `Principal::list_scope` lists exactly the targets a decision reaches.
 //!
 //! Failing cases are not persisted (the minimal case is printed); `PROPTEST_CASES` overrides
@@ -53,7 +55,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use outlay_core::authorize::{Context, DelegationKind, OnBehalf, Request, ResourceRef};
+use outlay_core::authorize::{
+    self, Context, DelegationKind, GrantAsk, GrantFacts, OnBehalf, Request, ResourceRef,
+};
 use outlay_core::catalog::{
     all_permissions, Action, PermSet, Permission, Resource, Scope, ACTIONS,
 };
@@ -938,6 +942,7 @@ fn engine_decide(c: &Company, people: &[Principal], q: &MReq) -> Decision {
             amount_minor: q.amount,
             category: None,
             hands: &hands,
+            grant: None,
         },
         context: Context {
             now: Timestamp(NOW),
@@ -1199,7 +1204,7 @@ fn active_spec(s: &GrantSpec) -> bool {
 }
 
 /// Whether `actor` may grant or revoke `role` bound to `team` for `target`, by the rules: an
-/// active grant of theirs lists the role, unbound or bound to that same team with the target
+/// active grant of theirs holds `role.assign` and lists the role, unbound or bound to that same team with the target
 /// in it; a top-controlled role only by an active holder of the top role.
 /// A grant carrying `cap` (revocations pass `Some(0)`): a capped granter hands out no higher
 /// cap, no cap counting as unlimited, unless they hold the top role or the role holds no capped
@@ -1239,7 +1244,8 @@ fn model_may_assign(
         .iter()
         .any(|p| is(p.action as usize, CAPPED));
     grants.iter().any(|(r, bound, own)| {
-        RoleFacts::assigns(r, &role.key)
+        r.permissions.iter().any(|p| p.action == Action::RoleAssign)
+            && RoleFacts::assigns(r, &role.key)
             && match bound {
                 None => true,
                 Some(t) => team == Some(*t) && c.members[target].teams.contains(t),
@@ -1417,6 +1423,59 @@ fn run_steps(case: &CompanyCase, steps: &[Step]) -> Result<(), TestCaseError> {
                 .copied()
                 .filter(|s| !proposed.contains(s))
                 .collect();
+
+            // Each grant given or taken away, asked of `decide` on its own as `role.assign`,
+            // against the model of the same rules (the last top-role holder is the change's
+            // rule, not a grant's).
+            for spec in &added {
+                let role = c.role(&spec.role);
+                let holds = tm.grants.iter().any(|g| g.spec.role == spec.role);
+                let known = GrantFacts {
+                    base: Some(&*role.key) == c.preset.base,
+                    holder_kind: tm.kind,
+                    holder_has_role: holds,
+                    other_tops: holders(&c, &facts, target),
+                };
+                let ask = GrantAsk::give(role, spec).with_facts(known);
+                let engine = authorize::assign(&people[actor], ctx, Some(t), &ask);
+                let cap = spec.options.max_amount_minor;
+                let self_grant = actor == target && !permanent_top(&c, &facts, actor);
+                let external_cards =
+                    tm.kind == MemberKind::External && RoleFacts::holds_cards(role);
+                let second_single = role.single && !holds && holders(&c, &facts, target) > 0;
+                let refused = c.members[actor].archived
+                    || ctx.company_closed
+                    || self_grant
+                    || Some(&*role.key) == c.preset.base
+                    || external_cards
+                    || second_single;
+                let model =
+                    !refused && model_may_assign(&c, &facts, actor, role, spec.team, cap, target);
+                prop_assert_eq!(
+                    engine.is_allowed(),
+                    model,
+                    "{}: giving {:?}: engine {}",
+                    what,
+                    spec,
+                    engine
+                );
+            }
+            for spec in &removed {
+                let role = c.role(&spec.role);
+                let ask = GrantAsk::revoke(role, spec);
+                let engine = authorize::assign(&people[actor], ctx, Some(t), &ask);
+                let model = !c.members[actor].archived
+                    && !ctx.company_closed
+                    && model_may_assign(&c, &facts, actor, role, spec.team, Some(0), target);
+                prop_assert_eq!(
+                    engine.is_allowed(),
+                    model,
+                    "{}: taking {:?}: engine {}",
+                    what,
+                    spec,
+                    engine
+                );
+            }
 
             // What any allowed change must respect, whatever else the engine checks.
             if engine.is_ok() {

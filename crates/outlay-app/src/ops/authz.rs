@@ -4,7 +4,12 @@
 //! or the answer would tell whether it exists. On an expense, what the member's own rights do
 //! not allow is asked again under each active delegation to them that covers the action, as
 //! acting would: the answer is that allow, or why the delegation does not give it (four-eyes,
-//! or a verb the delegate no longer holds).
+//! or a verb the delegate no longer holds). A grant change (`role.assign` with a role) is
+//! explained as the change would be decided (`grant.rs`).
+
+mod grant;
+
+pub use grant::AskedGrant;
 
 use super::{Actor, Error, Question, Result};
 use outlay_core::authorize::{self, Context, ExpenseAction, OnBehalf, Request, ResourceRef};
@@ -31,6 +36,9 @@ pub struct Explain {
     pub scope: Option<Scope>,
     pub about: Option<About>,
     pub amount_minor: Option<i64>,
+    /// For `role.assign`: the grant given or taken away (`amount_minor` is its cap), to the
+    /// member `about` names.
+    pub grant: Option<AskedGrant>,
 }
 
 impl Explain {
@@ -116,6 +124,27 @@ impl Question for Explain {
             .await?
             .ok_or(Error::NotFound)?;
         let subject = members::principal(conn, actor.org, &subject_row).await?;
+        if let Some(asked) = &self.grant {
+            if self.action != Action::RoleAssign {
+                return Err(outlay_core::validate::ValidationError::new(
+                    "role",
+                    "a role is asked about with `role.assign` only",
+                )
+                .into());
+            }
+            let to = match self.about {
+                None => None,
+                Some(About::Member(id)) => Some(MemberId(id)),
+                Some(_) => {
+                    return Err(outlay_core::validate::ValidationError::new(
+                        "resource",
+                        "a grant is given to a member: `member:ID`",
+                    )
+                    .into())
+                }
+            };
+            return grant::explain(conn, actor, &subject, asked, self.amount_minor, to).await;
+        }
         let resource = match self.about {
             None => {
                 let line = match self.scope {

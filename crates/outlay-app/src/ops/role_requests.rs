@@ -34,11 +34,11 @@ async fn decider(
     let facts = scope::target(conn, actor.org, actor.id(), MemberId(r.member_id)).await?;
     Ok(invariants::decide_role_request(
         &actor.principal,
-        actor.now,
+        actor.ctx(),
         MemberId(r.member_id),
         role,
         r.team_id.map(TeamId),
-        &facts.target(),
+        facts.target(),
     ))
 }
 

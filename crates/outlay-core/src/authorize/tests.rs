@@ -2590,4 +2590,287 @@ fn the_roles_one_may_grant_are_those_ones_grants_list() {
         role_actions(w.p("olivia"), closed, &role("admin")),
         Vec::<&str>::new()
     );
+    // A team-bound grant gives within its team: the role is still one to grant.
+    let mut w = acme();
+    let sales = w.team("Sales");
+    w.set(
+        "bea",
+        vec![GrantSpec::for_team("accountant_extended", sales)],
+    );
+    let reviewer = w.book.get("expense_reviewer").expect("role").clone();
+    assert_eq!(role_actions(w.p("bea"), ctx, &reviewer), ["grant"]);
+    let finance = w.book.get("finance").expect("role").clone();
+    assert_eq!(role_actions(w.p("bea"), ctx, &finance), Vec::<&str>::new());
+    // Nobody in particular named, a bound grant gives to some member of its team only.
+    let bound =
+        |team| GrantAsk::give(&reviewer, &GrantSpec::role("expense_reviewer")).bound_to(team);
+    assert!(assign(w.p("bea"), ctx, None, &bound(Some(sales))).is_allowed());
+    assert_eq!(
+        assign(w.p("bea"), ctx, None, &bound(None)).code(),
+        "not_assignable"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Granting a role is a `role.assign` decision carrying the grant.
+// ---------------------------------------------------------------------------------------
+
+impl World {
+    /// `actor` gives `target` the grant `spec`, with what is known of `target`.
+    fn give(&self, actor: &str, target: &str, spec: &GrantSpec) -> Decision {
+        let role = self.book.get(&spec.role).expect("role");
+        let holder = self.p(target);
+        let facts = GrantFacts {
+            base: self.book.base().is_some_and(|b| b.key == role.key),
+            holder_kind: holder.kind(),
+            holder_has_role: holder.stored_grants().any(|g| g.role.key == role.key),
+            other_tops: self
+                .people
+                .iter()
+                .filter(|p| p.member() != holder.member() && p.stored_grants().any(|g| g.role.top))
+                .count(),
+        };
+        let ask = GrantAsk::give(role, spec).with_facts(facts);
+        assign(
+            self.p(actor),
+            Context::at(NOW),
+            Some(self.t(actor, target)),
+            &ask,
+        )
+    }
+
+    /// `actor` takes the grant `spec` away from `target`.
+    fn take(&self, actor: &str, target: &str, spec: &GrantSpec) -> Decision {
+        let role = self.book.get(&spec.role).expect("role");
+        let ask = GrantAsk::revoke(role, spec);
+        assign(
+            self.p(actor),
+            Context::at(NOW),
+            Some(self.t(actor, target)),
+            &ask,
+        )
+    }
+}
+
+#[test]
+fn an_allowed_grant_names_the_grant_and_permission_that_allowed_it() {
+    let w = World::of(&demo::PLIANT);
+    let g = granted(w.give("amy", "carl", &GrantSpec::role("accountant")));
+    assert_eq!(g.permission, Permission::unscoped(Action::RoleAssign));
+    assert_eq!((g.grant, &*g.role), (w.gid("amy", 0), "admin"));
+    assert_eq!(
+        g.to_string(),
+        format!(
+            "allowed by `role.assign` of role `admin` (grant {})",
+            w.gid("amy", 0)
+        )
+    );
+    // The same request, written out: the grant is the resource's payload.
+    let accountant = w.book.get("accountant").expect("role");
+    let ask = GrantAsk::give(accountant, &GrantSpec::role("accountant"));
+    let d = decide(&Request {
+        principal: w.p("amy"),
+        action: Action::RoleAssign,
+        resource: ResourceRef {
+            grant: Some(&ask),
+            ..ResourceRef::of_member(w.t("amy", "carl"))
+        },
+        context: Context::at(NOW),
+    });
+    assert_eq!(granted(d).grant, w.gid("amy", 0));
+}
+
+#[test]
+fn a_role_no_grant_of_the_granter_lists_is_not_assignable() {
+    let w = World::of(&demo::PLIANT);
+    // Accountants assign nothing; admins do not list auditors... which owners control anyway.
+    assert_eq!(
+        w.give("acc", "carl", &GrantSpec::role("accountant")).code(),
+        "not_assignable"
+    );
+    assert_eq!(
+        w.take("acc", "acc", &GrantSpec::role("accountant")).code(),
+        "not_assignable"
+    );
+    // Listing a role is not enough: the grant must hold `role.assign` too.
+    let mut lister = custom("lister", &["member.view.all"]);
+    lister.assignable = Assignable::Roles(vec![Arc::from("accountant")]);
+    let mut w = World::with_roles(&demo::PLIANT, vec![lister]);
+    w.set("acc", vec![GrantSpec::role("lister")]);
+    assert_eq!(
+        w.give("acc", "carl", &GrantSpec::role("accountant")).code(),
+        "not_assignable"
+    );
+}
+
+#[test]
+fn a_capped_granter_hands_out_no_higher_cap_than_their_own() {
+    let mut w = World::of(&demo::PLIANT);
+    let field = w.team("Field");
+    w.set("amy", vec![capped("admin", None, Some(100_000), None)]);
+    let manager = |cap| capped("team_manager", Some(field), cap, None);
+    assert_eq!(
+        w.give("amy", "cara", &manager(Some(50_000))).code(),
+        "granted"
+    );
+    assert_eq!(
+        w.give("amy", "cara", &manager(Some(100_000))).code(),
+        "granted"
+    );
+    assert_eq!(
+        w.give("amy", "cara", &manager(Some(100_001))),
+        Decision::Denied(Reason::OverCap {
+            cap: 100_000,
+            amount: 100_001
+        })
+    );
+    // No cap is no limit at all: above every cap.
+    assert_eq!(
+        w.give("amy", "cara", &manager(None)),
+        Decision::Denied(Reason::OverCap {
+            cap: 100_000,
+            amount: i64::MAX
+        })
+    );
+    // Taking a grant away hands out nothing, whatever its cap; the owner sets any cap.
+    assert_eq!(w.take("amy", "tom", &manager(None)).code(), "granted");
+    assert_eq!(w.give("otto", "cara", &manager(None)).code(), "granted");
+    // A role holding no capped action is given uncapped.
+    assert_eq!(
+        w.give("amy", "carl", &GrantSpec::role("accountant")).code(),
+        "granted"
+    );
+}
+
+#[test]
+fn only_top_role_holders_grant_or_revoke_top_controlled_roles() {
+    let w = World::of(&demo::PLIANT);
+    for r in ["admin", "owner", "auditor"] {
+        assert_eq!(
+            w.give("amy", "carl", &GrantSpec::role(r)),
+            Decision::Denied(Reason::OwnerOnly { role: r.into() })
+        );
+        assert_eq!(
+            w.give("otto", "carl", &GrantSpec::role(r)).code(),
+            "granted"
+        );
+    }
+    assert_eq!(
+        w.take("amy", "aldo", &GrantSpec::role("auditor")).code(),
+        "owner_only"
+    );
+    assert_eq!(
+        w.take("otto", "aldo", &GrantSpec::role("auditor")).code(),
+        "granted"
+    );
+}
+
+#[test]
+fn a_team_bound_granter_gives_only_grants_bound_to_its_team_within_it() {
+    let mut w = acme();
+    let (sales, eng) = (w.team("Sales"), w.team("Engineering"));
+    w.set(
+        "bea",
+        vec![GrantSpec::for_team("accountant_extended", sales)],
+    );
+    let reviewer = |team| GrantSpec {
+        team,
+        ..GrantSpec::role("expense_reviewer")
+    };
+    let g = granted(w.give("bea", "alice", &reviewer(Some(sales))));
+    assert_eq!((g.grant, g.team), (w.gid("bea", 0), Some(sales)));
+    assert!(g.to_string().contains("bound to team"), "{g}");
+    // Unbound, bound to another team, or for someone outside the team: no.
+    for (target, team) in [("alice", None), ("alice", Some(eng)), ("erin", Some(sales))] {
+        assert_eq!(
+            w.give("bea", target, &reviewer(team)).code(),
+            "not_assignable",
+            "{target} {team:?}"
+        );
+    }
+    assert_eq!(
+        w.take("bea", "alice", &GrantSpec::role("employee")).code(),
+        "not_assignable"
+    );
+}
+
+#[test]
+fn nobody_gives_themself_a_grant_but_a_permanent_owner() {
+    let mut w = acme();
+    w.set(
+        "adam",
+        vec![GrantSpec::role("admin"), GrantSpec::role("finance")],
+    );
+    assert_eq!(
+        w.give("adam", "adam", &GrantSpec::role("finance")),
+        Decision::Denied(Reason::SelfGrant)
+    );
+    assert_eq!(
+        w.give("adam", "bob", &GrantSpec::role("finance")).code(),
+        "granted"
+    );
+    // Taking one's own grant away widens nothing.
+    assert_eq!(
+        w.take("adam", "adam", &GrantSpec::role("finance")).code(),
+        "granted"
+    );
+    assert_eq!(
+        w.give("olivia", "olivia", &GrantSpec::role("finance"))
+            .code(),
+        "granted"
+    );
+}
+
+#[test]
+fn the_rules_of_the_data_refuse_through_the_same_decision() {
+    // The base role is never granted; external members hold no cards.
+    let w = World::of(&demo::PLIANT);
+    assert_eq!(
+        w.give("otto", "carl", &GrantSpec::role("cardholder"))
+            .code(),
+        "base_role"
+    );
+    let mut w = acme();
+    w.join("ext", None, &[], External, vec![]);
+    let d = w.give("adam", "ext", &GrantSpec::role("finance"));
+    assert_eq!(d.code(), "external_no_cards");
+    assert_eq!(
+        d.clone().into_result().map_err(|r| r.kind()),
+        Err(DenialKind::Conflict)
+    );
+    // A single-holder role gets no second holder.
+    let w = World::of(&demo::QONTO);
+    assert_eq!(
+        w.give("holly", "andy", &GrantSpec::role("account_holder"))
+            .code(),
+        "single_holder"
+    );
+    // Asked without the data's facts (who may decide a role request), only the right counts.
+    let holder = w.book.get("account_holder").expect("role");
+    let ask = GrantAsk::give(holder, &GrantSpec::role("account_holder"));
+    let d = assign(
+        w.p("holly"),
+        Context::at(NOW),
+        Some(w.t("holly", "andy")),
+        &ask,
+    );
+    assert_eq!(d.code(), "granted");
+}
+
+#[test]
+fn archived_granters_and_closed_companies_grant_nothing() {
+    let mut w = World::of(&demo::PLIANT);
+    let closed = Context {
+        company_closed: true,
+        ..Context::at(NOW)
+    };
+    let accountant = w.book.get("accountant").expect("role").clone();
+    let ask = GrantAsk::give(&accountant, &GrantSpec::role("accountant"));
+    let d = assign(w.p("otto"), closed, Some(w.t("otto", "carl")), &ask);
+    assert_eq!(d.code(), "company_closed");
+    w.archive("amy");
+    assert_eq!(
+        w.give("amy", "carl", &GrantSpec::role("accountant")).code(),
+        "archived"
+    );
 }

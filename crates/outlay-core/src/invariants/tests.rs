@@ -474,16 +474,23 @@ fn a_team_bound_granter_assigns_only_team_bound_grants_within_its_team() {
         "ok"
     );
     assert_eq!(w.revoke("bea", "alice", "employee"), "ok");
-    // may_assign says the same directly.
+    // The `role.assign` decision says the same directly, naming the bound grant.
     w.set(
         "bea",
         vec![GrantSpec::for_team("accountant_extended", sales)],
     );
     let reviewer = w.book.get("expense_reviewer").expect("role").clone();
     let may = |team, target: &str| {
-        may_assign(w.p("bea"), NOW, &reviewer, team, &w.t("bea", target)).map_err(|r| r.code())
+        let ask = GrantAsk::give(&reviewer, &GrantSpec::role("expense_reviewer")).bound_to(team);
+        authorize::assign(w.p("bea"), Context::at(NOW), Some(w.t("bea", target)), &ask)
+            .into_result()
+            .map(|g| (g.permission.key(), g.team))
+            .map_err(|r| r.code())
     };
-    assert_eq!(may(Some(sales), "alice"), Ok(()));
+    assert_eq!(
+        may(Some(sales), "alice"),
+        Ok(("role.assign".to_string(), Some(sales)))
+    );
     assert_eq!(may(None, "alice"), Err("not_assignable"));
     assert_eq!(may(Some(sales), "erin"), Err("not_assignable"));
 }
@@ -987,6 +994,29 @@ fn nobody_defines_a_role_beyond_what_they_hold_or_could_assign() {
 }
 
 #[test]
+fn a_capped_admin_defines_roles_that_assign_what_they_give_whatever_their_cap() {
+    // Pliant: an admin capped by the owner still defines a role that assigns team managers
+    // (its holders are capped when they give it).
+    let mut w = World::of(&demo::PLIANT);
+    let mut capped = GrantOptions::default();
+    capped.max_amount_minor = Some(100);
+    w.set(
+        "amy",
+        vec![GrantSpec {
+            options: capped,
+            ..role("admin")
+        }],
+    );
+    let define = |actor: &str, assignable: &[&str]| {
+        let r = input(&w.book, "custom_x", &["team.view"], false, assignable).expect("valid input");
+        code(define_role(w.p(actor), Context::at(NOW), &w.book, &r))
+    };
+    assert_eq!(define("amy", &["team_manager"]), "ok");
+    assert_eq!(define("amy", &["admin"]), "owner_only");
+    assert_eq!(define("acc", &["team_manager"]), "no_permission");
+}
+
+#[test]
 fn a_custom_role_with_an_admin_grade_permission_is_owner_controlled() {
     // README: "an admin cannot mint an admin under another name".
     let roles = vec![
@@ -1010,11 +1040,11 @@ fn a_role_request_is_decided_by_whoever_may_assign_the_role() {
     let decide = |actor: &str, requester: &str| {
         decide_role_request(
             w.p(actor),
-            NOW,
+            Context::at(NOW),
             w.id(requester),
             &manager,
             None,
-            &w.t(actor, requester),
+            w.t(actor, requester),
         )
         .map(|p| p.action())
         .map_err(|r| r.code())

@@ -10,6 +10,7 @@ mod crash;
 mod delegation;
 mod differential;
 mod edge;
+mod grant_explain;
 mod guards;
 mod harness;
 mod lifecycle;

@@ -4,7 +4,8 @@
 
 use super::*;
 use crate::http::paths::InOrg;
-use crate::ops::authz::{About, Explain};
+use crate::ops::authz::{About, AskedGrant, Explain};
+use outlay_core::TeamId;
 
 /// Explain a decision without taking the action. Anyone may explain their own rights;
 /// explaining another member's needs `role.view`. The resource must be visible to the caller.
@@ -59,12 +60,40 @@ pub async fn explain(
         Some(Some(("team", i))) => Some(About::Team(id(i)?)),
         Some(_) => return Err(WebError::invalid("resource", RESOURCE_FORMAT)),
     };
+    let role = q.role.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if role.is_none() && (q.team_id.is_some() || q.revoke.is_some()) {
+        return Err(WebError::invalid(
+            "role",
+            "`team_id` and `revoke` describe a grant: name its role",
+        ));
+    }
+    let grant = match role {
+        None => None,
+        Some(_) if action != Action::RoleAssign => {
+            return Err(WebError::invalid(
+                "role",
+                "a role is asked about with `role.assign` only",
+            ))
+        }
+        Some(_) if matches!(about, Some(About::Expense(_) | About::Team(_))) => {
+            return Err(WebError::invalid(
+                "resource",
+                "a grant is given to a member: `member:ID`",
+            ))
+        }
+        Some(r) => Some(AskedGrant {
+            role: r.to_string(),
+            team: q.team_id.map(TeamId),
+            revoke: q.revoke.unwrap_or(false),
+        }),
+    };
     let explain = Explain {
         member: MemberId(q.member),
         action,
         scope,
         about,
         amount_minor: q.amount_minor,
+        grant,
     };
     Ok(Json(response(app.ask(&auth, org, explain).await?)))
 }

@@ -22,8 +22,15 @@ pub struct ExplainQuery {
     /// `expense:ID`, `member:ID` (an action on that member's data, cards or payments) or
     /// `team:ID` (e.g. inviting into that team).
     pub resource: Option<String>,
-    /// An amount in minor units of the company currency, to ask about caps.
+    /// An amount in minor units of the company currency, to ask about caps (with `role`:
+    /// the cap of the grant given).
     pub amount_minor: Option<i64>,
+    /// With `role.assign`: may the member grant this role (to the member `resource` names)?
+    pub role: Option<String>,
+    /// With `role`: the team the grant is bound to.
+    pub team_id: Option<i64>,
+    /// With `role`: taking the grant away instead of giving it.
+    pub revoke: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]
