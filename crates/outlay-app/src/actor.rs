@@ -8,9 +8,9 @@ use crate::App;
 use outlay_core::authorize::Context;
 use outlay_core::{Action, ListScope, MemberId, OrgId, Principal, Reason, RoleBook, Timestamp};
 use outlay_store::audit::{NewEvent, Outcome};
-use outlay_store::expenses::Shape;
 use outlay_store::members::{self, MemberRow};
 use outlay_store::orgs::OrgRow;
+use outlay_store::owned::Shape;
 use outlay_store::{Conn, Write};
 use serde_json::{json, Value};
 
@@ -44,32 +44,36 @@ pub struct Member {
     /// the rules see them: cached with the actor (ending or creating one bumps the access
     /// version), filtered by time at each use.
     pub delegations: std::sync::Arc<[(outlay_store::delegations::DelegationRow, Principal)]>,
-    /// How the actor's expense lists are read, per reach and filter: the shape depends on
+    /// How the actor's lists are read, per table, reach and filter: the shape depends on
     /// the size of the reach, which only changes with lines, teams and members, and those
     /// bump the access version this member was loaded under.
     pub list_shapes: Shapes,
 }
 
-/// List shapes by reach and by whether a status filter is set (`expenses::shape`).
+/// List shapes by table, by reach and by whether a status filter is set
+/// (`outlay_store::owned::shape`).
 #[derive(Default)]
-pub struct Shapes(std::sync::Mutex<std::collections::HashMap<(ListScope, bool), Shape>>);
+pub struct Shapes(std::sync::Mutex<std::collections::HashMap<ShapeKey, Shape>>);
+
+/// A table, a reach, and whether a status filter is set.
+pub type ShapeKey = (&'static str, ListScope, bool);
 
 /// Beyond this many an actor's remembered shapes start over (reaches vary with grants'
 /// windows only, so a handful is the norm).
 const SHAPES: usize = 64;
 
 impl Shapes {
-    pub fn get(&self, scope: &ListScope, status: bool) -> Option<Shape> {
+    pub fn get(&self, key: &ShapeKey) -> Option<Shape> {
         let shapes = self.0.lock().ok()?;
-        shapes.get(&(scope.clone(), status)).copied()
+        shapes.get(key).copied()
     }
 
-    pub fn put(&self, scope: &ListScope, status: bool, shape: Shape) {
+    pub fn put(&self, key: ShapeKey, shape: Shape) {
         if let Ok(mut shapes) = self.0.lock() {
             if shapes.len() >= SHAPES {
                 shapes.clear();
             }
-            shapes.insert((scope.clone(), status), shape);
+            shapes.insert(key, shape);
         }
     }
 }

@@ -32,6 +32,10 @@ pub trait Lifecycle: Copy + Eq + Debug + 'static {
     const NOUN: &'static str;
     /// Every state.
     const STATES: &'static [Self];
+    /// Every step, in the order a page shows what the caller may do.
+    const STEPS: &'static [Self::Step];
+    /// The step of reading a row: every delegation lends it.
+    const VIEW: Self::Step;
     /// Every allowed move: (step, from, to). Nothing else moves a row.
     const TABLE: &'static [(Self::Step, Self, After<Self>)];
 
@@ -104,6 +108,8 @@ impl Lifecycle for ExpenseStatus {
     const RESOURCE: Resource = Resource::Expense;
     const NOUN: &'static str = "an expense";
     const STATES: &'static [ExpenseStatus] = &ExpenseStatus::ALL;
+    const STEPS: &'static [ExpenseAction] = &ExpenseAction::ALL;
+    const VIEW: ExpenseAction = ExpenseAction::View;
     const TABLE: &'static [(ExpenseAction, ExpenseStatus, After<ExpenseStatus>)] = &[
         (S::Edit, Draft, After::Status(Draft)),
         (S::Edit, Rejected, After::Status(Rejected)),

@@ -18,6 +18,7 @@ mod in_place;
 pub mod members;
 pub mod migration_source;
 pub mod orgs;
+pub mod owned;
 pub mod person_audit;
 mod reporting_lines;
 pub mod role_requests;

@@ -114,7 +114,7 @@ async fn scope_of(
 fn others_for(c: &Company, rows: &[ExpenseRow]) -> Vec<MemberId> {
     let mut out: Vec<MemberId> = Vec::new();
     for r in rows.iter().take(3) {
-        let mut m = Some(MemberId(r.owner_id));
+        let mut m = Some(MemberId(r.who.owner_id));
         while let Some(x) = m {
             if !out.contains(&x) {
                 out.push(x);
@@ -136,12 +136,12 @@ fn others_for(c: &Company, rows: &[ExpenseRow]) -> Vec<MemberId> {
 /// Each row carries its owner's place in the line of each of `others`, in their order.
 fn check_seen_as(c: &Company, rows: &[ExpenseRow], others: &[MemberId], what: &str) {
     for r in rows {
-        let owner = MemberId(r.owner_id);
+        let owner = MemberId(r.who.owner_id);
         let want: Vec<_> = others
             .iter()
             .map(|o| Some(c.chart.line(*o, owner)))
             .collect();
-        assert_eq!(r.seen_as.0, want, "{what}: row {} as {others:?}", r.id);
+        assert_eq!(r.who.seen_as.0, want, "{what}: row {} as {others:?}", r.id);
     }
 }
 
@@ -209,7 +209,7 @@ async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, u
                             "viewer {viewer} shape {shape:?} status {status:?} owner {owner:?} cursor {cursor:?}"
                         );
                         for r in &rows {
-                            let model = c.chart.target(viewer, MemberId(r.owner_id));
+                            let model = c.chart.target(viewer, MemberId(r.who.owner_id));
                             assert_eq!(r.owner().target(), model, "row {} as {viewer}", r.id);
                         }
                         if status.is_some() || cursor.is_some() {
@@ -218,7 +218,7 @@ async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, u
                         // The same page read for other members too: the same rows, and
                         // each owner as each of them sees them.
                         let others = others_for(c, &rows);
-                        let seen = expenses::list_seen(
+                        let seen: Vec<expenses::ExpenseRow> = outlay_store::owned::list(
                             &mut conn, c.org, viewer, &others, &scope, &filter, shape,
                         )
                         .await
@@ -249,10 +249,12 @@ async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, u
                 }
             );
             let others = others_for(c, std::slice::from_ref(&row));
-            let seen = expenses::get_seen(&mut conn, c.org, viewer, &others, e.0)
-                .await
-                .unwrap()
-                .unwrap();
+            let seen = outlay_store::owned::get::<expenses::ExpenseRow>(
+                &mut conn, c.org, viewer, &others, e.0,
+            )
+            .await
+            .unwrap()
+            .unwrap();
             assert_eq!(seen.owner(), row.owner());
             check_seen_as(c, &[seen], &others, "get");
         }

@@ -17,6 +17,7 @@ pub mod expenses;
 pub mod invitations;
 pub mod members;
 pub mod orgs;
+pub mod owned;
 pub mod page;
 pub mod role_requests;
 pub mod roles;

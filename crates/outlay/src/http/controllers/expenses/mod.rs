@@ -62,8 +62,8 @@ fn out(v: ExpenseView) -> ExpenseOut {
     let t = |s: i64| rfc3339(Timestamp(s));
     ExpenseOut {
         id: row.id,
-        owner_id: row.owner_id,
-        owner_name: row.owner_name,
+        owner_id: row.who.owner_id,
+        owner_name: row.who.owner_name,
         amount_minor: row.amount_minor,
         currency: row.currency,
         merchant: row.merchant,
