@@ -15,12 +15,14 @@
 mod common;
 
 use outlay_app::clock::Clock;
-use outlay_app::ops::expenses::{ExpenseView, Get, List};
+use outlay_app::ops::expenses::ExpenseView;
+use outlay_app::ops::owned::{Get, List};
 use outlay_app::ops::{delegations, Page, Paging};
 use outlay_app::{App, AppLimits, Session, Unobserved};
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
 use outlay_core::money::Money;
 use outlay_core::{DelegationKind, GrantSpec, MemberId, MemberKind, OrgId, Timestamp};
+use outlay_store::expenses::ListFilter;
 use outlay_store::members::{MemberStatus, NewMember};
 use outlay_store::{seed, Store};
 use std::sync::Arc;
@@ -132,8 +134,7 @@ async fn delegate(app: &App, c: &Company, person: i64, nia: MemberId, kind: Dele
 /// The first page of `limit` of Nia's list, and the statements it cost.
 async fn page(app: &App, nia: &Session, org: OrgId, limit: i64) -> (Page<ExpenseView>, u64) {
     let list = List {
-        status: None,
-        owner: None,
+        filter: ListFilter::default(),
         paging: Paging {
             limit,
             cursor: None,
@@ -204,7 +205,7 @@ async fn a_page_of_500_costs_the_statements_of_a_page_of_10_with_delegations_in_
             .unwrap();
         let id = submitted.row.id;
         let before = app.store.statements();
-        let one = app.ask(&nia, c.org.0, Get { id }).await.unwrap();
+        let one = app.ask(&nia, c.org.0, Get::new(id)).await.unwrap();
         let cost = app.store.statements() - before;
         assert!(allows(&one, "approve"), "{label}");
         assert!(

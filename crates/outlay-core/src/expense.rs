@@ -61,6 +61,30 @@ pub struct RawExpense<'a> {
     pub note: Option<&'a str>,
 }
 
+/// Fields of an edit as a person sent them: those left out keep their value.
+#[derive(Clone, Debug, Default)]
+pub struct ExpensePatch {
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub merchant: Option<String>,
+    pub spent_on: Option<String>,
+    pub category: Option<String>,
+    pub note: Option<String>,
+}
+
+impl ExpensePatch {
+    pub fn raw(&self) -> RawExpense<'_> {
+        RawExpense {
+            amount_minor: self.amount_minor,
+            currency: self.currency.as_deref(),
+            merchant: self.merchant.as_deref(),
+            spent_on: self.spent_on.as_deref(),
+            category: self.category.as_deref(),
+            note: self.note.as_deref(),
+        }
+    }
+}
+
 fn required<T>(field: &str, v: Option<T>) -> Result<T, ValidationError> {
     v.ok_or_else(|| ValidationError::new(field, "is required"))
 }

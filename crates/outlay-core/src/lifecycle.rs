@@ -23,9 +23,9 @@ pub enum After<S> {
 }
 
 /// A resource's life: implemented by its state type.
-pub trait Lifecycle: Copy + Eq + Debug + 'static {
+pub trait Lifecycle: Copy + Eq + Debug + Send + Sync + 'static {
     /// What can be done to a row (including steps that move nothing, such as viewing).
-    type Step: Copy + Eq + Debug + 'static;
+    type Step: Copy + Eq + Debug + Send + Sync + 'static;
     /// The catalog resource whose rows live this life.
     const RESOURCE: Resource;
     /// How a refusal names a row: "an expense".

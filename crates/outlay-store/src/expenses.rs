@@ -1,23 +1,14 @@
-//! Expenses. Lists push the caller's reach into SQL and carry each row's owner as the caller
-//! sees them (line and teams), so the core can say which actions each row allows without
-//! another query.
-//!
-//! Every row also carries its hands: the members besides the owner who created, edited or
-//! submitted it (table `expense_hands`, migration 0010), which four-eyes binds as it binds
-//! the owner. A set of hands rather than `created_by`/`submitted_by` columns: an expense is
-//! edited and resubmitted by several people over its life (a delegate drafts it, the owner
-//! resubmits it after a rejection), and each of them stays bound; the owner's own hand is
-//! implied and never stored, so an expense its owner handles alone costs no row.
-//!
-//! Listing and reading rows, and taking a transition permit, are the owned-rows kit's
-//! ([`crate::owned`]): this file declares the table and writes its own columns.
+//! Expenses: the table declared for the owned-rows kit ([`crate::owned`]), which lists,
+//! reads and moves them along their lifecycle; this file writes an expense's own columns.
+//! Every row carries its hands (table `expense_hands`, migration 0010): the members besides
+//! the owner who created, edited or submitted it, whom four-eyes binds as it binds the owner.
 
-use crate::owned::{self, changed, take, Owned, OwnerSeen};
-use crate::{scope, Backend, Conn, Result, Write};
+use crate::owned::{self, Hands, Owned, OwnerSeen, Set};
+use crate::{scope, Conn, Result, Write};
 use outlay_core::authorize::ExpenseAction;
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
 use outlay_core::permit::{Permit, Subject, Transition};
-use outlay_core::{Action, ListScope, MemberId, OrgId, Timestamp};
+use outlay_core::{Action, MemberId, OrgId, Timestamp};
 use sqlx::FromRow;
 
 pub use crate::owned::{SeenAs, Shape, SEEN_AS_PER_STATEMENT};
@@ -52,26 +43,6 @@ pub struct ExpenseRow {
     /// Who besides the owner created, edited or submitted it.
     #[sqlx(try_from = "Option<String>")]
     pub hands: Hands,
-}
-
-/// The members besides the owner who had a hand in an expense, read from a comma-separated
-/// column.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Hands(pub Vec<MemberId>);
-
-impl From<Option<String>> for Hands {
-    fn from(s: Option<String>) -> Hands {
-        let mut hands: Vec<MemberId> = s
-            .as_deref()
-            .unwrap_or("")
-            .split(',')
-            .filter_map(|m| m.trim().parse().ok())
-            .map(MemberId)
-            .collect();
-        hands.sort_unstable();
-        hands.dedup();
-        Hands(hands)
-    }
 }
 
 impl ExpenseRow {
@@ -122,14 +93,7 @@ impl Owned for ExpenseRow {
     type Status = ExpenseStatus;
     const TABLE: &'static str = "expenses";
     const COLUMNS: &'static str = COLUMNS;
-    /// Its hands, comma-separated.
-    fn more_columns(backend: Backend) -> String {
-        let list = match backend {
-            Backend::Sqlite => "group_concat(h.member_id)",
-            Backend::Postgres => "string_agg(h.member_id::text, ',')",
-        };
-        format!(", (SELECT {list} FROM expense_hands h WHERE h.org_id = e.org_id AND h.expense_id = e.id) AS hands")
-    }
+    const HANDS: Option<(&'static str, &'static str)> = Some(("expense_hands", "expense_id"));
     fn id(&self) -> i64 {
         self.id
     }
@@ -139,29 +103,6 @@ impl Owned for ExpenseRow {
     fn seen_mut(&mut self) -> &mut OwnerSeen {
         &mut self.who
     }
-}
-
-/// The shape of the page `viewer` asks for ([`owned::shape`]).
-pub async fn shape(
-    conn: &mut Conn,
-    org: OrgId,
-    viewer: MemberId,
-    visible: &ListScope,
-    filter: &ListFilter,
-) -> Result<Shape> {
-    owned::shape(conn, org, viewer, visible, filter).await
-}
-
-/// The expenses `viewer` may see, newest first, in a given shape ([`owned::list`]).
-pub async fn list_as(
-    conn: &mut Conn,
-    org: OrgId,
-    viewer: MemberId,
-    visible: &ListScope,
-    filter: &ListFilter,
-    shape: Shape,
-) -> Result<Vec<ExpenseRow>> {
-    owned::list(conn, org, viewer, &[], visible, filter, shape).await
 }
 
 /// One expense of the company with its owner as `viewer` sees them ([`owned::get`]).
@@ -191,27 +132,8 @@ pub async fn create(
     )?;
     let now = w.now();
     let id = insert(w.conn(), org, owner, input, ExpenseStatus::Draft, now).await?;
-    hand(w, org, id, by.actor, "create").await?;
+    owned::hand::<ExpenseRow>(w, org, id, by.actor, "create").await?;
     Ok(id)
-}
-
-/// Records that `member` had a `kind` of hand (`create`, `edit`, `submit`) in expense `id`,
-/// unless they own it: the owner's hand is implied.
-async fn hand(w: &mut Write, org: OrgId, id: i64, member: MemberId, kind: &str) -> Result<()> {
-    let now = w.now();
-    sqlx::query(
-        "INSERT INTO expense_hands (org_id, expense_id, member_id, hand, first_at) \
-         SELECT $1, $2, $3, $4, $5 FROM expenses WHERE org_id = $1 AND id = $2 AND owner_id <> $3 \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(org.0)
-    .bind(id)
-    .bind(member.0)
-    .bind(kind)
-    .bind(now.0)
-    .execute(w.conn())
-    .await?;
-    Ok(())
 }
 
 /// Inserts an expense in a status (creating a draft, or seeding).
@@ -243,6 +165,7 @@ pub(crate) async fn insert(
     .await?)
 }
 
+/// Edits a draft or rejected expense; the editor's hand is recorded.
 pub async fn update(
     w: &mut Write,
     org: OrgId,
@@ -250,55 +173,40 @@ pub async fn update(
     input: &ExpenseInput,
     permit: Permit<Transition>,
 ) -> Result<()> {
-    let (by, t) = take(w, permit, org, id, ExpenseAction::Edit, None)?;
-    let now = w.now();
-    let done = sqlx::query(
-        "UPDATE expenses SET amount_minor = $3, currency = $4, merchant = $5, spent_on = $6, category = $7, note = $8, \
-         updated_at = $9 WHERE org_id = $1 AND id = $2 AND status = $10",
-    )
-    .bind(org.0)
-    .bind(id)
-    .bind(input.money.amount_minor)
-    .bind(&input.money.currency)
-    .bind(&input.merchant)
-    .bind(&input.spent_on)
-    .bind(&input.category)
-    .bind(&input.note)
-    .bind(now.0)
-    .bind(t.from().as_str())
-    .execute(w.conn())
-    .await?;
-    changed(done.rows_affected())?;
-    hand(w, org, id, by.actor, "edit").await
+    let m = &input.money;
+    let sets = [
+        ("amount_minor", Set::Int(Some(m.amount_minor))),
+        ("currency", Set::Text(Some(&m.currency))),
+        ("merchant", Set::Text(Some(&input.merchant))),
+        ("spent_on", Set::Text(Some(&input.spent_on))),
+        ("category", Set::Text(Some(&input.category))),
+        ("note", Set::Text(input.note.as_deref())),
+        ("updated_at", Set::Now),
+    ];
+    let by = owned::step::<ExpenseRow>(w, org, id, permit, (ExpenseAction::Edit, None), &sets);
+    let by = by.await?;
+    owned::hand::<ExpenseRow>(w, org, id, by.actor, "edit").await
 }
 
 pub async fn delete(w: &mut Write, org: OrgId, id: i64, permit: Permit<Transition>) -> Result<()> {
-    let (_, t) = take(w, permit, org, id, ExpenseAction::Delete, None)?;
-    let done = sqlx::query("DELETE FROM expenses WHERE org_id = $1 AND id = $2 AND status = $3")
-        .bind(org.0)
-        .bind(id)
-        .bind(t.from().as_str())
-        .execute(w.conn())
-        .await?;
-    changed(done.rows_affected())
+    let step = (ExpenseAction::Delete, None);
+    owned::step::<ExpenseRow>(w, org, id, permit, step, &[]).await?;
+    Ok(())
 }
 
+/// Submits it, clearing an earlier decision; the submitter's hand is recorded.
 pub async fn submit(w: &mut Write, org: OrgId, id: i64, permit: Permit<Transition>) -> Result<()> {
-    let submitted = Some(ExpenseStatus::Submitted);
-    let (by, t) = take(w, permit, org, id, ExpenseAction::Submit, submitted)?;
-    let now = w.now();
-    let done = sqlx::query(
-        "UPDATE expenses SET status = 'submitted', submitted_at = $3, updated_at = $3, decided_by = NULL, \
-         decided_at = NULL, reject_reason = NULL WHERE org_id = $1 AND id = $2 AND status = $4",
-    )
-    .bind(org.0)
-    .bind(id)
-    .bind(now.0)
-    .bind(t.from().as_str())
-    .execute(w.conn())
-    .await?;
-    changed(done.rows_affected())?;
-    hand(w, org, id, by.actor, "submit").await
+    let step = (ExpenseAction::Submit, Some(ExpenseStatus::Submitted));
+    let (now, null) = (Set::Now, Set::Int(None));
+    let sets = [
+        ("submitted_at", now),
+        ("updated_at", now),
+        ("decided_by", null),
+        ("decided_at", null),
+        ("reject_reason", Set::Text(None)),
+    ];
+    let by = owned::step::<ExpenseRow>(w, org, id, permit, step, &sets).await?;
+    owned::hand::<ExpenseRow>(w, org, id, by.actor, "submit").await
 }
 
 /// Records an approval (no reason) or a rejection (with its reason) by the permitted actor:
@@ -310,27 +218,29 @@ pub async fn decide(
     reject_reason: Option<&str>,
     permit: Permit<Transition>,
 ) -> Result<()> {
-    let (step, status) = match reject_reason {
-        Some(_) => (ExpenseAction::Reject, ExpenseStatus::Rejected),
-        None => (ExpenseAction::Approve, ExpenseStatus::Approved),
+    let step = match reject_reason {
+        Some(_) => (ExpenseAction::Reject, Some(ExpenseStatus::Rejected)),
+        None => (ExpenseAction::Approve, Some(ExpenseStatus::Approved)),
     };
-    let (by, t) = take(w, permit, org, id, step, Some(status))?;
-    let now = w.now();
-    let done = sqlx::query(
-        "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5, \
-         decided_on_behalf_of = $7, override_reason = NULL WHERE org_id = $1 AND id = $2 AND status = $8",
-    )
-    .bind(org.0)
-    .bind(id)
-    .bind(status.as_str())
-    .bind(by.actor.0)
-    .bind(now.0)
-    .bind(reject_reason)
-    .bind(by.on_behalf_of.map(|m| m.0))
-    .bind(t.from().as_str())
-    .execute(w.conn())
-    .await?;
-    changed(done.rows_affected())
+    let sets = decision(reject_reason, Set::OnBehalfOf, Set::Text(None));
+    owned::step::<ExpenseRow>(w, org, id, permit, step, &sets).await?;
+    Ok(())
+}
+
+/// What a decision writes beside the status.
+fn decision<'a>(
+    reject: Option<&'a str>,
+    behalf: Set<'a>,
+    over: Set<'a>,
+) -> [(&'a str, Set<'a>); 6] {
+    [
+        ("decided_by", Set::Actor),
+        ("decided_at", Set::Now),
+        ("updated_at", Set::Now),
+        ("reject_reason", Set::Text(reject)),
+        ("decided_on_behalf_of", behalf),
+        ("override_reason", over),
+    ]
 }
 
 /// Records an override of an earlier decision: approve a rejected expense, or reject an
@@ -343,28 +253,14 @@ pub async fn override_decision(
     reason: &str,
     permit: Permit<Transition>,
 ) -> Result<()> {
-    let (status, reject_reason) = if approve {
-        (ExpenseStatus::Approved, None)
-    } else {
-        (ExpenseStatus::Rejected, Some(reason))
+    let (to, reject) = match approve {
+        true => (ExpenseStatus::Approved, None),
+        false => (ExpenseStatus::Rejected, Some(reason)),
     };
-    let (by, t) = take(w, permit, org, id, ExpenseAction::Override, Some(status))?;
-    let now = w.now();
-    let done = sqlx::query(
-        "UPDATE expenses SET status = $3, decided_by = $4, decided_at = $5, reject_reason = $6, updated_at = $5, \
-         decided_on_behalf_of = NULL, override_reason = $7 WHERE org_id = $1 AND id = $2 AND status = $8",
-    )
-    .bind(org.0)
-    .bind(id)
-    .bind(status.as_str())
-    .bind(by.actor.0)
-    .bind(now.0)
-    .bind(reject_reason)
-    .bind(reason)
-    .bind(t.from().as_str())
-    .execute(w.conn())
-    .await?;
-    changed(done.rows_affected())
+    let step = (ExpenseAction::Override, Some(to));
+    let sets = decision(reject, Set::Int(None), Set::Text(Some(reason)));
+    owned::step::<ExpenseRow>(w, org, id, permit, step, &sets).await?;
+    Ok(())
 }
 
 /// Names who decided an expense, outside a request (seeding).

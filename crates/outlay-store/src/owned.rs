@@ -29,9 +29,21 @@ pub trait Owned: for<'r> FromRow<'r, AnyRow> + Send + Unpin {
     const TABLE: &'static str;
     /// The row's own columns, of `e` and `m` (e.g. `e.id, e.amount_minor, m.name AS owner_name`).
     const COLUMNS: &'static str;
-    /// More columns, with their leading comma, that depend on the backend (aggregates).
-    fn more_columns(_backend: Backend) -> String {
-        String::new()
+    /// Where its hands are kept, if it has any: the members besides the owner who created,
+    /// edited or submitted a row, whom four-eyes binds as it binds the owner. A table with
+    /// `org_id`, this column naming the row, `member_id`, `hand` and `first_at`.
+    const HANDS: Option<(&'static str, &'static str)> = None;
+    /// More columns, with their leading comma, that depend on the backend (aggregates):
+    /// by default its hands, comma-separated, as `hands` ([`Hands`]).
+    fn more_columns(backend: Backend) -> String {
+        let Some((table, row)) = Self::HANDS else {
+            return String::new();
+        };
+        let list = match backend {
+            Backend::Sqlite => "group_concat(h.member_id)",
+            Backend::Postgres => "string_agg(h.member_id::text, ',')",
+        };
+        format!(", (SELECT {list} FROM {table} h WHERE h.org_id = e.org_id AND h.{row} = e.id) AS hands")
     }
     fn id(&self) -> i64;
     /// Its owner as the viewer (and the members it was also read for) see them.
@@ -88,6 +100,53 @@ impl From<Option<String>> for SeenAs {
             Some(s) => SeenAs(s.split(',').map(|l| Some(Line::parse(l.trim()))).collect()),
         }
     }
+}
+
+/// The members besides the owner who had a hand in a row ([`Owned::HANDS`]), read from a
+/// comma-separated column. A set of hands rather than `created_by`/`submitted_by` columns: a
+/// row is edited and resubmitted by several people over its life (a delegate drafts it, the
+/// owner resubmits it after a rejection), and each of them stays bound; the owner's own hand
+/// is implied and never stored, so a row its owner handles alone costs no row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hands(pub Vec<MemberId>);
+
+impl From<Option<String>> for Hands {
+    fn from(s: Option<String>) -> Hands {
+        let mut hands: Vec<MemberId> = s
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|m| m.trim().parse().ok())
+            .map(MemberId)
+            .collect();
+        hands.sort_unstable();
+        hands.dedup();
+        Hands(hands)
+    }
+}
+
+/// Records that `member` had a `kind` of hand (`create`, `edit`, `submit`) in row `id` of
+/// `R`, unless they own it: the owner's hand is implied.
+pub async fn hand<R: Owned>(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    member: MemberId,
+    kind: &str,
+) -> Result<()> {
+    let Some((hands, row)) = R::HANDS else {
+        return Ok(());
+    };
+    let now = w.now();
+    let sql = format!(
+        "INSERT INTO {hands} (org_id, {row}, member_id, hand, first_at) \
+         SELECT $1, $2, $3, $4, $5 FROM {table} WHERE org_id = $1 AND id = $2 AND owner_id <> $3 \
+         ON CONFLICT DO NOTHING",
+        table = R::TABLE
+    );
+    let q = sqlx::query(&sql).bind(org.0).bind(id).bind(member.0);
+    q.bind(kind).bind(now.0).execute(w.conn()).await?;
+    Ok(())
 }
 
 /// What a list asks for besides the reach: a state, one owner, a page.
@@ -371,6 +430,67 @@ async fn get_one<R: Owned>(
     Ok(q.fetch_optional(&mut *conn).await?)
 }
 
+/// What a step writes into one column besides the status.
+#[derive(Clone, Copy, Debug)]
+pub enum Set<'a> {
+    Int(Option<i64>),
+    Text(Option<&'a str>),
+    /// The write's time.
+    Now,
+    /// The member who acts.
+    Actor,
+    /// The member they act for under a delegation, if any.
+    OnBehalfOf,
+}
+
+/// Moves row `id` of `R` one step with the permit for exactly that (row, step, and `to` when
+/// the caller says where): to the state the lifecycle gives, or out of the table when the
+/// step deletes it, writing `sets` beside the status. Applies only from the state the
+/// decision saw; a row that moved meanwhile is [`crate::StoreError::Stale`]. Who wrote.
+pub async fn step<R: Owned>(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    permit: Permit<Transition<R::Status>>,
+    (step, to): (<R::Status as Lifecycle>::Step, Option<R::Status>),
+    sets: &[(&str, Set<'_>)],
+) -> Result<crate::Author> {
+    let (by, t) = take(w, permit, org, id, step, to)?;
+    let now = w.now();
+    let table = R::TABLE;
+    let sql = match t.to() {
+        After::Deleted => {
+            format!("DELETE FROM {table} WHERE org_id = $1 AND id = $2 AND status = $3")
+        }
+        After::Status(_) => {
+            let cols: Vec<String> = std::iter::once("status".to_string())
+                .chain(sets.iter().map(|(c, _)| c.to_string()))
+                .enumerate()
+                .map(|(i, c)| format!("{c} = ${}", i + 4))
+                .collect();
+            format!(
+                "UPDATE {table} SET {} WHERE org_id = $1 AND id = $2 AND status = $3",
+                cols.join(", ")
+            )
+        }
+    };
+    let mut q = sqlx::query(&sql).bind(org.0).bind(id).bind(t.from().name());
+    if let After::Status(to) = t.to() {
+        q = q.bind(to.name());
+        for (_, v) in sets {
+            q = match *v {
+                Set::Int(v) => q.bind(v),
+                Set::Text(v) => q.bind(v),
+                Set::Now => q.bind(now.0),
+                Set::Actor => q.bind(by.actor.0),
+                Set::OnBehalfOf => q.bind(by.on_behalf_of.map(|m| m.0)),
+            };
+        }
+    }
+    changed(q.execute(w.conn()).await?.rows_affected())?;
+    Ok(by)
+}
+
 /// A status change is a conditional update: it applies only from the status the decision saw,
 /// so a concurrent change can never be overwritten.
 pub fn changed(rows: u64) -> Result<()> {
@@ -384,7 +504,7 @@ pub fn changed(rows: u64) -> Result<()> {
 /// Takes a transition permit for the write of `step` on row `id` of `L`'s resource (to `to`,
 /// when the write says where): a permit for another row, another step or another destination
 /// is refused before any SQL runs. The write applies only from the permit's `from`.
-pub fn take<L: Lifecycle>(
+fn take<L: Lifecycle>(
     w: &mut Write,
     permit: Permit<Transition<L>>,
     org: OrgId,

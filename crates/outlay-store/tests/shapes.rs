@@ -186,9 +186,10 @@ async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, u
                         .filter(|id| cursor.is_none_or(|c| *id < c))
                         .take(26)
                         .collect();
-                    let auto = expenses::shape(&mut conn, c.org, viewer, &scope, &filter)
-                        .await
-                        .unwrap();
+                    let auto =
+                        outlay_store::owned::shape(&mut conn, c.org, viewer, &scope, &filter)
+                            .await
+                            .unwrap();
                     if owner.is_none() && status.is_none() && cursor.is_none() {
                         auto_shape = auto;
                         listed = expected.len();
@@ -199,10 +200,17 @@ async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, u
                         tried = vec![Shape::Owner];
                     }
                     for shape in tried {
-                        let rows =
-                            expenses::list_as(&mut conn, c.org, viewer, &scope, &filter, shape)
-                                .await
-                                .unwrap();
+                        let rows = outlay_store::owned::list::<expenses::ExpenseRow>(
+                            &mut conn,
+                            c.org,
+                            viewer,
+                            &[],
+                            &scope,
+                            &filter,
+                            shape,
+                        )
+                        .await
+                        .unwrap();
                         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
                         assert_eq!(
                             ids, expected,

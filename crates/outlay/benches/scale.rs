@@ -210,7 +210,7 @@ async fn reach_of(store: &Store, org: OrgId, viewer: MemberId) -> (String, Strin
         limit: 51,
         ..ListFilter::default()
     };
-    let shape = outlay_store::expenses::shape(&mut conn, org, viewer, &scope, &filter)
+    let shape = outlay_store::owned::shape(&mut conn, org, viewer, &scope, &filter)
         .await
         .unwrap();
     let reach = if scope.all {

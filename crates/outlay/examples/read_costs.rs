@@ -136,8 +136,9 @@ async fn main() {
     let page = per_run(&store, |mut read| {
         let (reach, filter) = (&reach, &filter);
         async move {
-            let rows =
-                outlay_store::expenses::list_as(&mut read, org, mark, reach, filter, Shape::Owners)
+            let shape = Shape::Owners;
+            let rows: Vec<outlay_store::expenses::ExpenseRow> =
+                outlay_store::owned::list(&mut read, org, mark, &[], reach, filter, shape)
                     .await
                     .unwrap();
             assert_eq!(rows.len(), 12);

@@ -5,13 +5,13 @@
 //! kit's ([`super::owned`]); this file has what is an expense's own.
 
 use super::owned::{self, Governed, View};
-use super::{Actor, Change, Done, Error, Page, Paging, Question, Result};
+use super::{Actor, Change, Done, Error, Result};
 use outlay_core::authorize::{self, ExpenseAction, ResourceRef};
-use outlay_core::expense::{ExpenseInput, ExpenseStatus, RawExpense};
+use outlay_core::expense::{ExpenseInput, ExpensePatch};
 use outlay_core::{Action, MemberId};
-use outlay_store::expenses::{self, ExpenseRow, ListFilter};
+use outlay_store::expenses::{self, ExpenseRow};
 use outlay_store::scope::TargetFacts;
-use outlay_store::{Conn, Write};
+use outlay_store::Write;
 use serde_json::json;
 
 /// An expense as the actor sees it, with what they may do with it now.
@@ -20,30 +20,6 @@ pub type ExpenseView = View<ExpenseRow>;
 impl Governed for ExpenseRow {
     fn resource<'a>(&'a self, owner: &'a TargetFacts, base_currency: &str) -> ResourceRef<'a> {
         self.facts(owner, base_currency).resource()
-    }
-}
-
-/// Fields of an edit as a person sent them: those left out keep their value.
-#[derive(Clone, Debug, Default)]
-pub struct ExpensePatch {
-    pub amount_minor: Option<i64>,
-    pub currency: Option<String>,
-    pub merchant: Option<String>,
-    pub spent_on: Option<String>,
-    pub category: Option<String>,
-    pub note: Option<String>,
-}
-
-impl ExpensePatch {
-    pub fn raw(&self) -> RawExpense<'_> {
-        RawExpense {
-            amount_minor: self.amount_minor,
-            currency: self.currency.as_deref(),
-            merchant: self.merchant.as_deref(),
-            spent_on: self.spent_on.as_deref(),
-            category: self.category.as_deref(),
-            note: self.note.as_deref(),
-        }
     }
 }
 
@@ -88,18 +64,6 @@ pub struct Act {
     pub step: Step,
 }
 
-/// One expense, if the actor may see it.
-pub struct Get {
-    pub id: i64,
-}
-
-/// The expenses the actor may see, newest first.
-pub struct List {
-    pub status: Option<ExpenseStatus>,
-    pub owner: Option<MemberId>,
-    pub paging: Paging,
-}
-
 impl Change for Create {
     type Output = ExpenseView;
 
@@ -141,7 +105,7 @@ impl Change for Act {
     }
 
     fn target(&self, _: &Actor) -> String {
-        format!("expense:{}", self.id)
+        owned::target::<ExpenseRow>(self.id)
     }
 
     async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<Option<ExpenseView>>> {
@@ -191,43 +155,5 @@ impl Change for Act {
             .await?
             .map(|row| owned::view(actor, row));
         Ok(Done::new(after, detail))
-    }
-}
-
-impl Question for Get {
-    type Output = ExpenseView;
-
-    fn action(&self) -> &'static str {
-        "expense.view"
-    }
-
-    fn target(&self) -> String {
-        format!("expense:{}", self.id)
-    }
-
-    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<ExpenseView> {
-        let row = owned::visible(conn, actor, self.id).await?;
-        Ok(owned::view(actor, row))
-    }
-}
-
-impl Question for List {
-    type Output = Page<ExpenseView>;
-
-    fn action(&self) -> &'static str {
-        "expense.view"
-    }
-
-    fn target(&self) -> String {
-        "expenses".into()
-    }
-
-    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Page<ExpenseView>> {
-        let filter = ListFilter {
-            status: self.status,
-            owner: self.owner,
-            ..ListFilter::default()
-        };
-        owned::list(conn, actor, filter, self.paging).await
     }
 }

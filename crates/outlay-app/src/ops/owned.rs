@@ -9,7 +9,7 @@
 //! in force to them ([`outlay_store::owned`]); the delegators as the rules see them come with
 //! the actor, so every row's delegated actions are decided in memory.
 
-use super::{Actor, Error, Page, Paging, Result};
+use super::{Actor, Error, Page, Paging, Question, Result};
 use outlay_core::authorize::{self, Context, OnBehalf, Permit, Request, ResourceRef};
 use outlay_core::lifecycle::Lifecycle;
 use outlay_core::{Action, Decision, DelegationKind, Granted, MemberId, Principal, Reason};
@@ -348,4 +348,65 @@ pub async fn list<R: Governed>(
         .map(|r| view_with(actor, &in_force, r))
         .collect();
     Ok(Page { items, next_cursor })
+}
+
+/// How audit entries name row `id` of `R`: `expense:7`.
+pub fn target<R: Owned>(id: i64) -> String {
+    let noun = Status::<R>::NOUN;
+    format!("{}:{id}", noun.rsplit(' ').next().unwrap_or(noun))
+}
+
+/// One row of `R`, if the actor may see it.
+pub struct Get<R> {
+    pub id: i64,
+    row: std::marker::PhantomData<fn() -> R>,
+}
+
+impl<R> Get<R> {
+    pub fn new(id: i64) -> Get<R> {
+        Get {
+            id,
+            row: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<R: Governed> Question for Get<R> {
+    type Output = View<R>;
+
+    fn action(&self) -> &'static str {
+        view_action::<R>().key()
+    }
+
+    fn target(&self) -> String {
+        target::<R>(self.id)
+    }
+
+    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<View<R>> {
+        let row = visible(conn, actor, self.id).await?;
+        Ok(view(actor, row))
+    }
+}
+
+/// The rows of `R` the actor may see, newest first, by `filter` (its cursor and limit are
+/// `paging`'s).
+pub struct List<R: Owned> {
+    pub filter: Filter<Status<R>>,
+    pub paging: Paging,
+}
+
+impl<R: Governed> Question for List<R> {
+    type Output = Page<View<R>>;
+
+    fn action(&self) -> &'static str {
+        view_action::<R>().key()
+    }
+
+    fn target(&self) -> String {
+        R::TABLE.into()
+    }
+
+    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Page<View<R>>> {
+        list(conn, actor, self.filter, self.paging).await
+    }
 }

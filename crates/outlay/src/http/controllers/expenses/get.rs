@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::http::paths::ExpensePath;
-use crate::ops::expenses::Get;
+use crate::ops::owned::Get;
 
 /// One expense, if the caller may see it.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/expenses/{id}", tag = "expenses",
@@ -14,6 +14,6 @@ pub async fn get(
     auth: Auth,
     Path(ExpensePath { org, id }): Path<ExpensePath>,
 ) -> Result<Json<ExpenseOut>, WebError> {
-    let view = app.ask(&auth, org, Get { id }).await?;
+    let view = app.ask(&auth, org, Get::new(id)).await?;
     Ok(Json(out(view)))
 }

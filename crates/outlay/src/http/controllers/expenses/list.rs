@@ -3,9 +3,10 @@
 
 use super::*;
 use crate::http::paths::InOrg;
-use crate::ops::expenses::List;
+use crate::ops::owned::List;
 use outlay_core::expense::ExpenseStatus;
 use outlay_core::MemberId;
+use outlay_store::expenses::ListFilter;
 
 /// The expenses the caller may see, newest first: their own, their team's, or all, by the
 /// scope of their `expense.view`.
@@ -29,11 +30,13 @@ pub async fn list(
             )
         })?),
     };
-    let list = List {
+    let owner = q.owner.map(MemberId);
+    let filter = ListFilter {
         status,
-        owner: q.owner.map(MemberId),
-        paging,
+        owner,
+        ..ListFilter::default()
     };
+    let list = List { filter, paging };
     let page = app.ask(&auth, org, list).await?;
     Ok(Json(ExpensePage::shown(page, out)))
 }
