@@ -1,5 +1,5 @@
 //! A page of expenses costs the same number of statements whatever its size, with
-//! delegations in force. Nia (a manager who also views everything) lists Eve's expenses while
+//! delegations in force; so does a page of role requests. Nia (a manager who also views everything) lists Eve's expenses while
 //! Max, Eve's manager, has delegated his approvals to her and Eve her submissions: every row's
 //! delegated actions are decided on the row as Max and as Eve see it, and a page of 500 is
 //! read in as many statements as a page of 10. The statements are counted where the store
@@ -36,6 +36,7 @@ const PAGE_STATEMENTS: u64 = 2;
 /// The company: Ola owns it; Max manages Eve; Nia manages nobody here but views everything.
 struct Company {
     org: OrgId,
+    ola: i64,
     max: i64,
     nia: i64,
     eve: i64,
@@ -80,7 +81,7 @@ async fn company(store: &Store, n: usize) -> Company {
     let org = seed::company(&mut w, "Lines", "outlay", "EUR")
         .await
         .unwrap();
-    let (_, ola) = member(&mut w, org, "ola", None, &["owner"]).await;
+    let (ola_person, ola) = member(&mut w, org, "ola", None, &["owner"]).await;
     let (max, max_id) = member(&mut w, org, "max", Some(ola), &["manager"]).await;
     let (nia, _) = member(&mut w, org, "nia", Some(ola), &["manager", "viewer"]).await;
     let (eve, eve_id) = member(&mut w, org, "eve", Some(max_id), &["employee"]).await;
@@ -105,7 +106,13 @@ async fn company(store: &Store, n: usize) -> Company {
             .unwrap();
     }
     w.commit().await.unwrap();
-    Company { org, max, nia, eve }
+    Company {
+        org,
+        ola: ola_person,
+        max,
+        nia,
+        eve,
+    }
 }
 
 async fn session(store: &Store, person: i64) -> Session {
@@ -212,6 +219,78 @@ async fn a_page_of_500_costs_the_statements_of_a_page_of_10_with_delegations_in_
             cost <= PAGE_STATEMENTS,
             "{label}: one expense costs {cost} statements"
         );
+        b.finish().await;
+    }
+}
+
+/// The first page of `limit` of `who`'s role requests, and the statements it cost.
+async fn requests(
+    app: &App,
+    who: &Session,
+    org: OrgId,
+    limit: i64,
+) -> (Page<outlay_app::ops::role_requests::RequestView>, u64) {
+    let list = outlay_app::ops::role_requests::List {
+        status: None,
+        paging: Paging {
+            limit,
+            cursor: None,
+        },
+    };
+    let before = app.store.statements();
+    let page = app.ask(who, org.0, list).await.unwrap();
+    (page, app.store.statements() - before)
+}
+
+#[tokio::test]
+async fn a_page_of_role_requests_costs_the_same_statements_whatever_its_size() {
+    for b in common::backends("list_statements_requests").await {
+        let label = b.label;
+        let c = company(&b.store, 0).await;
+        let mut w = b.store.write(NOW).await.unwrap();
+        let eve = outlay_store::members::by_person(&mut w, c.org, c.eve)
+            .await
+            .unwrap()
+            .unwrap()
+            .member_id();
+        for i in 0..150 {
+            let reason = format!("cover for a colleague, week {i}");
+            let ask = outlay_store::role_requests::NewRoleRequest {
+                role: "manager",
+                team: None,
+                reason: &reason,
+                valid_from: None,
+                valid_until: None,
+            };
+            seed::role_request(&mut w, c.org, eve, &ask).await.unwrap();
+        }
+        w.commit().await.unwrap();
+        let clock: Clock = Arc::new(|| NOW);
+        let app = App::new(
+            b.store.clone(),
+            clock,
+            AppLimits::default(),
+            Arc::new(Unobserved),
+        );
+        // Ola owns the company: she sees Eve's requests and may decide them; Eve sees her own.
+        let ola = session(&b.store, c.ola).await;
+        requests(&app, &ola, c.org, 1).await;
+        let (ten, small) = requests(&app, &ola, c.org, 10).await;
+        let (hundred, large) = requests(&app, &ola, c.org, 100).await;
+        assert_eq!(ten.items.len(), 10, "{label}");
+        assert_eq!(hundred.items.len(), 100, "{label}");
+        assert!(hundred.items.iter().all(|v| v.may_decide), "{label}");
+        println!("{label}: role requests, a page of 10 cost {small} statements, of 100 {large}");
+        assert_eq!(small, large, "{label}: 10 cost {small}, 100 cost {large}");
+        assert!(large <= PAGE_STATEMENTS, "{label}: a page costs {large}");
+        let eve_s = session(&b.store, c.eve).await;
+        let (own, _) = requests(&app, &eve_s, c.org, 100).await;
+        assert_eq!(own.items.len(), 100, "{label}");
+        assert!(own.items.iter().all(|v| !v.may_decide), "{label}");
+        // Max manages Eve but may not give her the manager role: none of hers are his to see.
+        let max = session(&b.store, c.max).await;
+        let (none, _) = requests(&app, &max, c.org, 100).await;
+        assert!(none.items.is_empty(), "{label}: {}", none.items.len());
         b.finish().await;
     }
 }

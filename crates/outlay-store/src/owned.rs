@@ -126,8 +126,9 @@ impl From<Option<String>> for Hands {
 }
 
 /// Records that `member` had a `kind` of hand (`create`, `edit`, `submit`) in row `id` of
-/// `R`, unless they own it: the owner's hand is implied.
-pub async fn hand<R: Owned>(
+/// `R`, unless they own it: the owner's hand is implied. Only after a permitted write of
+/// that row in the same transaction (the store's own resource files).
+pub(crate) async fn hand<R: Owned>(
     w: &mut Write,
     org: OrgId,
     id: i64,
@@ -432,7 +433,7 @@ async fn get_one<R: Owned>(
 
 /// What a step writes into one column besides the status.
 #[derive(Clone, Copy, Debug)]
-pub enum Set<'a> {
+pub(crate) enum Set<'a> {
     Int(Option<i64>),
     Text(Option<&'a str>),
     /// The write's time.
@@ -447,15 +448,30 @@ pub enum Set<'a> {
 /// the caller says where): to the state the lifecycle gives, or out of the table when the
 /// step deletes it, writing `sets` beside the status. Applies only from the state the
 /// decision saw; a row that moved meanwhile is [`crate::StoreError::Stale`]. Who wrote.
-pub async fn step<R: Owned>(
+/// Only the store's own resource files call it, each with its columns written in the code;
+/// the row's identity, company, owner and status are never among them.
+pub(crate) async fn step<'v, R: Owned>(
     w: &mut Write,
     org: OrgId,
     id: i64,
     permit: Permit<Transition<R::Status>>,
     (step, to): (<R::Status as Lifecycle>::Step, Option<R::Status>),
-    sets: &[(&str, Set<'_>)],
+    sets: &[(&str, Set<'v>)],
 ) -> Result<crate::Author> {
+    let reserved = ["id", "org_id", "owner_id", "status"];
+    if let Some((c, _)) = sets.iter().find(|(c, _)| reserved.iter().any(|r| r == c)) {
+        return Err(crate::StoreError::WrongPermit {
+            permit: format!("a step of {}", R::TABLE),
+            write: format!("column {c}, which no step writes"),
+        });
+    }
     let (by, t) = take(w, permit, org, id, step, to)?;
+    if t.to() == After::Deleted && !sets.is_empty() {
+        return Err(crate::StoreError::WrongPermit {
+            permit: format!("a deletion from {}", R::TABLE),
+            write: "columns of a deleted row".into(),
+        });
+    }
     let now = w.now();
     let table = R::TABLE;
     let sql = match t.to() {

@@ -90,3 +90,16 @@ pub async fn expense(
     }
     Ok(id)
 }
+
+/// An open request of `member`'s for a role.
+pub async fn role_request(
+    w: &mut Write,
+    org: OrgId,
+    member: MemberId,
+    r: &crate::role_requests::NewRoleRequest<'_>,
+) -> Result<i64> {
+    w.lock(org).await?;
+    w.seeded();
+    let now = w.now();
+    crate::role_requests::insert(w.conn(), org, member, r, now).await
+}

@@ -6,7 +6,7 @@ use super::{Actor, Change, Done, Error, Page, Paging, Question, Result};
 use outlay_core::authorize::Permit;
 use outlay_core::invariants;
 use outlay_core::member as rules;
-use outlay_core::{GrantSpec, MemberId, Reason, TeamId, Timestamp};
+use outlay_core::{Action, GrantSpec, MemberId, Reason, TeamId, Timestamp};
 use outlay_store::role_requests::{self, NewRoleRequest, RoleRequestRow};
 use outlay_store::{members, scope, Conn, Write};
 use serde_json::json;
@@ -17,38 +17,35 @@ pub struct RequestView {
     pub may_decide: bool,
 }
 
-/// Whether the actor may decide this request: they may assign its role to its member.
-async fn decider(
-    conn: &mut Conn,
-    actor: &Actor,
-    r: &RoleRequestRow,
-) -> Result<std::result::Result<Permit, Reason>> {
+/// Whether the actor may decide this request: they may assign its role to its member, as
+/// they see the member (read with the request).
+fn decider(actor: &Actor, r: &RoleRequestRow) -> std::result::Result<Permit, Reason> {
     let Some(role) = actor.book.get(&r.role) else {
-        return Ok(Err(Reason::NotAssignable {
+        return Err(Reason::NotAssignable {
             role: r.role.clone(),
-        }));
+        });
     };
     if actor.company.is_closed() {
-        return Ok(Err(Reason::CompanyClosed));
+        return Err(Reason::CompanyClosed);
     }
-    let facts = scope::target(conn, actor.org, actor.id(), MemberId(r.member_id)).await?;
-    Ok(invariants::decide_role_request(
+    let member = r.member();
+    invariants::decide_role_request(
         &actor.principal,
         actor.ctx(),
         MemberId(r.member_id),
         role,
         r.team_id.map(TeamId),
-        facts.target(),
-    ))
+        member.target(),
+    )
 }
 
 /// An open request the actor may decide. The requester learns why not; anyone else who may
 /// not decide it does not learn it exists.
 async fn decidable(conn: &mut Conn, actor: &Actor, id: i64) -> Result<(RoleRequestRow, Permit)> {
-    let row = role_requests::get(conn, actor.org, id)
+    let row = role_requests::get(conn, actor.org, actor.id(), id)
         .await?
         .ok_or(Error::NotFound)?;
-    let permit = match decider(conn, actor, &row).await? {
+    let permit = match decider(actor, &row) {
         Ok(p) => p,
         Err(r) if row.member_id == actor.id().0 => return Err(r.into()),
         Err(Reason::CompanyClosed) => return Err(Reason::CompanyClosed.into()),
@@ -59,7 +56,7 @@ async fn decidable(conn: &mut Conn, actor: &Actor, id: i64) -> Result<(RoleReque
 }
 
 async fn reread(conn: &mut Conn, actor: &Actor, id: i64) -> Result<RequestView> {
-    let row = role_requests::get(conn, actor.org, id)
+    let row = role_requests::get(conn, actor.org, actor.id(), id)
         .await?
         .ok_or(Error::NotFound)?;
     Ok(RequestView {
@@ -240,29 +237,32 @@ impl Question for List {
     }
 
     async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Page<RequestView>> {
-        // Requests are few; the actor's view is filtered here, a page at a time.
+        // The actor's own requests and those of members their `role.assign` reaches, in
+        // one statement per page; whether each may be decided is the core's, in memory. A
+        // request in reach that they still may not decide (a role they cannot assign) is
+        // left out, and the page is filled from further on.
+        let reach = actor.principal.list_scope(actor.now, Action::RoleAssign);
         let mut items: Vec<RequestView> = Vec::new();
         let mut cursor = self.paging.cursor;
-        let limit = usize::try_from(self.paging.limit).unwrap_or(50);
-        let mut next_cursor = None;
-        'pages: loop {
-            let rows = role_requests::list(conn, actor.org, self.status, cursor, 200).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
-                break;
-            };
+        let fetch = self.paging.fetch();
+        loop {
+            let (me, org) = (actor.id(), actor.org);
+            let rows =
+                role_requests::list(conn, org, me, reach.as_ref(), self.status, cursor, fetch)
+                    .await?;
+            let full = i64::try_from(rows.len()).unwrap_or(0) == fetch;
+            cursor = rows.last().map(|r| r.id);
             for row in rows {
-                let mine = row.member_id == actor.id().0;
-                let may_decide = decider(conn, actor, &row).await?.is_ok();
-                if mine || may_decide {
-                    if items.len() == limit {
-                        next_cursor = items.last().map(|i| i.row.id.to_string());
-                        break 'pages;
-                    }
+                let may_decide = decider(actor, &row).is_ok();
+                if row.member_id == me.0 || may_decide {
                     items.push(RequestView { row, may_decide });
                 }
             }
-            cursor = Some(last);
+            if !full || items.len() > usize::try_from(self.paging.limit).unwrap_or(0) {
+                break;
+            }
         }
+        let next_cursor = self.paging.finish(&mut items, |v| v.row.id);
         Ok(Page { items, next_cursor })
     }
 }
