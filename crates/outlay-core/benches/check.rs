@@ -98,6 +98,7 @@ fn decide(chart: &OrgChart, actor: &Principal, owner: MemberId, status: ExpenseS
         amount_minor: Some(12_80),
         category: None,
         hands: &[],
+        report: None,
     };
     authorize::expense(actor, Context::at(NOW), ExpenseAction::Approve, &facts).is_allowed()
 }
@@ -252,6 +253,7 @@ fn bench(c: &mut Criterion) {
         amount_minor: Some(12_80),
         category: None,
         hands: &[],
+        report: None,
     };
     assert_eq!(
         authorize::expense_actions(mark, Context::at(NOW), &row),

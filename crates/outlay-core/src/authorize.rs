@@ -135,9 +135,12 @@ pub struct ResourceRef<'a> {
     pub owner: Option<Target<'a>>,
     /// The team it belongs to (a card of a team, an invitation into a team).
     pub team: Option<TeamId>,
-    pub status: Option<ExpenseStatus>,
+    /// Its state, when it lives a lifecycle ([`crate::lifecycle::State::of`]).
+    pub status: Option<crate::lifecycle::State>,
     /// In minor units of the company currency.
     pub amount_minor: Option<i64>,
+    /// The report an expense is in, and that report's status: the report moves it.
+    pub report: Option<(i64, crate::report::ReportStatus)>,
     pub category: Option<&'a str>,
     /// Members other than the owner who created, edited or submitted it: four-eyes binds
     /// them as it binds the owner.
@@ -260,8 +263,14 @@ pub fn decide(req: &Request<'_>) -> Decision {
         Err(r) => return Decision::Denied(r),
     };
     // Forbids of the data.
+    // An expense in a report moves with it: the report's forbid is the more telling.
+    if let Some((report, status)) = req.resource.report {
+        if let Some(r) = crate::report::contained(action, report, status) {
+            return Decision::Denied(r);
+        }
+    }
     if let Some(status) = req.resource.status {
-        if let Some(r) = crate::lifecycle::refusal(action, status) {
+        if let Some(r) = status.refusal(action) {
             return Decision::Denied(r);
         }
     }
@@ -459,6 +468,8 @@ pub struct ExpenseFacts<'a> {
     pub category: Option<&'a str>,
     /// Members other than the owner who created, edited or submitted it.
     pub hands: &'a [MemberId],
+    /// The report it is in, with that report's status.
+    pub report: Option<(i64, crate::report::ReportStatus)>,
 }
 
 impl<'a> ExpenseFacts<'a> {
@@ -468,10 +479,11 @@ impl<'a> ExpenseFacts<'a> {
             id: Some(self.id),
             owner: Some(self.owner),
             team: None,
-            status: Some(self.status),
+            status: Some(crate::lifecycle::State::of(self.status)),
             amount_minor: self.amount_minor,
             category: self.category,
             hands: self.hands,
+            report: self.report,
             grant: None,
         }
     }

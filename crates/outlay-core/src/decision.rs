@@ -126,6 +126,8 @@ pub enum Reason {
         status: &'static str,
         action: &'static str,
     },
+    /// The expense is in a report, which moves it (`report::contained`).
+    InReport { report: i64, status: &'static str },
     /// Nobody widens their own access, not even by extending a grant's window.
     SelfGrant,
     /// Archived members cannot act.
@@ -191,6 +193,7 @@ impl Reason {
             Reason::Escalation { .. } => "escalation",
             Reason::ApprovedImmutable => "approved_immutable",
             Reason::WrongStatus { .. } => "wrong_status",
+            Reason::InReport { .. } => "in_report",
             Reason::SelfGrant => "self_grant",
             Reason::Archived => "archived",
             Reason::AlreadyArchived => "already_archived",
@@ -223,6 +226,7 @@ impl Reason {
             Reason::LastOwner { .. }
             | Reason::ApprovedImmutable
             | Reason::WrongStatus { .. }
+            | Reason::InReport { .. }
             | Reason::ReportingCycle
             | Reason::AlreadyArchived
             | Reason::CompanyClosed
@@ -289,6 +293,10 @@ impl fmt::Display for Reason {
             Reason::ApprovedImmutable => {
                 f.write_str("an approved expense cannot be edited or deleted")
             }
+            Reason::InReport { report, status } => write!(
+                f,
+                "the expense is in report {report}, which is {status}: the report moves its expenses"
+            ),
             Reason::WrongStatus {
                 noun,
                 status,

@@ -17,6 +17,7 @@ pub mod org;
 pub mod permit;
 pub mod preset;
 pub mod principal;
+pub mod report;
 pub mod role;
 pub mod validate;
 

@@ -14,6 +14,29 @@ use crate::decision::Reason;
 use crate::expense::ExpenseStatus;
 use std::fmt::Debug;
 
+/// Declares an enum whose variants have stored names (a lifecycle's states, its steps):
+/// `ALL` in declaration order, `as_str`, `parse`.
+#[macro_export]
+macro_rules! names {
+    ($(#[$m:meta])* $vis:vis enum $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $name { $($(#[$vm])* $v),+ }
+
+        impl $name {
+            pub const ALL: [$name; [$($s),+].len()] = [$($name::$v),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $s),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                $name::ALL.into_iter().find(|x| x.as_str() == s)
+            }
+        }
+    };
+}
+
 /// Where a step leaves a row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum After<S> {
@@ -57,6 +80,54 @@ pub trait Lifecycle: Copy + Eq + Debug + Send + Sync + 'static {
     /// that moves nothing but still depends on the state). Default: none.
     fn guard(_action: Action, _state: Self) -> Option<Reason> {
         None
+    }
+}
+
+/// A row's state, whichever lifecycle it lives: what a request carries
+/// ([`crate::ResourceRef::status`]), so that one `decide` reads the data forbids of every
+/// lifecycle. Made only from a state of a [`Lifecycle`] ([`State::of`]).
+#[derive(Clone, Copy)]
+pub struct State {
+    name: &'static str,
+    /// Its place in its lifecycle's `STATES`, for `refuse` to find it without comparing names.
+    index: usize,
+    refuse: fn(Action, usize, &'static str) -> Option<Reason>,
+}
+
+impl State {
+    pub fn of<L: Lifecycle>(state: L) -> State {
+        State {
+            name: state.name(),
+            // Every state is in `STATES`; one that is not refuses everything that moves.
+            index: L::STATES
+                .iter()
+                .position(|s| *s == state)
+                .unwrap_or(usize::MAX),
+            refuse: |action, i, name| match L::STATES.get(i) {
+                Some(state) => refusal::<L>(action, *state),
+                None => Some(Reason::WrongStatus {
+                    noun: L::NOUN,
+                    status: name,
+                    action: L::verb(action),
+                }),
+            },
+        }
+    }
+
+    /// The state's stored name.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// Its lifecycle's data forbid of `action` ([`refusal`]).
+    pub fn refusal(self, action: Action) -> Option<Reason> {
+        (self.refuse)(action, self.index, self.name)
+    }
+}
+
+impl Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
     }
 }
 

@@ -270,8 +270,8 @@ impl<P: Payload> Permit<P> {
         self
     }
 
-    pub(crate) fn seeing<L: Lifecycle>(mut self, state: Option<L>) -> Permit<P> {
-        self.seen = state.map(L::name);
+    pub(crate) fn seeing(mut self, state: Option<lifecycle::State>) -> Permit<P> {
+        self.seen = state.map(lifecycle::State::name);
         self
     }
 

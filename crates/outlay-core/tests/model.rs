@@ -938,10 +938,11 @@ fn engine_decide(c: &Company, people: &[Principal], q: &MReq) -> Decision {
             id: Some(1),
             owner: q.owner.map(|o| c.target(decider, o)),
             team: q.team,
-            status: q.status,
+            status: q.status.map(outlay_core::lifecycle::State::of),
             amount_minor: q.amount,
             category: None,
             hands: &hands,
+            report: None,
             grant: None,
         },
         context: Context {

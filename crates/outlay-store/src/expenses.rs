@@ -4,7 +4,7 @@
 //! the owner who created, edited or submitted it, whom four-eyes binds as it binds the owner.
 
 use crate::owned::{self, Hands, Owned, OwnerSeen, Set};
-use crate::{scope, Conn, Result, Write};
+use crate::{scope, Backend, Conn, Result, Write};
 use outlay_core::authorize::ExpenseAction;
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
 use outlay_core::permit::{Permit, Subject, Transition};
@@ -43,6 +43,9 @@ pub struct ExpenseRow {
     /// Who besides the owner created, edited or submitted it.
     #[sqlx(try_from = "Option<String>")]
     pub hands: Hands,
+    /// The report it is in, if any, and that report's status.
+    pub report_id: Option<i64>,
+    report_status: Option<crate::stored::Known<outlay_core::report::ReportStatus>>,
 }
 
 impl ExpenseRow {
@@ -68,6 +71,7 @@ impl ExpenseRow {
             amount_minor: (self.currency == base_currency).then_some(self.amount_minor),
             category: Some(&self.category),
             hands: &self.hands.0,
+            report: self.report_id.zip(self.report_status.map(|s| s.0)),
         }
     }
 
@@ -94,6 +98,16 @@ impl Owned for ExpenseRow {
     const TABLE: &'static str = "expenses";
     const COLUMNS: &'static str = COLUMNS;
     const HANDS: Option<(&'static str, &'static str)> = Some(("expense_hands", "expense_id"));
+    /// Its hands, and the report it is in with that report's status.
+    fn more_columns(backend: Backend) -> String {
+        let hands = owned::hands_column::<Self>(backend);
+        let of = "WHERE re.org_id = e.org_id AND re.expense_id = e.id";
+        format!(
+            "{hands}, (SELECT re.report_id FROM report_expenses re {of}) AS report_id, \
+             (SELECT r.status FROM report_expenses re JOIN reports r ON r.org_id = re.org_id \
+             AND r.id = re.report_id {of}) AS report_status"
+        )
+    }
     fn id(&self) -> i64 {
         self.id
     }

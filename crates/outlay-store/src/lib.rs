@@ -21,6 +21,7 @@ pub mod orgs;
 pub mod owned;
 pub mod person_audit;
 mod reporting_lines;
+pub mod reports;
 pub mod role_requests;
 pub mod roles;
 pub mod scope;

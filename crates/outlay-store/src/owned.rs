@@ -36,14 +36,7 @@ pub trait Owned: for<'r> FromRow<'r, AnyRow> + Send + Unpin {
     /// More columns, with their leading comma, that depend on the backend (aggregates):
     /// by default its hands, comma-separated, as `hands` ([`Hands`]).
     fn more_columns(backend: Backend) -> String {
-        let Some((table, row)) = Self::HANDS else {
-            return String::new();
-        };
-        let list = match backend {
-            Backend::Sqlite => "group_concat(h.member_id)",
-            Backend::Postgres => "string_agg(h.member_id::text, ',')",
-        };
-        format!(", (SELECT {list} FROM {table} h WHERE h.org_id = e.org_id AND h.{row} = e.id) AS hands")
+        hands_column::<Self>(backend)
     }
     fn id(&self) -> i64;
     /// Its owner as the viewer (and the members it was also read for) see them.
@@ -102,6 +95,43 @@ impl From<Option<String>> for SeenAs {
     }
 }
 
+/// The column `hands` of `R`'s rows (with its leading comma), when it keeps hands.
+pub fn hands_column<R: Owned>(backend: Backend) -> String {
+    let Some((table, row)) = R::HANDS else {
+        return String::new();
+    };
+    let list = list_of(backend, "h.member_id");
+    format!(
+        ", (SELECT {list} FROM {table} h WHERE h.org_id = e.org_id AND h.{row} = e.id) AS hands"
+    )
+}
+
+/// The SQL aggregate listing an integer column, comma-separated ([`Ids`] reads it).
+pub fn list_of(backend: Backend, column: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("group_concat({column})"),
+        Backend::Postgres => format!("string_agg({column}::text, ',' ORDER BY {column})"),
+    }
+}
+
+/// Ids read from a comma-separated column ([`list_of`]), in ascending order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ids(pub Vec<i64>);
+
+impl From<Option<String>> for Ids {
+    fn from(s: Option<String>) -> Ids {
+        let mut ids: Vec<i64> = s
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|m| m.trim().parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ids(ids)
+    }
+}
+
 /// The members besides the owner who had a hand in a row ([`Owned::HANDS`]), read from a
 /// comma-separated column. A set of hands rather than `created_by`/`submitted_by` columns: a
 /// row is edited and resubmitted by several people over its life (a delegate drafts it, the
@@ -112,16 +142,7 @@ pub struct Hands(pub Vec<MemberId>);
 
 impl From<Option<String>> for Hands {
     fn from(s: Option<String>) -> Hands {
-        let mut hands: Vec<MemberId> = s
-            .as_deref()
-            .unwrap_or("")
-            .split(',')
-            .filter_map(|m| m.trim().parse().ok())
-            .map(MemberId)
-            .collect();
-        hands.sort_unstable();
-        hands.dedup();
-        Hands(hands)
+        Hands(Ids::from(s).0.into_iter().map(MemberId).collect())
     }
 }
 

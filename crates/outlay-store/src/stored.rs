@@ -65,6 +65,15 @@ impl Stored for ExpenseStatus {
     }
 }
 
+impl Stored for outlay_core::report::ReportStatus {
+    const TABLE: &'static str = "reports";
+    const COLUMN: &'static str = "status";
+    type Raw = String;
+    fn parse(raw: &String) -> Option<Self> {
+        Self::parse(raw)
+    }
+}
+
 impl Stored for DelegationKind {
     const TABLE: &'static str = "delegations";
     const COLUMN: &'static str = "kind";

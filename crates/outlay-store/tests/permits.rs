@@ -178,6 +178,7 @@ async fn a_permit_opens_only_the_write_it_was_decided_for() {
             amount_minor: Some(1200),
             category: Some("meals"),
             hands: &[],
+            report: None,
         };
         let submit_draft = || {
             authorize::permit(&Request {

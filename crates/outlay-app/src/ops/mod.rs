@@ -19,6 +19,7 @@ pub mod members;
 pub mod orgs;
 pub mod owned;
 pub mod page;
+pub mod reports;
 pub mod role_requests;
 pub mod roles;
 pub mod sessions;

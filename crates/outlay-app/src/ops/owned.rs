@@ -172,11 +172,16 @@ pub async fn visible<R: Governed>(conn: &mut Conn, actor: &Actor, id: i64) -> Re
         .is_ok()
     };
     let seen = row.seen();
-    let through = in_force(actor).delegated.iter().any(|d| {
-        seen.seen_by(d.seen)
-            .is_some_and(|o| may_view(d.ctx(actor), &o))
-    });
-    if may_view(actor.ctx(), &seen.owner()) || through {
+    // Through a delegation only when not by their own rights.
+    let through = || {
+        let in_force = in_force(actor);
+        let mut delegated = in_force.delegated.iter();
+        delegated.any(|d| {
+            seen.seen_by(d.seen)
+                .is_some_and(|o| may_view(d.ctx(actor), &o))
+        })
+    };
+    if may_view(actor.ctx(), &seen.owner()) || through() {
         Ok(row)
     } else {
         Err(Error::NotFound)

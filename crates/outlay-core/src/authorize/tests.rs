@@ -203,7 +203,7 @@ impl World {
             kind: Some(Resource::Expense),
             id: Some(1),
             owner: Some(self.t(viewer, owner)),
-            status: Some(status),
+            status: Some(crate::lifecycle::State::of(status)),
             amount_minor: amount,
             ..ResourceRef::default()
         }
@@ -2238,6 +2238,7 @@ fn the_buttons_an_expense_shows_follow_the_same_rules() {
         amount_minor: Some(1_000),
         category: None,
         hands: &[],
+        report: None,
     };
     let ctx = Context::at(NOW);
     assert_eq!(

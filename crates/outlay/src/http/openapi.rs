@@ -220,6 +220,7 @@ impl Modify for SharedResponses {
         (name = "members", description = "members, grants, reporting lines"),
         (name = "teams", description = "teams"),
         (name = "expenses", description = "expenses and their approval"),
+        (name = "reports", description = "expense reports: expenses submitted, decided and paid together"),
         (name = "authz", description = "explaining decisions"),
         (name = "audit", description = "the audit log"),
     )
@@ -242,6 +243,7 @@ pub fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(members::routes())
         .merge(teams::routes())
         .merge(expenses::routes())
+        .merge(reports::routes())
         .merge(authz::routes())
         .merge(audit::routes())
         .routes(utoipa_axum::routes!(serve))

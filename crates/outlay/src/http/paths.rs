@@ -57,6 +57,15 @@ path_params!(
     }
 );
 path_params!(
+    /// `/orgs/{org}/reports/{id}`.
+    ReportPath {
+        /// company id
+        org,
+        /// report id
+        id,
+    }
+);
+path_params!(
     /// `/orgs/{org}/role-requests/{id}`.
     RequestPath {
         /// company id

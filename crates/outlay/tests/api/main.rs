@@ -19,6 +19,7 @@ mod openapi;
 mod ops;
 mod presets;
 mod preview;
+mod reports;
 mod servers;
 mod smoke;
 mod stories;

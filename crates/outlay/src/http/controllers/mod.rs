@@ -14,6 +14,7 @@ pub mod health;
 pub mod me;
 pub mod members;
 pub mod orgs;
+pub mod reports;
 pub mod role_requests;
 pub mod roles;
 pub mod teams;

@@ -1,0 +1,174 @@
+//! Expense reports: create one, put one's draft expenses in it, submit it; whoever approves
+//! the owner's expenses approves, rejects or asks for changes (never on their own report, nor
+//! one they had a hand in); finance pays an approved one. Reading, listing, allowed actions
+//! and delegations are the owned-rows kit's ([`super::owned`]).
+
+use super::owned::{self, Governed, View};
+use super::{Actor, Change, Done, Error, Result};
+use outlay_core::authorize::ResourceRef;
+use outlay_core::lifecycle::Lifecycle;
+use outlay_core::report::{ReportStatus, ReportStep};
+use outlay_core::Action;
+use outlay_store::reports::{self, ReportRow};
+use outlay_store::scope::TargetFacts;
+use outlay_store::Write;
+use serde_json::json;
+
+/// A report as the actor sees it, with what they may do with it now.
+pub type ReportView = View<ReportRow>;
+
+impl Governed for ReportRow {
+    fn resource<'a>(&'a self, owner: &'a TargetFacts, _base_currency: &str) -> ResourceRef<'a> {
+        self.facts(owner).resource()
+    }
+}
+
+/// Create a draft report of one's own.
+pub struct Create {
+    pub title: String,
+}
+
+impl Change for Create {
+    type Output = ReportView;
+
+    fn action(&self) -> &'static str {
+        "report.create"
+    }
+
+    fn target(&self, _: &Actor) -> String {
+        "reports".into()
+    }
+
+    async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<ReportView>> {
+        let create = Action::ReportCreate;
+        let (permit, _) = owned::permit::<ReportRow>(w, actor, create, None, None).await?;
+        let id = reports::create(w, actor.org, &self.title, permit).await?;
+        let row = reports::get(w, actor.org, actor.id(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let detail = json!({"report_id": id, "title": self.title});
+        Ok(Done::new(owned::view(actor, row), detail))
+    }
+}
+
+/// One step in a report's life.
+pub enum Step {
+    /// A new title, expenses to take in, expenses to let go.
+    Edit {
+        title: Option<String>,
+        add: Vec<i64>,
+        remove: Vec<i64>,
+    },
+    Delete,
+    Submit,
+    /// With an optional note for the owner.
+    Approve(Option<String>),
+    /// With the reason, for the owner.
+    Reject(String),
+    /// What to change, for the owner.
+    RequestChanges(String),
+    /// The payment's reference (a bank transfer's, a payroll run's).
+    Pay(String),
+}
+
+impl Step {
+    fn step(&self) -> ReportStep {
+        match self {
+            Step::Edit { .. } => ReportStep::Edit,
+            Step::Delete => ReportStep::Delete,
+            Step::Submit => ReportStep::Submit,
+            Step::Approve(_) => ReportStep::Approve,
+            Step::Reject(_) => ReportStep::Reject,
+            Step::RequestChanges(_) => ReportStep::RequestChanges,
+            Step::Pay(_) => ReportStep::Pay,
+        }
+    }
+}
+
+/// Take `step` on report `id`. The report afterwards, or `None` once deleted.
+pub struct Act {
+    pub id: i64,
+    pub step: Step,
+}
+
+impl Change for Act {
+    type Output = Option<ReportView>;
+
+    fn action(&self) -> &'static str {
+        match self.step.step() {
+            ReportStep::View => "report.view",
+            ReportStep::Edit => "report.edit",
+            ReportStep::Delete => "report.delete",
+            ReportStep::Submit => "report.submit",
+            ReportStep::Approve => "report.approve",
+            ReportStep::Reject => "report.reject",
+            ReportStep::RequestChanges => "report.request_changes",
+            ReportStep::Pay => "report.pay",
+        }
+    }
+
+    fn target(&self, _: &Actor) -> String {
+        owned::target::<ReportRow>(self.id)
+    }
+
+    async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<Option<ReportView>>> {
+        let (id, org) = (self.id, actor.org);
+        let row: ReportRow = owned::visible(w, actor, id).await?;
+        let step = self.step.step();
+        let action = ReportStatus::permission(step);
+        let (permit, granted) = owned::permit(w, actor, action, Some(&row), None).await?;
+        // The permit moves this one report along this one step of its lifecycle.
+        let permit = permit.into_transition::<ReportStatus>(step)?;
+        let mut detail = match self.step {
+            Step::Edit { title, add, remove } => {
+                let edit = reports::Edit {
+                    title: title.as_deref(),
+                    add: &add,
+                    remove: &remove,
+                };
+                if let Err(e) = reports::edit(w, org, id, &edit, permit).await? {
+                    let why = "is not a draft or rejected expense of the report's owner in no other report";
+                    return Err(Error::invalid(
+                        "add",
+                        format!("holds expense {}, which {why}", e.expense),
+                    ));
+                }
+                json!({"title": title, "added": add, "removed": remove})
+            }
+            Step::Delete => {
+                reports::delete(w, org, id, permit).await?;
+                json!({"title": row.title, "expense_ids": row.expense_ids.0})
+            }
+            Step::Submit => {
+                if row.expense_ids.0.is_empty() {
+                    return Err(Error::invalid(
+                        "expenses",
+                        "needs at least one: the report holds none",
+                    ));
+                }
+                reports::submit(w, org, id, permit).await?;
+                json!({"expense_ids": row.expense_ids.0, "total_minor": row.total_minor})
+            }
+            Step::Approve(note) => {
+                reports::decide(w, org, id, note.as_deref(), permit).await?;
+                json!({"note": note, "total_minor": row.total_minor})
+            }
+            Step::Reject(note) | Step::RequestChanges(note) => {
+                reports::decide(w, org, id, Some(&note), permit).await?;
+                json!({"note": note})
+            }
+            Step::Pay(reference) => {
+                reports::pay(w, org, id, &reference, permit).await?;
+                json!({"reference": reference, "total_minor": row.total_minor})
+            }
+        };
+        detail["reason"] = json!(granted.to_string());
+        if let Some(m) = granted.on_behalf_of {
+            detail["on_behalf_of"] = json!(m.0);
+        }
+        let after = owned::read(w, actor, id)
+            .await?
+            .map(|row| owned::view(actor, row));
+        Ok(Done::new(after, detail))
+    }
+}

@@ -1,0 +1,290 @@
+//! Expense reports: the table declared for the owned-rows kit ([`crate::owned`]), which lists,
+//! reads and moves them along their lifecycle; this file writes a report's own columns and
+//! moves its expenses with it (table `report_expenses`, migration 0012) in the same
+//! transaction as the report's step.
+
+use crate::owned::{self, Hands, Ids, Owned, OwnerSeen, Set};
+use crate::{Backend, Conn, Result, Write};
+use outlay_core::expense::ExpenseStatus;
+use outlay_core::permit::{Permit, Subject, Transition};
+use outlay_core::report::{ReportStatus, ReportStep};
+use outlay_core::{Action, MemberId, OrgId};
+use sqlx::FromRow;
+
+/// What a report list asks for besides the reach.
+pub type ListFilter = owned::Filter<ReportStatus>;
+
+#[derive(Clone, Debug, FromRow)]
+pub struct ReportRow {
+    pub id: i64,
+    /// The owner as the reader sees them.
+    #[sqlx(flatten)]
+    pub who: OwnerSeen,
+    pub title: String,
+    #[sqlx(rename = "status")]
+    known_status: crate::stored::Known<ReportStatus>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<i64>,
+    pub decision_note: Option<String>,
+    pub paid_by: Option<i64>,
+    pub paid_at: Option<i64>,
+    pub paid_reference: Option<String>,
+    /// The expenses it holds.
+    #[sqlx(try_from = "Option<String>")]
+    pub expense_ids: Ids,
+    /// Their total in the company currency, when every one of them is in it (else `None`).
+    pub total_minor: Option<i64>,
+    /// Who besides the owner created, edited or submitted it.
+    #[sqlx(try_from = "Option<String>")]
+    pub hands: Hands,
+}
+
+impl ReportRow {
+    pub fn status(&self) -> ReportStatus {
+        self.known_status.0
+    }
+
+    /// What the rules need, the owner seen as `owner`.
+    pub fn facts<'a>(
+        &'a self,
+        owner: &'a crate::scope::TargetFacts,
+    ) -> outlay_core::report::ReportFacts<'a> {
+        outlay_core::report::ReportFacts {
+            id: self.id,
+            owner: owner.target(),
+            status: self.status(),
+            total_minor: self.total_minor,
+            hands: &self.hands.0,
+        }
+    }
+}
+
+impl Owned for ReportRow {
+    type Status = ReportStatus;
+    const TABLE: &'static str = "reports";
+    const COLUMNS: &'static str =
+        "e.id, e.title, e.status, e.created_at, e.updated_at, e.submitted_at, \
+        e.decided_by, e.decided_at, e.decision_note, e.paid_by, e.paid_at, e.paid_reference";
+    const HANDS: Option<(&'static str, &'static str)> = Some(("report_hands", "report_id"));
+    /// Its hands, and its expenses with their total (only when all of them are in the
+    /// company currency: a sum across currencies means nothing).
+    fn more_columns(backend: Backend) -> String {
+        let hands = owned::hands_column::<Self>(backend);
+        let ids = owned::list_of(backend, "re.expense_id");
+        format!(
+            "{hands}, (SELECT {ids} FROM report_expenses re WHERE re.org_id = e.org_id AND re.report_id = e.id) \
+             AS expense_ids, \
+             (SELECT CASE WHEN COUNT(*) = SUM(CASE WHEN x.currency = o.base_currency THEN 1 ELSE 0 END) \
+             THEN CAST(COALESCE(SUM(x.amount_minor), 0) AS BIGINT) END FROM report_expenses re \
+             JOIN expenses x ON x.org_id = re.org_id AND x.id = re.expense_id JOIN orgs o ON o.id = re.org_id \
+             WHERE re.org_id = e.org_id AND re.report_id = e.id) AS total_minor"
+        )
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn seen(&self) -> &OwnerSeen {
+        &self.who
+    }
+    fn seen_mut(&mut self) -> &mut OwnerSeen {
+        &mut self.who
+    }
+}
+
+/// Report `id` with its owner as `viewer` sees them ([`owned::get`]).
+pub async fn get(
+    conn: &mut Conn,
+    org: OrgId,
+    viewer: MemberId,
+    id: i64,
+) -> Result<Option<ReportRow>> {
+    owned::get(conn, org, viewer, &[], id).await
+}
+
+/// Creates a draft report of the permitted actor's (`report.create` for themself).
+pub async fn create(w: &mut Write, org: OrgId, title: &str, permit: Permit) -> Result<i64> {
+    let owner = permit.actor();
+    let by = w.consume(permit, org, &[Action::ReportCreate], Subject::Member(owner))?;
+    let now = w.now();
+    let id = sqlx::query_scalar(
+        "INSERT INTO reports (org_id, owner_id, title, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'draft', $4, $4) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(owner.0)
+    .bind(title)
+    .bind(now.0)
+    .fetch_one(w.conn())
+    .await?;
+    owned::hand::<ReportRow>(w, org, id, by.actor, "create").await?;
+    Ok(id)
+}
+
+/// An edit of a draft report (or one sent back for changes): its title, the expenses it
+/// takes in and those it lets go. Each expense taken in must be its owner's, in draft or
+/// rejected, and in no report yet; anything else is refused whole.
+pub struct Edit<'a> {
+    pub title: Option<&'a str>,
+    pub add: &'a [i64],
+    pub remove: &'a [i64],
+}
+
+/// Why an expense cannot go into a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAddable {
+    pub expense: i64,
+}
+
+/// Applies `edit` to report `id` under an edit permit for it. `Ok(Err(..))` names the first
+/// expense that could not be taken in (the transaction is the caller's to roll back).
+pub async fn edit(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    edit: &Edit<'_>,
+    permit: Permit<Transition<ReportStatus>>,
+) -> Result<std::result::Result<(), NotAddable>> {
+    let mut sets = vec![("updated_at", Set::Now)];
+    if let Some(title) = edit.title {
+        sets.push(("title", Set::Text(Some(title))));
+    }
+    let step = (ReportStep::Edit, None);
+    let by = owned::step::<ReportRow>(w, org, id, permit, step, &sets).await?;
+    for expense in edit.remove {
+        sqlx::query(
+            "DELETE FROM report_expenses WHERE org_id = $1 AND report_id = $2 AND expense_id = $3",
+        )
+        .bind(org.0)
+        .bind(id)
+        .bind(expense)
+        .execute(w.conn())
+        .await?;
+    }
+    let now = w.now();
+    for expense in edit.add {
+        // Only the report owner's own expense, still editable, in no report: one statement
+        // that inserts nothing otherwise.
+        let added = sqlx::query(
+            "INSERT INTO report_expenses (org_id, report_id, expense_id, added_at) \
+             SELECT $1, $2, x.id, $4 FROM expenses x JOIN reports r ON r.org_id = x.org_id AND r.id = $2 \
+             WHERE x.org_id = $1 AND x.id = $3 AND x.owner_id = r.owner_id AND x.status IN ('draft', 'rejected') \
+             AND NOT EXISTS (SELECT 1 FROM report_expenses re WHERE re.org_id = $1 AND re.expense_id = x.id)",
+        )
+        .bind(org.0)
+        .bind(id)
+        .bind(expense)
+        .bind(now.0)
+        .execute(w.conn())
+        .await?;
+        if added.rows_affected() != 1 {
+            return Ok(Err(NotAddable { expense: *expense }));
+        }
+    }
+    owned::hand::<ReportRow>(w, org, id, by.actor, "edit").await?;
+    Ok(Ok(()))
+}
+
+/// Deletes a draft report; its expenses stay, in no report.
+pub async fn delete(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    permit: Permit<Transition<ReportStatus>>,
+) -> Result<()> {
+    let step = (ReportStep::Delete, None);
+    owned::step::<ReportRow>(w, org, id, permit, step, &[]).await?;
+    Ok(())
+}
+
+/// Moves the expenses of report `id` to `to`, from the statuses in `from`.
+async fn move_expenses(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    from: &[ExpenseStatus],
+    to: ExpenseStatus,
+) -> Result<()> {
+    let now = w.now();
+    let from: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    let sql = format!(
+        "UPDATE expenses SET status = $3, updated_at = $4 WHERE org_id = $1 AND status IN ({}) \
+         AND id IN (SELECT expense_id FROM report_expenses WHERE org_id = $1 AND report_id = $2)",
+        from.join(", ")
+    );
+    sqlx::query(&sql)
+        .bind(org.0)
+        .bind(id)
+        .bind(to.as_str())
+        .bind(now.0)
+        .execute(w.conn())
+        .await?;
+    Ok(())
+}
+
+/// Submits report `id` with its expenses, clearing an earlier decision.
+pub async fn submit(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    permit: Permit<Transition<ReportStatus>>,
+) -> Result<()> {
+    let step = (ReportStep::Submit, Some(ReportStatus::Submitted));
+    let (now, null) = (Set::Now, Set::Int(None));
+    let sets = [
+        ("submitted_at", now),
+        ("updated_at", now),
+        ("decided_by", null),
+        ("decided_at", null),
+    ];
+    let by = owned::step::<ReportRow>(w, org, id, permit, step, &sets).await?;
+    let editable = [ExpenseStatus::Draft, ExpenseStatus::Rejected];
+    move_expenses(w, org, id, &editable, ExpenseStatus::Submitted).await?;
+    owned::hand::<ReportRow>(w, org, id, by.actor, "submit").await
+}
+
+/// Decides report `id` by the permit's step (approve, reject, request changes), with an
+/// optional note for the owner; its expenses follow: approved, rejected, or back to draft.
+pub async fn decide(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    note: Option<&str>,
+    permit: Permit<Transition<ReportStatus>>,
+) -> Result<()> {
+    let step = permit.payload().step();
+    let (to, expenses) = match step {
+        ReportStep::Approve => (ReportStatus::Approved, ExpenseStatus::Approved),
+        ReportStep::Reject => (ReportStatus::Rejected, ExpenseStatus::Rejected),
+        _ => (ReportStatus::ChangesRequested, ExpenseStatus::Draft),
+    };
+    let sets = [
+        ("decided_by", Set::Actor),
+        ("decided_at", Set::Now),
+        ("updated_at", Set::Now),
+        ("decision_note", Set::Text(note)),
+    ];
+    owned::step::<ReportRow>(w, org, id, permit, (step, Some(to)), &sets).await?;
+    move_expenses(w, org, id, &[ExpenseStatus::Submitted], expenses).await
+}
+
+/// Marks an approved report paid, with the payment's reference; paid is final.
+pub async fn pay(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    reference: &str,
+    permit: Permit<Transition<ReportStatus>>,
+) -> Result<()> {
+    let step = (ReportStep::Pay, Some(ReportStatus::Paid));
+    let sets = [
+        ("paid_by", Set::Actor),
+        ("paid_at", Set::Now),
+        ("updated_at", Set::Now),
+        ("paid_reference", Set::Text(Some(reference))),
+    ];
+    owned::step::<ReportRow>(w, org, id, permit, step, &sets).await?;
+    Ok(())
+}

@@ -1,0 +1,304 @@
+//! Expense reports, as Acme's people live them: Alice groups her drafts into a report and
+//! submits it; while it is submitted none of its expenses moves on its own; Mark, her
+//! manager, approves it (and its expenses with it), asks for changes, or rejects it, but
+//! never decides his own; Fiona in finance pays an approved report once, and paid is final.
+
+use crate::harness::{code, Session, TestServer};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// A draft expense of the caller's own.
+async fn draft(s: &Session, org: i64, amount_minor: i64) -> i64 {
+    let body = json!({"amount_minor": amount_minor, "currency": "EUR", "merchant": "Hotel Adlon",
+                      "spent_on": "2026-11-20", "category": "travel"});
+    let (status, e) = s.post(&format!("/api/v1/orgs/{org}/expenses"), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{e}");
+    e["id"].as_i64().unwrap()
+}
+
+/// A report of the caller's own holding `expenses`, still a draft.
+async fn report(s: &Session, org: i64, title: &str, expenses: &[i64]) -> Value {
+    let (status, r) = s
+        .post(
+            &format!("/api/v1/orgs/{org}/reports"),
+            json!({"title": title}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    assert_eq!(r["status"], "draft");
+    let (status, r) = s
+        .patch(
+            &format!("/api/v1/orgs/{org}/reports/{}", r["id"]),
+            json!({"add": expenses}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    r
+}
+
+/// `step` on report `id` with `body`.
+async fn step(s: &Session, org: i64, id: &Value, step: &str, body: Value) -> (StatusCode, Value) {
+    s.post(&format!("/api/v1/orgs/{org}/reports/{id}/{step}"), body)
+        .await
+}
+
+async fn expense(s: &Session, org: i64, id: i64) -> Value {
+    let (status, e) = s.get(&format!("/api/v1/orgs/{org}/expenses/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{e}");
+    e
+}
+
+fn allows(v: &Value, action: &str) -> bool {
+    v["allowed_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == action)
+}
+
+#[tokio::test]
+async fn alice_submits_a_report_mark_approves_it_with_its_expenses_and_fiona_pays_it_once() {
+    let server = TestServer::start().await;
+    let org = server.acme();
+    let alice = server.login("alice").await;
+    let (taxi, hotel) = (
+        draft(&alice, org, 4_250).await,
+        draft(&alice, org, 18_000).await,
+    );
+    let r = report(&alice, org, "Berlin customer visit", &[taxi, hotel]).await;
+    let id = r["id"].clone();
+    assert_eq!(r["expense_ids"], json!([taxi, hotel]));
+    assert_eq!(r["total_minor"], 22_250);
+    assert!(
+        allows(&r, "submit") && allows(&r, "edit") && !allows(&r, "approve"),
+        "{r}"
+    );
+
+    let (status, sent) = step(&alice, org, &id, "submit", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(sent["status"], "submitted");
+    // Its expenses are submitted with it and move only with it: no edit by Alice, no
+    // approval of one of them by Mark.
+    let e = expense(&alice, org, taxi).await;
+    assert_eq!(e["status"], "submitted");
+    assert!(!allows(&e, "edit"), "{e}");
+    let (status, body) = alice
+        .patch(
+            &format!("/api/v1/orgs/{org}/expenses/{taxi}"),
+            json!({"amount_minor": 1}),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "in_report"),
+        "{body}"
+    );
+    let mark = server.login("mark").await;
+    let e = expense(&mark, org, taxi).await;
+    assert!(!allows(&e, "approve"), "{e}");
+    let (status, body) = mark
+        .post(
+            &format!("/api/v1/orgs/{org}/expenses/{taxi}/approve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "in_report"),
+        "{body}"
+    );
+
+    // Mark sees it among his team's reports and approves it: both expenses are approved.
+    let (status, list) = mark
+        .get(&format!("/api/v1/orgs/{org}/reports?status=submitted"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let listed = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id);
+    assert!(listed.is_some_and(|r| allows(r, "approve")), "{list}");
+    let (status, approved) = step(&mark, org, &id, "approve", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["decided_by"], server.member("mark"));
+    for e in [taxi, hotel] {
+        assert_eq!(expense(&alice, org, e).await["status"], "approved");
+    }
+    // Approved is no longer Alice's to change.
+    let (status, body) = alice
+        .patch(
+            &format!("/api/v1/orgs/{org}/reports/{id}"),
+            json!({"title": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+    // Mark may not pay; Fiona may, once.
+    let (status, body) = step(&mark, org, &id, "pay", json!({"reference": "SEPA-1"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let fiona = server.login("fiona").await;
+    let (status, body) = step(&fiona, org, &id, "pay", json!({})).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "invalid_input"),
+        "{body}"
+    );
+    let (status, paid) = step(
+        &fiona,
+        org,
+        &id,
+        "pay",
+        json!({"reference": "SEPA-2026-11-1"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{paid}");
+    assert_eq!(paid["status"], "paid");
+    assert_eq!(paid["paid_reference"], "SEPA-2026-11-1");
+    assert!(
+        paid["allowed_actions"].as_array().unwrap().is_empty(),
+        "{paid}"
+    );
+    let (status, body) = step(&fiona, org, &id, "pay", json!({"reference": "again"})).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "wrong_status"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn mark_asks_for_changes_alice_edits_and_resubmits_then_he_rejects_it() {
+    let server = TestServer::start().await;
+    let org = server.acme();
+    let alice = server.login("alice").await;
+    let mark = server.login("mark").await;
+    let (lunch, train) = (
+        draft(&alice, org, 3_100).await,
+        draft(&alice, org, 8_900).await,
+    );
+    let id = report(&alice, org, "Trade fair", &[lunch, train]).await["id"].clone();
+    step(&alice, org, &id, "submit", json!({})).await;
+
+    // Asking for changes needs a note; with one, the expenses are Alice's drafts again.
+    let (status, body) = step(&mark, org, &id, "request-changes", json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let note = json!({"note": "the lunch was private: take it out"});
+    let (status, back) = step(&mark, org, &id, "request-changes", note).await;
+    assert_eq!(status, StatusCode::OK, "{back}");
+    assert_eq!(back["status"], "changes_requested");
+    assert_eq!(back["decision_note"], "the lunch was private: take it out");
+    assert_eq!(expense(&alice, org, lunch).await["status"], "draft");
+
+    let (status, edited) = alice
+        .patch(
+            &format!("/api/v1/orgs/{org}/reports/{id}"),
+            json!({"remove": [lunch]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(edited["expense_ids"], json!([train]));
+    let (status, again) = step(&alice, org, &id, "submit", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["status"], "submitted");
+    // The lunch is out of the report and Alice's to handle alone.
+    let e = expense(&alice, org, lunch).await;
+    assert_eq!(e["status"], "draft");
+    assert!(allows(&e, "submit"), "{e}");
+
+    let (status, rejected) = step(
+        &mark,
+        org,
+        &id,
+        "reject",
+        json!({"note": "no trade fair budget"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{rejected}");
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(expense(&alice, org, train).await["status"], "rejected");
+}
+
+#[tokio::test]
+async fn nobody_decides_their_own_report_and_others_outside_the_line_see_none() {
+    let server = TestServer::start().await;
+    let org = server.acme();
+    // Mark holds report.approve for his team; his own report is still not his to decide.
+    let mark = server.login("mark").await;
+    let own = draft(&mark, org, 12_000).await;
+    let id = report(&mark, org, "Client dinner", &[own]).await["id"].clone();
+    let (status, sent) = step(&mark, org, &id, "submit", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert!(!allows(&sent, "approve"), "{sent}");
+    let (status, body) = step(&mark, org, &id, "approve", json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(code(&body), "four_eyes", "{body}");
+
+    // Alice, in Mark's team but not above him, does not see it; nor does Nora, who manages
+    // another team.
+    for who in ["alice", "nora"] {
+        let s = server.login(who).await;
+        let (status, body) = s.get(&format!("/api/v1/orgs/{org}/reports/{id}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{who}: {body}");
+        let (status, body) = step(&s, org, &id, "approve", json!({})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{who}: {body}");
+    }
+    // Olivia, above Mark, approves it.
+    let olivia = server.login("olivia").await;
+    let (status, body) = step(&olivia, org, &id, "approve", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn a_report_takes_only_its_owners_free_drafts_and_needs_one_to_be_submitted() {
+    let server = TestServer::start().await;
+    let org = server.acme();
+    let alice = server.login("alice").await;
+    let bob = server.login("bob").await;
+    let mine = draft(&alice, org, 1_500).await;
+    let bobs = draft(&bob, org, 2_500).await;
+
+    let (status, empty) = alice
+        .post(
+            &format!("/api/v1/orgs/{org}/reports"),
+            json!({"title": "  "}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{empty}");
+    let r = report(&alice, org, "November", &[]).await;
+    let id = r["id"].clone();
+    let (status, body) = step(&alice, org, &id, "submit", json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["field"], "expenses", "{body}");
+
+    // Bob's expense is not Alice's to put in her report.
+    let path = format!("/api/v1/orgs/{org}/reports/{id}");
+    let (status, body) = alice.patch(&path, json!({"add": [bobs]})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["field"], "add", "{body}");
+    // One report at a time: an expense already in one goes into no other.
+    let (status, _) = alice.patch(&path, json!({"add": [mine]})).await;
+    assert_eq!(status, StatusCode::OK);
+    let other = report(&alice, org, "Other", &[]).await;
+    let (status, body) = alice
+        .patch(
+            &format!("/api/v1/orgs/{org}/reports/{}", other["id"]),
+            json!({"add": [mine]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // Nothing of the refused edit stayed.
+    let (_, other) = alice
+        .get(&format!("/api/v1/orgs/{org}/reports/{}", other["id"]))
+        .await;
+    assert_eq!(other["expense_ids"], json!([]));
+
+    // Deleting the draft report frees its expense.
+    let (status, _) = alice.delete(&path).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = alice.get(&path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let e = expense(&alice, org, mine).await;
+    assert!(allows(&e, "submit"), "{e}");
+}
