@@ -167,7 +167,7 @@ mod tests {
     #[test]
     fn refusals_name_the_report_state() {
         let r = refusal(Action::ReportApprove, Draft).map(|r| r.to_string());
-        assert_eq!(r.as_deref(), Some("cannot decide a report that is draft"));
+        assert_eq!(r.as_deref(), Some("cannot decide a report that is `draft`"));
         assert!(refusal(Action::ReportApprove, Submitted).is_none());
         assert!(refusal(Action::ReportSubmit, Approved).is_some());
         assert!(refusal(Action::ExpenseReimburse, Approved).is_none());

@@ -134,17 +134,17 @@ fn expressions_are_compared_as_both_backends_print_them() {
     );
 }
 
-/// Every reference to a member, a team or an expense carries the company: (org_id, x) ->
-/// (org_id, id).
+/// Every reference to a member, a team, an expense or a report carries the company:
+/// (org_id, x) -> (org_id, id).
 fn assert_tenancy(keys: &BTreeSet<ForeignKey>) {
     let company_owned =
-        |k: &&ForeignKey| ["members", "teams", "expenses"].contains(&k.parent.as_str());
+        |k: &&ForeignKey| ["members", "teams", "expenses", "reports"].contains(&k.parent.as_str());
     for key in keys.iter().filter(company_owned) {
         assert_eq!(key.columns.len(), 2, "{key:?}");
         assert_eq!(key.columns[0], "org_id", "{key:?}");
         assert_eq!(key.parent_columns, ["org_id", "id"], "{key:?}");
     }
-    assert_eq!(keys.iter().filter(company_owned).count(), 20, "{keys:?}");
+    assert_eq!(keys.iter().filter(company_owned).count(), 27, "{keys:?}");
 }
 
 #[tokio::test]
