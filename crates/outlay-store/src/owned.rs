@@ -178,6 +178,9 @@ pub struct Filter<S> {
     pub owner: Option<MemberId>,
     pub cursor: Option<i64>,
     pub limit: i64,
+    /// Oldest first (a queue worked down, such as an inbox) instead of newest first; the
+    /// cursor then is the last id seen, and the page goes on above it.
+    pub oldest_first: bool,
 }
 
 impl<S> Default for Filter<S> {
@@ -187,6 +190,7 @@ impl<S> Default for Filter<S> {
             owner: None,
             cursor: None,
             limit: 0,
+            oldest_first: false,
         }
     }
 }
@@ -369,8 +373,16 @@ async fn page<R: Owned>(
             param(&mut args, Arg::Text(status.name()))
         ));
     }
+    let (dir, past) = if filter.oldest_first {
+        ("ASC", ">")
+    } else {
+        ("DESC", "<")
+    };
     if let Some(cursor) = filter.cursor {
-        conds.push(format!("e.id < {}", param(&mut args, Arg::Int(cursor))));
+        conds.push(format!(
+            "e.id {past} {}",
+            param(&mut args, Arg::Int(cursor))
+        ));
     }
     let owner = filter.owner.map(|o| param(&mut args, Arg::Int(o.0)));
     let limit = param(&mut args, Arg::Int(filter.limit));
@@ -378,7 +390,7 @@ async fn page<R: Owned>(
         Shape::Nothing => return Ok(Vec::new()),
         Shape::All => {
             format!(
-                "SELECT e.id FROM {table} e WHERE {} ORDER BY e.id DESC LIMIT {limit}",
+                "SELECT e.id FROM {table} e WHERE {} ORDER BY e.id {dir} LIMIT {limit}",
                 conds.join(" AND ")
             )
         }
@@ -391,7 +403,7 @@ async fn page<R: Owned>(
                 _ => scope::member_in_per_row(backend, visible, "e.owner_id"),
             });
             format!(
-                "SELECT e.id FROM {table} e WHERE {} ORDER BY e.id DESC LIMIT {limit}",
+                "SELECT e.id FROM {table} e WHERE {} ORDER BY e.id {dir} LIMIT {limit}",
                 conds.join(" AND ")
             )
         }
@@ -404,13 +416,13 @@ async fn page<R: Owned>(
             match backend {
                 // CROSS JOIN fixes the join order in SQLite: owners outside, their index inside.
                 Backend::Sqlite => format!(
-                    "SELECT e.id FROM ({reach}) r CROSS JOIN {table} e WHERE {conds} ORDER BY e.id DESC LIMIT {limit}"
+                    "SELECT e.id FROM ({reach}) r CROSS JOIN {table} e WHERE {conds} ORDER BY e.id {dir} LIMIT {limit}"
                 ),
                 // LATERAL reads at most a page from each owner's index.
                 Backend::Postgres => format!(
                     "SELECT x.id FROM ({reach}) r CROSS JOIN LATERAL \
-                     (SELECT e.id FROM {table} e WHERE {conds} ORDER BY e.id DESC LIMIT {limit}) x \
-                     ORDER BY x.id DESC LIMIT {limit}"
+                     (SELECT e.id FROM {table} e WHERE {conds} ORDER BY e.id {dir} LIMIT {limit}) x \
+                     ORDER BY x.id {dir} LIMIT {limit}"
                 ),
             }
         }
@@ -422,7 +434,7 @@ async fn page<R: Owned>(
     // The page's ids first (CROSS JOIN keeps that order in SQLite), then each full row.
     let from = format!("({page}) pick CROSS JOIN {table} e");
     let sql = select::<R>(backend, &seen, &from)
-        + " WHERE e.id = pick.id AND e.org_id = $1 ORDER BY e.id DESC";
+        + &format!(" WHERE e.id = pick.id AND e.org_id = $1 ORDER BY e.id {dir}");
     let mut q = sqlx::query_as(&sql);
     for a in args {
         q = match a {

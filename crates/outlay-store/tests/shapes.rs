@@ -179,6 +179,7 @@ async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, u
                         owner: owner.map(MemberId),
                         cursor,
                         limit: 26,
+                        oldest_first: false,
                     };
                     let expected: Vec<i64> = expected_all
                         .iter()
@@ -216,6 +217,31 @@ async fn check_viewer(store: &Store, c: &Company, viewer: MemberId) -> (Shape, u
                             ids, expected,
                             "viewer {viewer} shape {shape:?} status {status:?} owner {owner:?} cursor {cursor:?}"
                         );
+                        // The same rows walked oldest first, from the other end.
+                        let oldest = ListFilter {
+                            oldest_first: true,
+                            ..filter.clone()
+                        };
+                        let want: Vec<i64> = expected_all
+                            .iter()
+                            .rev()
+                            .copied()
+                            .filter(|id| cursor.is_none_or(|c| *id > c))
+                            .take(26)
+                            .collect();
+                        let walked = outlay_store::owned::list::<expenses::ExpenseRow>(
+                            &mut conn,
+                            c.org,
+                            viewer,
+                            &[],
+                            &scope,
+                            &oldest,
+                            shape,
+                        )
+                        .await
+                        .unwrap();
+                        let walked: Vec<i64> = walked.iter().map(|r| r.id).collect();
+                        assert_eq!(walked, want, "viewer {viewer} shape {shape:?} oldest first");
                         for r in &rows {
                             let model = c.chart.target(viewer, MemberId(r.who.owner_id));
                             assert_eq!(r.owner().target(), model, "row {} as {viewer}", r.id);

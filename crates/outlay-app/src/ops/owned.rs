@@ -415,3 +415,144 @@ impl<R: Governed> Question for List<R> {
         list(conn, actor, self.filter, self.paging).await
     }
 }
+
+/// A row the actor may take a step on now, and why: the grant behind the decision (and
+/// whom they act for, under a delegation).
+pub struct Actionable<R> {
+    pub view: View<R>,
+    pub granted: Granted,
+}
+
+/// The rows in `status` the actor may take `step` on now, by their own rights or for a
+/// delegator in force, oldest first: up to `limit`, and whether more follow. Rows are read
+/// where the actor's own `view` reaches, and where each delegator's reaches for a delegation
+/// that covers the step (as that delegator sees them): a page at a time, one statement each,
+/// decided in memory. Rows in reach that the actor still may not act on (their own, one they
+/// had a hand in) are passed over.
+pub async fn actionable<R: Governed>(
+    conn: &mut Conn,
+    actor: &Actor,
+    status: Status<R>,
+    step: Step<R>,
+    limit: usize,
+) -> Result<(Vec<Actionable<R>>, bool)> {
+    let action = Status::<R>::permission(step);
+    let in_force = in_force(actor);
+    // By id: a row found by the actor's own reach is kept as such.
+    let mut found: std::collections::BTreeMap<i64, Actionable<R>> = Default::default();
+    let mut more = false;
+    let own = actor.principal.list_scope(actor.now, view_action::<R>());
+    if let Some(scope) = own {
+        let me = (actor.id(), &in_force.delegators[..]);
+        let rows = walk::<R>(conn, actor, me, &scope, status, limit, |row| {
+            granted(actor, &in_force, row, action)
+        })
+        .await?;
+        more |= rows.1;
+        for (row, granted) in rows.0 {
+            let view = view_with(actor, &in_force, row);
+            found.insert(view.row.id(), Actionable { view, granted });
+        }
+    }
+    for d in in_force.delegated.iter().filter(|d| d.kind.covers(action)) {
+        let Some(scope) = d.delegator.list_scope(actor.now, view_action::<R>()) else {
+            continue;
+        };
+        let ctx = d.ctx(actor);
+        let base = &actor.company.base_currency;
+        let decide = |row: &R| {
+            authorize::decide(&Request {
+                principal: &actor.principal,
+                action,
+                resource: row.resource(&row.seen().owner(), base),
+                context: ctx,
+            })
+            .into_result()
+            .ok()
+        };
+        let them = (d.delegator.member(), &[][..]);
+        let rows = walk::<R>(conn, actor, them, &scope, status, limit, decide).await?;
+        more |= rows.1;
+        for (row, granted) in rows.0 {
+            if found.contains_key(&row.id()) {
+                continue;
+            }
+            // Outside the actor's own reach: what they may do is what the delegation lends.
+            let allowed_actions = steps(actor, ctx, &row, &row.seen().owner());
+            let view = View {
+                row,
+                allowed_actions,
+            };
+            found.insert(view.row.id(), Actionable { view, granted });
+        }
+    }
+    more |= found.len() > limit;
+    Ok((found.into_values().take(limit).collect(), more))
+}
+
+/// Up to `limit` rows in `status` within `scope` of `viewer` (read also for `seen_as`),
+/// oldest first, that `take` grants; and whether more follow.
+async fn walk<R: Governed>(
+    conn: &mut Conn,
+    actor: &Actor,
+    (viewer, seen_as): (MemberId, &[MemberId]),
+    scope: &outlay_core::ListScope,
+    status: Status<R>,
+    limit: usize,
+    take: impl Fn(&R) -> Option<Granted>,
+) -> Result<(Vec<(R, Granted)>, bool)> {
+    let page = i64::try_from(limit.clamp(50, 500)).unwrap_or(500);
+    let mut filter = Filter {
+        status: Some(status),
+        oldest_first: true,
+        limit: page,
+        ..Filter::default()
+    };
+    let shape = owned::shape(conn, actor.org, viewer, scope, &filter).await?;
+    let mut out = Vec::new();
+    loop {
+        let rows: Vec<R> =
+            owned::list(conn, actor.org, viewer, seen_as, scope, &filter, shape).await?;
+        let full = i64::try_from(rows.len()).unwrap_or(0) == page;
+        filter.cursor = rows.last().map(R::id);
+        for row in rows {
+            if let Some(granted) = take(&row) {
+                if out.len() == limit {
+                    return Ok((out, true));
+                }
+                out.push((row, granted));
+            }
+        }
+        if !full {
+            return Ok((out, false));
+        }
+    }
+}
+
+/// The grant under which the actor may take `action` on `row`: their own first, then each
+/// delegation in force, decided on the row as its delegator sees it.
+fn granted<R: Governed>(
+    actor: &Actor,
+    in_force: &InForce<'_>,
+    row: &R,
+    action: Action,
+) -> Option<Granted> {
+    let base = &actor.company.base_currency;
+    let decide = |ctx: Context<'_>, owner: &TargetFacts| {
+        authorize::decide(&Request {
+            principal: &actor.principal,
+            action,
+            resource: row.resource(owner, base),
+            context: ctx,
+        })
+        .into_result()
+        .ok()
+    };
+    let seen = row.seen();
+    decide(actor.ctx(), &seen.owner()).or_else(|| {
+        in_force.delegated.iter().find_map(|d| {
+            let owner = seen.seen_by(d.seen)?;
+            decide(d.ctx(actor), &owner)
+        })
+    })
+}

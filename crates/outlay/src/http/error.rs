@@ -159,10 +159,10 @@ impl From<sqlx::Error> for WebError {
     }
 }
 
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        let retry_after = self.retry_after();
+impl WebError {
+    /// What the error body says: its code, message and field. A bulk answer lists one per
+    /// refused item.
+    pub fn detail(self) -> ErrorDetail {
         let (code, message, field) = match self {
             WebError::Invalid(e) => ("invalid_input".to_string(), e.to_string(), Some(e.field)),
             WebError::Unauthorized(m) => ("unauthorized".to_string(), m.to_string(), None),
@@ -211,17 +211,20 @@ impl IntoResponse for WebError {
                 )
             }
         };
-        let mut resp = (
-            status,
-            Json(ErrorBody {
-                error: ErrorDetail {
-                    code,
-                    message,
-                    field,
-                },
-            }),
-        )
-            .into_response();
+        ErrorDetail {
+            code,
+            message,
+            field,
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let retry_after = self.retry_after();
+        let error = self.detail();
+        let mut resp = (status, Json(ErrorBody { error })).into_response();
         if let Some(secs) = retry_after {
             resp.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,

@@ -221,6 +221,7 @@ impl Modify for SharedResponses {
         (name = "teams", description = "teams"),
         (name = "expenses", description = "expenses and their approval"),
         (name = "reports", description = "expense reports: expenses submitted, decided and paid together"),
+        (name = "approvals", description = "what awaits the caller's approval, and deciding many at once"),
         (name = "authz", description = "explaining decisions"),
         (name = "audit", description = "the audit log"),
     )
@@ -244,6 +245,7 @@ pub fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(teams::routes())
         .merge(expenses::routes())
         .merge(reports::routes())
+        .merge(approvals::routes())
         .merge(authz::routes())
         .merge(audit::routes())
         .routes(utoipa_axum::routes!(serve))

@@ -58,7 +58,7 @@ pub struct ExpenseOut {
 pub type ExpensePage = crate::http::page::Page<ExpenseOut>;
 
 /// An expense as the API shows it.
-fn out(v: ExpenseView) -> ExpenseOut {
+pub(crate) fn out(v: ExpenseView) -> ExpenseOut {
     let row = v.row;
     let t = |s: i64| rfc3339(Timestamp(s));
     ExpenseOut {

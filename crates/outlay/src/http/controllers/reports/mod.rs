@@ -55,7 +55,7 @@ pub struct ReportOut {
 pub type ReportPage = crate::http::page::Page<ReportOut>;
 
 /// A report as the API shows it.
-fn out(v: ReportView) -> ReportOut {
+pub(crate) fn out(v: ReportView) -> ReportOut {
     let (r, t) = (v.row, |s: i64| rfc3339(Timestamp(s)));
     let status = r.status().as_str().into();
     ReportOut {
