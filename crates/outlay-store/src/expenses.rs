@@ -4,7 +4,7 @@
 //! the owner who created, edited or submitted it, whom four-eyes binds as it binds the owner.
 
 use crate::owned::{self, Hands, Owned, OwnerSeen, Set};
-use crate::{scope, Backend, Conn, Result, Write};
+use crate::{scope, Conn, Result, Write};
 use outlay_core::authorize::ExpenseAction;
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
 use outlay_core::permit::{Permit, Subject, Transition};
@@ -91,23 +91,17 @@ impl ExpenseRow {
 
 const COLUMNS: &str = "e.id, e.org_id, e.amount_minor, e.currency, e.merchant, e.spent_on, e.category, e.note, \
      e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, e.decided_at, e.reject_reason, \
-     e.decided_on_behalf_of, e.override_reason";
+     e.decided_on_behalf_of, e.override_reason, re.report_id, r.status AS report_status";
 
 impl Owned for ExpenseRow {
     type Status = ExpenseStatus;
     const TABLE: &'static str = "expenses";
     const COLUMNS: &'static str = COLUMNS;
     const HANDS: Option<(&'static str, &'static str)> = Some(("expense_hands", "expense_id"));
-    /// Its hands, and the report it is in with that report's status.
-    fn more_columns(backend: Backend) -> String {
-        let hands = owned::hands_column::<Self>(backend);
-        let of = "WHERE re.org_id = e.org_id AND re.expense_id = e.id";
-        format!(
-            "{hands}, (SELECT re.report_id FROM report_expenses re {of}) AS report_id, \
-             (SELECT r.status FROM report_expenses re JOIN reports r ON r.org_id = re.org_id \
-             AND r.id = re.report_id {of}) AS report_status"
-        )
-    }
+    /// The report it is in, with that report's status.
+    const JOINS: &'static str =
+        "LEFT JOIN report_expenses re ON re.org_id = e.org_id AND re.expense_id = e.id \
+        LEFT JOIN reports r ON r.org_id = re.org_id AND r.id = re.report_id";
     fn id(&self) -> i64 {
         self.id
     }

@@ -33,6 +33,9 @@ pub trait Owned: for<'r> FromRow<'r, AnyRow> + Send + Unpin {
     /// edited or submitted a row, whom four-eyes binds as it binds the owner. A table with
     /// `org_id`, this column naming the row, `member_id`, `hand` and `first_at`.
     const HANDS: Option<(&'static str, &'static str)> = None;
+    /// Rows joined to each row (`LEFT JOIN ...`, on the row `e`), whose columns
+    /// [`Owned::COLUMNS`] may name: one probe each, in the same statement.
+    const JOINS: &'static str = "";
     /// More columns, with their leading comma, that depend on the backend (aggregates):
     /// by default its hands, comma-separated, as `hands` ([`Hands`]).
     fn more_columns(backend: Backend) -> String {
@@ -317,7 +320,8 @@ fn select<R: Owned>(backend: Backend, seen: &[String], from: &str) -> String {
     };
     format!(
         "SELECT {cols}, m.name AS owner_name, e.owner_id, {line} AS line, {teams} AS owner_teams{more}{seen_as} \
-         FROM {from} JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id",
+         FROM {from} JOIN members m ON m.id = e.owner_id AND m.org_id = e.org_id {joins}",
+        joins = R::JOINS,
         cols = R::COLUMNS,
         line = scope::line_column("e.owner_id"),
         teams = scope::teams_column(backend, "e.owner_id"),

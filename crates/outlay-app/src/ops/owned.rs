@@ -163,13 +163,13 @@ pub async fn visible<R: Governed>(conn: &mut Conn, actor: &Actor, id: i64) -> Re
     let row: R = read(conn, actor, id).await?.ok_or(Error::NotFound)?;
     let base = &actor.company.base_currency;
     let may_view = |ctx: Context<'_>, owner: &TargetFacts| {
-        authorize::permit(&Request {
+        authorize::decide(&Request {
             principal: &actor.principal,
             action: view_action::<R>(),
             resource: row.resource(owner, base),
             context: ctx,
         })
-        .is_ok()
+        .is_allowed()
     };
     let seen = row.seen();
     // Through a delegation only when not by their own rights.
