@@ -77,7 +77,7 @@ impl Owned for ReportRow {
         format!(
             "{hands}, (SELECT {ids} FROM report_expenses re WHERE re.org_id = e.org_id AND re.report_id = e.id) \
              AS expense_ids, \
-             (SELECT CASE WHEN COUNT(*) = SUM(CASE WHEN x.currency = o.base_currency THEN 1 ELSE 0 END) \
+             (SELECT CASE WHEN COUNT(*) = COALESCE(SUM(CASE WHEN x.currency = o.base_currency THEN 1 ELSE 0 END), 0) \
              THEN CAST(COALESCE(SUM(x.amount_minor), 0) AS BIGINT) END FROM report_expenses re \
              JOIN expenses x ON x.org_id = re.org_id AND x.id = re.expense_id JOIN orgs o ON o.id = re.org_id \
              WHERE re.org_id = e.org_id AND re.report_id = e.id) AS total_minor"

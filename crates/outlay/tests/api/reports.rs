@@ -267,6 +267,7 @@ async fn a_report_takes_only_its_owners_free_drafts_and_needs_one_to_be_submitte
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{empty}");
     let r = report(&alice, org, "November", &[]).await;
+    assert_eq!(r["total_minor"], 0, "{r}");
     let id = r["id"].clone();
     let (status, body) = step(&alice, org, &id, "submit", json!({})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
