@@ -35,6 +35,9 @@ crate::names! {
         Approve = "approve",
         Reject = "reject",
         RequestChanges = "request_changes",
+        /// Reject one of its expenses with a reason: it leaves the report, back to its owner,
+        /// and the rest goes on.
+        RejectExpense = "reject_expense",
         Pay = "pay",
     }
 }
@@ -62,6 +65,7 @@ impl Lifecycle for ReportStatus {
             Submitted,
             After::Status(ChangesRequested),
         ),
+        (S::RejectExpense, Submitted, After::Status(Submitted)),
         (S::Pay, Approved, After::Status(Paid)),
     ];
 
@@ -76,7 +80,7 @@ impl Lifecycle for ReportStatus {
             S::View => Action::ReportView,
             // The owner's own: `report.submit` is held at `own` scope.
             S::Edit | S::Delete | S::Submit => Action::ReportSubmit,
-            S::Approve | S::Reject | S::RequestChanges => Action::ReportApprove,
+            S::Approve | S::Reject | S::RequestChanges | S::RejectExpense => Action::ReportApprove,
             S::Pay => Action::ExpenseReimburse,
         }
     }
@@ -162,6 +166,11 @@ mod tests {
         }
         assert_eq!(after(S::Delete, Submitted), None);
         assert_eq!(after(S::Approve, Draft), None);
+        assert_eq!(
+            after(S::RejectExpense, Submitted),
+            Some(After::Status(Submitted))
+        );
+        assert_eq!(after(S::RejectExpense, Approved), None);
     }
 
     #[test]

@@ -270,6 +270,50 @@ pub async fn decide(
     move_expenses(w, org, id, &[ExpenseStatus::Submitted], expenses).await
 }
 
+/// Rejects expense `expense` out of submitted report `id` with the reason: it leaves the
+/// report, rejected, back to its owner; the rest goes on. `false` when it is not a
+/// submitted expense of that report (nothing is written then: the caller rolls back).
+pub async fn reject_expense(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    expense: i64,
+    reason: &str,
+    permit: Permit<Transition<ReportStatus>>,
+) -> Result<bool> {
+    let step = (ReportStep::RejectExpense, Some(ReportStatus::Submitted));
+    let sets = [("updated_at", Set::Now)];
+    let by = owned::step::<ReportRow>(w, org, id, permit, step, &sets).await?;
+    let now = w.now();
+    let done = sqlx::query(
+        "UPDATE expenses SET status = 'rejected', decided_by = $4, decided_at = $5, updated_at = $5, \
+         reject_reason = $6, decided_on_behalf_of = $7, override_reason = NULL \
+         WHERE org_id = $1 AND id = $3 AND status = 'submitted' \
+         AND id IN (SELECT expense_id FROM report_expenses WHERE org_id = $1 AND report_id = $2)",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(expense)
+    .bind(by.actor.0)
+    .bind(now.0)
+    .bind(reason)
+    .bind(by.on_behalf_of.map(|m| m.0))
+    .execute(w.conn())
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "DELETE FROM report_expenses WHERE org_id = $1 AND report_id = $2 AND expense_id = $3",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(expense)
+    .execute(w.conn())
+    .await?;
+    Ok(true)
+}
+
 /// Marks an approved report paid, with the payment's reference; paid is final.
 pub async fn pay(
     w: &mut Write,

@@ -67,6 +67,11 @@ pub enum Step {
     Reject(String),
     /// What to change, for the owner.
     RequestChanges(String),
+    /// Reject this one expense out of the report, with the reason for its owner.
+    RejectExpense {
+        expense: i64,
+        reason: String,
+    },
     /// The payment's reference (a bank transfer's, a payroll run's).
     Pay(String),
 }
@@ -80,6 +85,7 @@ impl Step {
             Step::Approve(_) => ReportStep::Approve,
             Step::Reject(_) => ReportStep::Reject,
             Step::RequestChanges(_) => ReportStep::RequestChanges,
+            Step::RejectExpense { .. } => ReportStep::RejectExpense,
             Step::Pay(_) => ReportStep::Pay,
         }
     }
@@ -103,6 +109,7 @@ impl Change for Act {
             ReportStep::Approve => "report.approve",
             ReportStep::Reject => "report.reject",
             ReportStep::RequestChanges => "report.request_changes",
+            ReportStep::RejectExpense => "report.reject_expense",
             ReportStep::Pay => "report.pay",
         }
     }
@@ -156,6 +163,23 @@ impl Change for Act {
             Step::Reject(note) | Step::RequestChanges(note) => {
                 reports::decide(w, org, id, Some(&note), permit).await?;
                 json!({"note": note})
+            }
+            Step::RejectExpense { expense, reason } => {
+                // An expense that is not in this report is, here, nothing.
+                if !row.expense_ids.0.contains(&expense) {
+                    return Err(Error::NotFound);
+                }
+                if row.expense_ids.0.len() == 1 {
+                    let why = "is the report's last: reject the report instead";
+                    return Err(Error::invalid("expense_id", why));
+                }
+                if !reports::reject_expense(w, org, id, expense, &reason, permit).await? {
+                    return Err(Error::invalid(
+                        "expense_id",
+                        "is not a submitted expense of this report",
+                    ));
+                }
+                json!({"expense_id": expense, "reject_reason": reason})
             }
             Step::Pay(reference) => {
                 reports::pay(w, org, id, &reference, permit).await?;

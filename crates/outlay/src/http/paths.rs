@@ -66,6 +66,17 @@ path_params!(
     }
 );
 path_params!(
+    /// `/orgs/{org}/reports/{id}/expenses/{expense_id}`.
+    ReportExpensePath {
+        /// company id
+        org,
+        /// report id
+        id,
+        /// id of an expense in the report
+        expense_id,
+    }
+);
+path_params!(
     /// `/orgs/{org}/role-requests/{id}`.
     RequestPath {
         /// company id

@@ -303,3 +303,47 @@ async fn a_report_takes_only_its_owners_free_drafts_and_needs_one_to_be_submitte
     let e = expense(&alice, org, mine).await;
     assert!(allows(&e, "submit"), "{e}");
 }
+
+#[tokio::test]
+async fn mark_rejects_one_expense_out_of_a_report_and_the_rest_goes_on() {
+    let server = TestServer::start().await;
+    let org = server.acme();
+    let alice = server.login("alice").await;
+    let mark = server.login("mark").await;
+    let (cab, gift) = (
+        draft(&alice, org, 2_700).await,
+        draft(&alice, org, 9_900).await,
+    );
+    let id = report(&alice, org, "Customer visit", &[cab, gift]).await["id"].clone();
+    step(&alice, org, &id, "submit", json!({})).await;
+    let out = |e: i64| format!("/api/v1/orgs/{org}/reports/{id}/expenses/{e}/reject");
+
+    // Alice may not reject her own; a reason is required; Mark takes the gift out.
+    let (status, body) = alice.post(&out(gift), json!({"note": "x"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = mark.post(&out(gift), json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, r) = mark
+        .post(&out(gift), json!({"note": "gifts are not reimbursed"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["status"], "submitted");
+    assert_eq!(r["expense_ids"], json!([cab]));
+    assert_eq!(r["total_minor"], 2_700);
+    let e = expense(&alice, org, gift).await;
+    assert_eq!(e["status"], "rejected");
+    assert_eq!(e["reject_reason"], "gifts are not reimbursed");
+    assert!(allows(&e, "edit"), "{e}");
+
+    // The last one stays: rejecting it would be rejecting the report.
+    let (status, body) = mark.post(&out(cab), json!({"note": "no"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // An expense not in the report is not found there.
+    let (status, body) = mark.post(&out(gift), json!({"note": "again"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+
+    let (status, approved) = step(&mark, org, &id, "approve", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!(expense(&alice, org, cab).await["status"], "approved");
+    assert_eq!(expense(&alice, org, gift).await["status"], "rejected");
+}

@@ -111,5 +111,6 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
         .routes(utoipa_axum::routes!(decide::approve))
         .routes(utoipa_axum::routes!(decide::reject))
         .routes(utoipa_axum::routes!(decide::request_changes))
+        .routes(utoipa_axum::routes!(decide::reject_expense))
         .routes(utoipa_axum::routes!(pay::pay))
 }
