@@ -137,6 +137,22 @@ pub fn contained(action: Action, report: i64, status: ReportStatus) -> Option<Re
     })
 }
 
+/// The actions that give a part in a report, any of which lets a member who sees it write a
+/// comment on it: its owner's (`report.submit`), its deciders' (`report.approve`, never on
+/// their own), finance's who pay it (`expense.reimburse`). Viewing alone (an auditor's)
+/// reads comments and writes none. Decided without the report's state: a paid report can
+/// still be discussed.
+pub const COMMENTERS: [Action; 3] = [
+    Action::ReportSubmit,
+    Action::ReportApprove,
+    Action::ExpenseReimburse,
+];
+
+/// A comment's text, as a person typed it: 1 to 1,000 characters.
+pub fn comment(raw: &str) -> Result<String, ValidationError> {
+    validate::text("body", raw, 1000)
+}
+
 /// A report's title, as a person typed it.
 pub fn title(raw: Option<&str>) -> Result<String, ValidationError> {
     let raw = raw.ok_or_else(|| ValidationError::new("title", "is required"))?;

@@ -332,3 +332,51 @@ pub async fn pay(
     owned::step::<ReportRow>(w, org, id, permit, step, &sets).await?;
     Ok(())
 }
+
+/// A comment on a report.
+#[derive(Clone, Debug, FromRow)]
+pub struct CommentRow {
+    pub id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// The comments on report `id`, oldest first: one statement.
+pub async fn comments(conn: &mut Conn, org: OrgId, id: i64) -> Result<Vec<CommentRow>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.author_id, m.name AS author_name, c.body, c.created_at FROM report_comments c \
+         JOIN members m ON m.org_id = c.org_id AND m.id = c.author_id \
+         WHERE c.org_id = $1 AND c.report_id = $2 ORDER BY c.id",
+    )
+    .bind(org.0)
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Writes a comment on report `id` by the permitted actor: the permit is for one of the
+/// actions that give a part in that report ([`outlay_core::report::COMMENTERS`]).
+pub async fn comment(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    body: &str,
+    permit: Permit,
+) -> Result<i64> {
+    let row = Subject::Row(outlay_core::catalog::Resource::Report, id);
+    let by = w.consume(permit, org, &outlay_core::report::COMMENTERS, row)?;
+    let now = w.now();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO report_comments (org_id, report_id, author_id, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(by.actor.0)
+    .bind(body)
+    .bind(now.0)
+    .fetch_one(w.conn())
+    .await?)
+}

@@ -4,14 +4,15 @@
 //! and delegations are the owned-rows kit's ([`super::owned`]).
 
 use super::owned::{self, Governed, View};
-use super::{Actor, Change, Done, Error, Result};
-use outlay_core::authorize::ResourceRef;
+use super::{Actor, Change, Done, Error, Question, Result};
+use outlay_core::authorize::{self, Request, ResourceRef};
 use outlay_core::lifecycle::Lifecycle;
-use outlay_core::report::{ReportStatus, ReportStep};
-use outlay_core::Action;
-use outlay_store::reports::{self, ReportRow};
+use outlay_core::report::{ReportStatus, ReportStep, COMMENTERS};
+use outlay_core::{Action, Reason};
+use outlay_store::owned::Owned;
+use outlay_store::reports::{self, CommentRow, ReportRow};
 use outlay_store::scope::TargetFacts;
-use outlay_store::Write;
+use outlay_store::{Conn, Write};
 use serde_json::json;
 
 /// A report as the actor sees it, with what they may do with it now.
@@ -194,5 +195,87 @@ impl Change for Act {
             .await?
             .map(|row| owned::view(actor, row));
         Ok(Done::new(after, detail))
+    }
+}
+
+/// Comment on report `id`: whoever sees it and has a part in it (its owner, whoever may
+/// decide it, finance paying it; [`outlay_core::report::COMMENTERS`]).
+pub struct Comment {
+    pub id: i64,
+    pub body: String,
+}
+
+impl Change for Comment {
+    type Output = CommentRow;
+
+    fn action(&self) -> &'static str {
+        "report.comment"
+    }
+
+    fn target(&self, _: &Actor) -> String {
+        owned::target::<ReportRow>(self.id)
+    }
+
+    async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<CommentRow>> {
+        let row: ReportRow = owned::visible(w, actor, self.id).await?;
+        let owner = row.seen().owner();
+        // Without its state: a decided or paid report can still be discussed.
+        let resource = ResourceRef {
+            status: None,
+            ..row.facts(&owner).resource()
+        };
+        let mut refusal = None;
+        let mut permit = None;
+        for action in COMMENTERS {
+            let request = Request {
+                principal: &actor.principal,
+                action,
+                resource,
+                context: actor.ctx(),
+            };
+            match authorize::permit(&request) {
+                Ok((p, _)) => {
+                    permit = Some(p);
+                    break;
+                }
+                Err(r) => {
+                    refusal.get_or_insert(r);
+                }
+            }
+        }
+        let Some(permit) = permit else {
+            let action = Action::ReportSubmit;
+            return Err(refusal.unwrap_or(Reason::NoPermission { action }).into());
+        };
+        let id = reports::comment(w, actor.org, self.id, &self.body, permit).await?;
+        let comments = reports::comments(w, actor.org, self.id).await?;
+        let comment = comments
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(Error::NotFound)?;
+        let detail = json!({"comment_id": id, "body": self.body});
+        Ok(Done::new(comment, detail))
+    }
+}
+
+/// The comments on report `id`, oldest first, if the actor may see the report.
+pub struct Comments {
+    pub id: i64,
+}
+
+impl Question for Comments {
+    type Output = Vec<CommentRow>;
+
+    fn action(&self) -> &'static str {
+        "report.view"
+    }
+
+    fn target(&self) -> String {
+        owned::target::<ReportRow>(self.id)
+    }
+
+    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Vec<CommentRow>> {
+        let _: ReportRow = owned::visible(conn, actor, self.id).await?;
+        Ok(reports::comments(conn, actor.org, self.id).await?)
     }
 }

@@ -347,3 +347,44 @@ async fn mark_rejects_one_expense_out_of_a_report_and_the_rest_goes_on() {
     assert_eq!(expense(&alice, org, cab).await["status"], "approved");
     assert_eq!(expense(&alice, org, gift).await["status"], "rejected");
 }
+
+#[tokio::test]
+async fn those_with_a_part_in_a_report_discuss_it_and_an_auditor_only_reads() {
+    let server = TestServer::start().await;
+    let org = server.acme();
+    let alice = server.login("alice").await;
+    let mark = server.login("mark").await;
+    let taxi = draft(&alice, org, 3_300).await;
+    let id = report(&alice, org, "Airport runs", &[taxi]).await["id"].clone();
+    let path = format!("/api/v1/orgs/{org}/reports/{id}/comments");
+    let (status, c) = alice
+        .post(&path, json!({"body": "two runs, one receipt"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    assert_eq!(c["author_id"], server.member("alice"));
+    step(&alice, org, &id, "submit", json!({})).await;
+    let (status, c) = mark.post(&path, json!({"body": "fine, approving"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let (status, body) = mark.post(&path, json!({"body": " "})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // Audrey sees the report and its comments, and writes none.
+    let audrey = server.login("audrey").await;
+    let (status, all) = audrey.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    let bodies: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["two runs, one receipt", "fine, approving"]);
+    let (status, body) = audrey.post(&path, json!({"body": "noted"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    // Nora, outside the line, sees neither the report nor its comments.
+    let nora = server.login("nora").await;
+    let (status, _) = nora.get(&path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = nora.post(&path, json!({"body": "hi"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

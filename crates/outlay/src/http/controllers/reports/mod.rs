@@ -2,6 +2,7 @@
 //! approved, rejected or sent back for changes as a whole, and paid by finance. Each report in
 //! a response carries `allowed_actions`, decided by the core.
 
+mod comments;
 mod create;
 mod decide;
 mod delete;
@@ -113,4 +114,5 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
         .routes(utoipa_axum::routes!(decide::request_changes))
         .routes(utoipa_axum::routes!(decide::reject_expense))
         .routes(utoipa_axum::routes!(pay::pay))
+        .routes(utoipa_axum::routes!(comments::list, comments::create))
 }
