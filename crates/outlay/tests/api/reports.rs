@@ -388,3 +388,66 @@ async fn those_with_a_part_in_a_report_discuss_it_and_an_auditor_only_reads() {
     let (status, _) = nora.post(&path, json!({"body": "hi"})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Eloope's roles, as its page states them: employees group expenses into reports and submit
+/// them, and approve nothing; managers approve their team's reports and never pay; finance
+/// sees every report and marks approved ones paid; auditors read everything and change
+/// nothing; nobody outside the team sees a report.
+#[tokio::test]
+async fn eloope_employees_submit_managers_approve_finance_pays_auditors_only_read() {
+    let server = TestServer::start().await;
+    let org = server.org("Eloope Demo");
+    let eve = eloope(&server, "eve").await;
+    let taxi = draft(&eve, org, 5_600).await;
+    let id = report(&eve, org, "Support summit", &[taxi]).await["id"].clone();
+    let (status, sent) = step(&eve, org, &id, "submit", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    let path = format!("/api/v1/orgs/{org}/reports/{id}");
+
+    // Ian, an employee outside the team, and Nia, a manager of another team, see nothing.
+    for who in ["ian", "nia"] {
+        let s = eloope(&server, who).await;
+        let (status, body) = s.get(&path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{who}: {body}");
+    }
+    // Aud reads it and changes nothing.
+    let aud = eloope(&server, "aud").await;
+    let (status, seen) = aud.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert!(
+        seen["allowed_actions"].as_array().unwrap().is_empty(),
+        "{seen}"
+    );
+    let (status, body) = step(&aud, org, &id, "approve", json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // Max, her manager, approves it and may not pay it; Fred in finance pays it.
+    let max = eloope(&server, "max").await;
+    let (status, body) = step(&max, org, &id, "approve", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = step(&max, org, &id, "pay", json!({"reference": "x"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let fred = eloope(&server, "fred").await;
+    let (status, all) = fred.get(&format!("/api/v1/orgs/{org}/reports")).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert!(
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == id),
+        "{all}"
+    );
+    let (status, paid) = step(&fred, org, &id, "pay", json!({"reference": "BATCH-7"})).await;
+    assert_eq!(status, StatusCode::OK, "{paid}");
+    assert_eq!(paid["status"], "paid");
+    // Paid is final for everyone; Aud may not even try.
+    let (status, body) = step(&fred, org, &id, "pay", json!({"reference": "again"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, body) = step(&aud, org, &id, "pay", json!({"reference": "y"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+}
+
+async fn eloope(server: &TestServer, who: &str) -> Session {
+    server.login(&format!("{who}@eloope.example")).await
+}
