@@ -147,6 +147,9 @@ pub struct ResourceRef<'a> {
     pub hands: &'a [MemberId],
     /// For `role.assign`: the grant given or taken away (the owner is the member it is for).
     pub grant: Option<&'a GrantAsk<'a>>,
+    /// For a submitted report: the approval step it waits on, which `report.approve` must
+    /// be eligible for ([`crate::policy::refusal`]).
+    pub approval: Option<crate::policy::StepFacts<'a>>,
 }
 
 impl<'a> ResourceRef<'a> {
@@ -271,6 +274,13 @@ pub fn decide(req: &Request<'_>) -> Decision {
     }
     if let Some(status) = req.resource.status {
         if let Some(r) = status.refusal(action) {
+            return Decision::Denied(r);
+        }
+    }
+    if let (Action::ReportApprove, Some(step)) = (action, req.resource.approval) {
+        let acting = [Some(actor.member), on_behalf_of];
+        let owner = req.resource.owner.as_ref();
+        if let Some(r) = crate::policy::refusal(&step, source, owner, ctx.now, acting) {
             return Decision::Denied(r);
         }
     }
@@ -485,6 +495,7 @@ impl<'a> ExpenseFacts<'a> {
             hands: self.hands,
             report: self.report,
             grant: None,
+            approval: None,
         }
     }
 }

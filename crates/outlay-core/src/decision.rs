@@ -177,6 +177,11 @@ pub enum Reason {
     RequestDecided { status: String },
     /// The row changed between reading and writing it (another request won).
     ChangedMeanwhile,
+    /// Four-eyes across a report's approval steps: a member (or whom they act for) approved
+    /// one step of it already.
+    OneStepEach { step: u32 },
+    /// The report's current approval step (1-based) waits on someone else.
+    NotYourStep { step: u32, waiting_on: String },
 }
 
 impl Reason {
@@ -217,6 +222,8 @@ impl Reason {
             Reason::DelegationEnded => "delegation_ended",
             Reason::RequestDecided { .. } => "request_decided",
             Reason::ChangedMeanwhile => "changed_meanwhile",
+            Reason::OneStepEach { .. } => "one_step_each",
+            Reason::NotYourStep { .. } => "not_your_step",
         }
     }
 
@@ -360,6 +367,13 @@ impl fmt::Display for Reason {
             Reason::DelegationEnded => f.write_str("this delegation has already ended"),
             Reason::RequestDecided { status } => write!(f, "this request is already {status}"),
             Reason::ChangedMeanwhile => f.write_str("it changed meanwhile; reload and try again"),
+            Reason::OneStepEach { step } => write!(
+                f,
+                "four-eyes across steps: an approval of this report is on record already by this member or whom they act for; step {step} needs someone else"
+            ),
+            Reason::NotYourStep { step, waiting_on } => {
+                write!(f, "step {step} of this report's approval waits on {waiting_on}")
+            }
         }
     }
 }

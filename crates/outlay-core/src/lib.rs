@@ -15,6 +15,7 @@ pub mod member;
 pub mod money;
 pub mod org;
 pub mod permit;
+pub mod policy;
 pub mod preset;
 pub mod principal;
 pub mod report;

@@ -104,6 +104,8 @@ pub struct ReportFacts<'a> {
     pub total_minor: Option<i64>,
     /// Members other than the owner who created, edited or submitted it.
     pub hands: &'a [MemberId],
+    /// While submitted: the approval step it waits on.
+    pub approval: Option<crate::policy::StepFacts<'a>>,
 }
 
 impl<'a> ReportFacts<'a> {
@@ -115,6 +117,7 @@ impl<'a> ReportFacts<'a> {
             status: Some(crate::lifecycle::State::of(self.status)),
             amount_minor: self.total_minor,
             hands: self.hands,
+            approval: self.approval,
             ..crate::ResourceRef::default()
         }
     }

@@ -944,6 +944,7 @@ fn engine_decide(c: &Company, people: &[Principal], q: &MReq) -> Decision {
             hands: &hands,
             report: None,
             grant: None,
+            approval: None,
         },
         context: Context {
             now: Timestamp(NOW),

@@ -20,6 +20,8 @@ pub mod migration_source;
 pub mod orgs;
 pub mod owned;
 pub mod person_audit;
+pub mod policies;
+pub mod report_steps;
 mod reporting_lines;
 pub mod reports;
 pub mod role_requests;

@@ -544,6 +544,40 @@ pub(crate) async fn step<'v, R: Owned>(
     Ok(by)
 }
 
+/// Takes the permit for `step` on row `id` of `R` without moving the row yet: locks it as
+/// the decision saw it (its status, and each of `cond`'s columns equal to its value), for a
+/// step whose writes the caller makes next in the same transaction (an approval of one step
+/// of several, which may or may not end in the permit's destination). A row that moved
+/// meanwhile is [`crate::StoreError::Stale`]. Who wrote, and the transition permitted.
+pub(crate) async fn hold<R: Owned>(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    permit: Permit<Transition<R::Status>>,
+    step: <R::Status as Lifecycle>::Step,
+    cond: &[(&str, i64)],
+) -> Result<(crate::Author, Transition<R::Status>)> {
+    let (by, t) = take(w, permit, org, id, step, None)?;
+    let now = w.now();
+    let mut sql = format!(
+        "UPDATE {} SET updated_at = $4 WHERE org_id = $1 AND id = $2 AND status = $3",
+        R::TABLE
+    );
+    for (i, (c, _)) in cond.iter().enumerate() {
+        sql.push_str(&format!(" AND {c} = ${}", i + 5));
+    }
+    let mut q = sqlx::query(&sql)
+        .bind(org.0)
+        .bind(id)
+        .bind(t.from().name())
+        .bind(now.0);
+    for (_, v) in cond {
+        q = q.bind(*v);
+    }
+    changed(q.execute(w.conn()).await?.rows_affected())?;
+    Ok((by, t))
+}
+
 /// A status change is a conditional update: it applies only from the status the decision saw,
 /// so a concurrent change can never be overwritten.
 pub fn changed(rows: u64) -> Result<()> {

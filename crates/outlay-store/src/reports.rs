@@ -4,6 +4,7 @@
 //! transaction as the report's step.
 
 use crate::owned::{self, Hands, Ids, Owned, OwnerSeen, Set};
+use crate::report_steps::{Progress, Seen};
 use crate::{Backend, Conn, Result, Write};
 use outlay_core::expense::ExpenseStatus;
 use outlay_core::permit::{Permit, Subject, Transition};
@@ -40,6 +41,19 @@ pub struct ReportRow {
     /// Who besides the owner created, edited or submitted it.
     #[sqlx(try_from = "Option<String>")]
     pub hands: Hands,
+    /// The policy version (0: the preset's default) and rule it was routed by at submit.
+    pub policy_version: Option<i64>,
+    pub route_rule: Option<String>,
+    /// Counts its routes: each submit or re-route gives a new one.
+    pub route_no: i64,
+    /// The step of its route it waits on (from 0), while submitted.
+    pub step_idx: Option<i64>,
+    /// That step as resolved for it.
+    #[sqlx(rename = "step_json", try_from = "Option<String>")]
+    pub step: crate::report_steps::Routed,
+    /// Who approved a step of its route, and whom they acted for.
+    #[sqlx(try_from = "Option<String>")]
+    pub acted: crate::report_steps::Acted,
 }
 
 impl ReportRow {
@@ -58,7 +72,31 @@ impl ReportRow {
             status: self.status(),
             total_minor: self.total_minor,
             hands: &self.hands.0,
+            approval: self.approval(),
         }
+    }
+
+    /// The approval step it waits on, while submitted on a route.
+    pub fn approval(&self) -> Option<outlay_core::policy::StepFacts<'_>> {
+        let (Some(idx), Some(step)) = (self.step_idx, self.step.0.as_ref()) else {
+            return None;
+        };
+        (self.status() == ReportStatus::Submitted).then_some(outlay_core::policy::StepFacts {
+            index: u32::try_from(idx).unwrap_or(u32::MAX),
+            step,
+            acted: &self.acted.0,
+        })
+    }
+
+    /// Where its approval stands, as an approver's decision reads it now.
+    pub fn at_step(&self) -> Option<crate::report_steps::Seen> {
+        let (idx, step) = (self.step_idx?, self.step.0.as_ref()?);
+        Some(crate::report_steps::Seen {
+            route_no: self.route_no,
+            idx,
+            needed: step.needed,
+            ends: step.ends_at(self.total_minor),
+        })
     }
 }
 
@@ -67,15 +105,18 @@ impl Owned for ReportRow {
     const TABLE: &'static str = "reports";
     const COLUMNS: &'static str =
         "e.id, e.title, e.status, e.created_at, e.updated_at, e.submitted_at, \
-        e.decided_by, e.decided_at, e.decision_note, e.paid_by, e.paid_at, e.paid_reference";
+        e.decided_by, e.decided_at, e.decision_note, e.paid_by, e.paid_at, e.paid_reference, \
+        e.policy_version, e.route_rule, e.route_no, e.step_idx";
     const HANDS: Option<(&'static str, &'static str)> = Some(("report_hands", "report_id"));
     /// Its hands, and its expenses with their total (only when all of them are in the
     /// company currency: a sum across currencies means nothing).
     fn more_columns(backend: Backend) -> String {
         let hands = owned::hands_column::<Self>(backend);
         let ids = owned::list_of(backend, "re.expense_id");
+        let acted = crate::report_steps::acted_column(backend);
         format!(
-            "{hands}, (SELECT {ids} FROM report_expenses re WHERE re.org_id = e.org_id AND re.report_id = e.id) \
+            "{hands}, {acted}, (SELECT s.step FROM report_steps s WHERE s.org_id = e.org_id \
+             AND s.report_id = e.id AND s.idx = e.step_idx) AS step_json, (SELECT {ids} FROM report_expenses re WHERE re.org_id = e.org_id AND re.report_id = e.id) \
              AS expense_ids, \
              (SELECT CASE WHEN COUNT(*) = COALESCE(SUM(CASE WHEN x.currency = o.base_currency THEN 1 ELSE 0 END), 0) \
              THEN CAST(COALESCE(SUM(x.amount_minor), 0) AS BIGINT) END FROM report_expenses re \
@@ -200,7 +241,7 @@ pub async fn delete(
 }
 
 /// Moves the expenses of report `id` to `to`, from the statuses in `from`.
-async fn move_expenses(
+pub(crate) async fn move_expenses(
     w: &mut Write,
     org: OrgId,
     id: i64,
@@ -224,11 +265,12 @@ async fn move_expenses(
     Ok(())
 }
 
-/// Submits report `id` with its expenses, clearing an earlier decision.
+/// Submits report `id` with its expenses on `route`, clearing an earlier decision.
 pub async fn submit(
     w: &mut Write,
     org: OrgId,
     id: i64,
+    route: &crate::report_steps::Route,
     permit: Permit<Transition<ReportStatus>>,
 ) -> Result<()> {
     let step = (ReportStep::Submit, Some(ReportStatus::Submitted));
@@ -242,6 +284,7 @@ pub async fn submit(
     let by = owned::step::<ReportRow>(w, org, id, permit, step, &sets).await?;
     let editable = [ExpenseStatus::Draft, ExpenseStatus::Rejected];
     move_expenses(w, org, id, &editable, ExpenseStatus::Submitted).await?;
+    crate::report_steps::write_route(w, org, id, route).await?;
     owned::hand::<ReportRow>(w, org, id, by.actor, "submit").await
 }
 
@@ -265,9 +308,116 @@ pub async fn decide(
         ("decided_at", Set::Now),
         ("updated_at", Set::Now),
         ("decision_note", Set::Text(note)),
+        // Decided: it waits on no step any more.
+        ("step_idx", Set::Int(None)),
     ];
     owned::step::<ReportRow>(w, org, id, permit, (step, Some(to)), &sets).await?;
     move_expenses(w, org, id, &[ExpenseStatus::Submitted], expenses).await
+}
+
+/// Records the permitted member's approval of the step report `id` waits on, as `seen`;
+/// completes the step when enough distinct members approved it, and the report with its
+/// expenses when that was its last step (or its total is within the step's limit).
+pub async fn approve(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    seen: Seen,
+    note: Option<&str>,
+    permit: Permit<Transition<ReportStatus>>,
+) -> Result<Progress> {
+    let cond = [("route_no", seen.route_no), ("step_idx", seen.idx)];
+    let (by, t) = owned::hold::<ReportRow>(w, org, id, permit, ReportStep::Approve, &cond).await?;
+    let now = w.now();
+    let recorded = sqlx::query(
+        "INSERT INTO report_approvals (org_id, report_id, member_id, idx, on_behalf_of, note, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(by.actor.0)
+    .bind(seen.idx)
+    .bind(by.on_behalf_of.map(|m| m.0))
+    .bind(note)
+    .bind(now.0)
+    .execute(w.conn())
+    .await
+    .map_err(crate::StoreError::from);
+    match recorded {
+        // Another approval by the same member won the race: this one is stale.
+        Err(e) if e.is_unique_violation() => return Err(crate::StoreError::Stale),
+        r => r?,
+    };
+    let given: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM report_approvals WHERE org_id = $1 AND report_id = $2 AND idx = $3",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(seen.idx)
+    .fetch_one(w.conn())
+    .await?;
+    if given < i64::from(seen.needed) {
+        return Ok(Progress::Waiting {
+            given,
+            needed: seen.needed,
+        });
+    }
+    sqlx::query(
+        "UPDATE report_steps SET state = 'done', done_at = $4 WHERE org_id = $1 AND report_id = $2 AND idx = $3",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(seen.idx)
+    .bind(now.0)
+    .execute(w.conn())
+    .await?;
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(idx) FROM report_steps WHERE org_id = $1 AND report_id = $2",
+    )
+    .bind(org.0)
+    .bind(id)
+    .fetch_one(w.conn())
+    .await?;
+    if !seen.ends && last.is_some_and(|l| l > seen.idx) {
+        let next = seen.idx + 1;
+        sqlx::query("UPDATE reports SET step_idx = $3 WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(id)
+            .bind(next)
+            .execute(w.conn())
+            .await?;
+        return Ok(Progress::Next { idx: next });
+    }
+    // The permit's own destination: the report is approved.
+    let outlay_core::lifecycle::After::Status(to) = t.to() else {
+        return Err(crate::StoreError::WrongPermit {
+            permit: "an approval".into(),
+            write: "a deletion".into(),
+        });
+    };
+    sqlx::query(
+        "UPDATE report_steps SET state = 'skipped' WHERE org_id = $1 AND report_id = $2 AND idx > $3",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(seen.idx)
+    .execute(w.conn())
+    .await?;
+    sqlx::query(
+        "UPDATE reports SET status = $3, step_idx = NULL, decided_by = $4, decided_at = $5, \
+         decision_note = $6 WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(to.as_str())
+    .bind(by.actor.0)
+    .bind(now.0)
+    .bind(note)
+    .execute(w.conn())
+    .await?;
+    let submitted = [ExpenseStatus::Submitted];
+    move_expenses(w, org, id, &submitted, ExpenseStatus::Approved).await?;
+    Ok(Progress::Approved)
 }
 
 /// Rejects expense `expense` out of submitted report `id` with the reason: it leaves the

@@ -20,6 +20,7 @@ pub mod members;
 pub mod orgs;
 pub mod owned;
 pub mod page;
+pub mod policies;
 pub mod reports;
 pub mod role_requests;
 pub mod roles;

@@ -154,12 +154,24 @@ impl Change for Act {
                         "needs at least one: the report holds none",
                     ));
                 }
-                reports::submit(w, org, id, permit).await?;
-                json!({"expense_ids": row.expense_ids.0, "total_minor": row.total_minor})
+                let route = super::policies::route(w, actor, &row).await?;
+                reports::submit(w, org, id, &route, permit).await?;
+                json!({"expense_ids": row.expense_ids.0, "total_minor": row.total_minor,
+                    "policy_version": route.version, "rule": route.rule, "steps": route.steps.len()})
             }
             Step::Approve(note) => {
-                reports::decide(w, org, id, note.as_deref(), permit).await?;
-                json!({"note": note, "total_minor": row.total_minor})
+                let mut detail = json!({"note": note, "total_minor": row.total_minor});
+                match row.at_step() {
+                    // On a route: this approval takes its current step.
+                    Some(seen) => {
+                        let note = note.as_deref();
+                        detail["route"] =
+                            super::policies::approve(w, actor, &row, seen, note, permit).await?;
+                    }
+                    // Submitted before routes existed: one decision approves it.
+                    None => reports::decide(w, org, id, note.as_deref(), permit).await?,
+                }
+                detail
             }
             Step::Reject(note) | Step::RequestChanges(note) => {
                 reports::decide(w, org, id, Some(&note), permit).await?;

@@ -18,6 +18,7 @@ mod lifecycle;
 mod migrations;
 mod openapi;
 mod ops;
+mod policies;
 mod presets;
 mod preview;
 mod reports;

@@ -10,6 +10,7 @@ mod edit;
 mod get;
 mod list;
 mod pay;
+mod route;
 mod submit;
 
 use crate::clock::rfc3339;
@@ -49,6 +50,10 @@ pub struct ReportOut {
     pub paid_by: Option<i64>,
     pub paid_at: Option<String>,
     pub paid_reference: Option<String>,
+    /// While submitted: the approval step it waits on (from 0; `GET .../route` has them all).
+    pub current_step: Option<i64>,
+    /// While submitted: whom that step waits on, in words.
+    pub waiting_on: Option<String>,
     /// What the caller may do with it now, e.g. `["edit","submit","delete"]`.
     pub allowed_actions: Vec<String>,
 }
@@ -59,7 +64,12 @@ pub type ReportPage = crate::http::page::Page<ReportOut>;
 pub(crate) fn out(v: ReportView) -> ReportOut {
     let (r, t) = (v.row, |s: i64| rfc3339(Timestamp(s)));
     let status = r.status().as_str().into();
+    let waiting = r
+        .approval()
+        .map(|a| (i64::from(a.index), a.step.describe()));
     ReportOut {
+        current_step: waiting.as_ref().map(|w| w.0),
+        waiting_on: waiting.map(|w| w.1),
         id: r.id,
         owner_id: r.who.owner_id,
         owner_name: r.who.owner_name,
@@ -115,4 +125,6 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
         .routes(utoipa_axum::routes!(decide::reject_expense))
         .routes(utoipa_axum::routes!(pay::pay))
         .routes(utoipa_axum::routes!(comments::list, comments::create))
+        .routes(utoipa_axum::routes!(route::get))
+        .routes(utoipa_axum::routes!(route::reroute))
 }
