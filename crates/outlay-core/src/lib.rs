@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod decision;
 pub mod demo;
 pub mod expense;
+pub mod fx;
 pub mod grant;
 pub mod ids;
 pub mod invariants;

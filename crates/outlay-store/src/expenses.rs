@@ -7,6 +7,7 @@ use crate::owned::{self, Hands, Owned, OwnerSeen, Set};
 use crate::{scope, Conn, Result, Write};
 use outlay_core::authorize::ExpenseAction;
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
+use outlay_core::fx::Converted;
 use outlay_core::permit::{Permit, Subject, Transition};
 use outlay_core::{Action, MemberId, OrgId, Timestamp};
 use sqlx::FromRow;
@@ -43,6 +44,11 @@ pub struct ExpenseRow {
     /// Who besides the owner created, edited or submitted it.
     #[sqlx(try_from = "Option<String>")]
     pub hands: Hands,
+    /// In another currency: its amount in the company currency as converted when saved, and
+    /// the rate and rate date used (`None` when no rate was known then).
+    pub base_amount_minor: Option<i64>,
+    pub fx_rate: Option<String>,
+    pub fx_rate_on: Option<String>,
     /// The report it is in, if any, and that report's status.
     pub report_id: Option<i64>,
     report_status: Option<crate::stored::Known<outlay_core::report::ReportStatus>>,
@@ -58,7 +64,17 @@ impl ExpenseRow {
         self.who.owner()
     }
 
-    /// What the rules need; the amount counts against caps only in the company currency.
+    /// Its amount in the company currency: as entered, or as converted when saved.
+    pub fn base_amount(&self, base_currency: &str) -> Option<i64> {
+        if self.currency == base_currency {
+            Some(self.amount_minor)
+        } else {
+            self.base_amount_minor
+        }
+    }
+
+    /// What the rules need; the amount counts against caps in the company currency (an
+    /// expense in another currency with no rate known when saved is not comparable).
     pub fn facts<'a>(
         &'a self,
         owner: &'a scope::TargetFacts,
@@ -68,7 +84,7 @@ impl ExpenseRow {
             id: self.id,
             owner: owner.target(),
             status: self.status(),
-            amount_minor: (self.currency == base_currency).then_some(self.amount_minor),
+            amount_minor: self.base_amount(base_currency),
             category: Some(&self.category),
             hands: &self.hands.0,
             report: self.report_id.zip(self.report_status.map(|s| s.0)),
@@ -91,7 +107,8 @@ impl ExpenseRow {
 
 const COLUMNS: &str = "e.id, e.org_id, e.amount_minor, e.currency, e.merchant, e.spent_on, e.category, e.note, \
      e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, e.decided_at, e.reject_reason, \
-     e.decided_on_behalf_of, e.override_reason, re.report_id, r.status AS report_status";
+     e.decided_on_behalf_of, e.override_reason, e.base_amount_minor, e.fx_rate, e.fx_rate_on, \
+     re.report_id, r.status AS report_status";
 
 impl Owned for ExpenseRow {
     type Status = ExpenseStatus;
@@ -129,6 +146,7 @@ pub async fn create(
     w: &mut Write,
     org: OrgId,
     input: &ExpenseInput,
+    base: Option<&Converted>,
     permit: Permit,
 ) -> Result<i64> {
     let owner = permit.on_behalf_of().unwrap_or(permit.actor());
@@ -140,6 +158,18 @@ pub async fn create(
     )?;
     let now = w.now();
     let id = insert(w.conn(), org, owner, input, ExpenseStatus::Draft, now).await?;
+    if let Some(c) = base {
+        sqlx::query(
+            "UPDATE expenses SET base_amount_minor = $3, fx_rate = $4, fx_rate_on = $5 WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org.0)
+        .bind(id)
+        .bind(c.amount_minor)
+        .bind(&c.rate)
+        .bind(&c.rate_on)
+        .execute(w.conn())
+        .await?;
+    }
     owned::hand::<ExpenseRow>(w, org, id, by.actor, "create").await?;
     Ok(id)
 }
@@ -179,10 +209,14 @@ pub async fn update(
     org: OrgId,
     id: i64,
     input: &ExpenseInput,
+    base: Option<&Converted>,
     permit: Permit<Transition>,
 ) -> Result<()> {
     let m = &input.money;
     let sets = [
+        ("base_amount_minor", Set::Int(base.map(|c| c.amount_minor))),
+        ("fx_rate", Set::Text(base.map(|c| c.rate.as_str()))),
+        ("fx_rate_on", Set::Text(base.map(|c| c.rate_on.as_str()))),
         ("amount_minor", Set::Int(Some(m.amount_minor))),
         ("currency", Set::Text(Some(&m.currency))),
         ("merchant", Set::Text(Some(&input.merchant))),

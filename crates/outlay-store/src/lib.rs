@@ -14,6 +14,7 @@ mod conn;
 pub mod delegations;
 pub mod expenses;
 pub mod founding;
+pub mod fx;
 mod in_place;
 pub mod members;
 pub mod migration_source;

@@ -36,7 +36,8 @@ pub struct ReportRow {
     /// The expenses it holds.
     #[sqlx(try_from = "Option<String>")]
     pub expense_ids: Ids,
-    /// Their total in the company currency, when every one of them is in it (else `None`).
+    /// Their total in the company currency, when every one of them is in it or was converted
+    /// (else `None`).
     pub total_minor: Option<i64>,
     /// Who besides the owner created, edited or submitted it.
     #[sqlx(try_from = "Option<String>")]
@@ -108,8 +109,8 @@ impl Owned for ReportRow {
         e.decided_by, e.decided_at, e.decision_note, e.paid_by, e.paid_at, e.paid_reference, \
         e.policy_version, e.route_rule, e.route_no, e.step_idx";
     const HANDS: Option<(&'static str, &'static str)> = Some(("report_hands", "report_id"));
-    /// Its hands, and its expenses with their total (only when all of them are in the
-    /// company currency: a sum across currencies means nothing).
+    /// Its hands, and its expenses with their total in the company currency (only when each
+    /// is in it or was converted: a sum across currencies means nothing).
     fn more_columns(backend: Backend) -> String {
         let hands = owned::hands_column::<Self>(backend);
         let ids = owned::list_of(backend, "re.expense_id");
@@ -118,8 +119,9 @@ impl Owned for ReportRow {
             "{hands}, {acted}, (SELECT s.step FROM report_steps s WHERE s.org_id = e.org_id \
              AND s.report_id = e.id AND s.idx = e.step_idx) AS step_json, (SELECT {ids} FROM report_expenses re WHERE re.org_id = e.org_id AND re.report_id = e.id) \
              AS expense_ids, \
-             (SELECT CASE WHEN COUNT(*) = COALESCE(SUM(CASE WHEN x.currency = o.base_currency THEN 1 ELSE 0 END), 0) \
-             THEN CAST(COALESCE(SUM(x.amount_minor), 0) AS BIGINT) END FROM report_expenses re \
+             (SELECT CASE WHEN COUNT(*) = COUNT(CASE WHEN x.currency = o.base_currency THEN x.amount_minor ELSE x.base_amount_minor END) \
+             THEN CAST(COALESCE(SUM(CASE WHEN x.currency = o.base_currency THEN x.amount_minor ELSE x.base_amount_minor END), 0) AS BIGINT) END \
+             FROM report_expenses re \
              JOIN expenses x ON x.org_id = re.org_id AND x.id = re.expense_id JOIN orgs o ON o.id = re.org_id \
              WHERE re.org_id = e.org_id AND re.report_id = e.id) AS total_minor"
         )

@@ -96,7 +96,7 @@ async fn spending_leaves_the_access_version_and_a_new_role_bumps_it() {
             note: None,
         };
         let mut w = store.write_for(org, NOW).await.unwrap();
-        outlay_store::expenses::create(&mut w, org, &input, permit)
+        outlay_store::expenses::create(&mut w, org, &input, None, permit)
             .await
             .unwrap();
         w.audit(entry(org)).await.unwrap();

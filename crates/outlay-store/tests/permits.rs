@@ -157,13 +157,14 @@ async fn a_permit_opens_only_the_write_it_was_decided_for() {
             note: None,
         };
         let refused =
-            outlay_store::expenses::create(&mut w, globex.org, &input, create_own()).await;
+            outlay_store::expenses::create(&mut w, globex.org, &input, None, create_own()).await;
         assert!(
             matches!(refused, Err(StoreError::WrongPermit { .. })),
             "{backend}: {refused:?}"
         );
         // A write of a company whose lock the transaction does not hold is refused too.
-        let refused = outlay_store::expenses::create(&mut w, acme.org, &input, create_own()).await;
+        let refused =
+            outlay_store::expenses::create(&mut w, acme.org, &input, None, create_own()).await;
         assert!(
             matches!(refused, Err(StoreError::NotLocked(_))),
             "{backend}: {refused:?}"

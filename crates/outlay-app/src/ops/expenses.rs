@@ -80,7 +80,8 @@ impl Change for Create {
         let (permit, _) =
             owned::permit::<ExpenseRow>(w, actor, create, None, self.on_behalf_of).await?;
         let on_behalf_of = permit.on_behalf_of();
-        let id = expenses::create(w, actor.org, &self.input, permit).await?;
+        let base = super::rates::convert(w, actor, &self.input).await?;
+        let id = expenses::create(w, actor.org, &self.input, base.as_ref(), permit).await?;
         let row = expenses::get(w, actor.org, actor.id(), id)
             .await?
             .ok_or(Error::NotFound)?;
@@ -118,7 +119,8 @@ impl Change for Act {
         let mut detail = match self.step {
             Step::Edit(patch) => {
                 let input = row.input().patched(&patch.raw())?;
-                expenses::update(w, actor.org, id, &input, permit).await?;
+                let base = super::rates::convert(w, actor, &input).await?;
+                expenses::update(w, actor.org, id, &input, base.as_ref(), permit).await?;
                 json!({"before": {"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant},
                        "after": {"amount_minor": input.money.amount_minor, "currency": input.money.currency, "merchant": input.merchant}})
             }

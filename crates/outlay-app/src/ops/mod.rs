@@ -21,6 +21,7 @@ pub mod orgs;
 pub mod owned;
 pub mod page;
 pub mod policies;
+pub mod rates;
 pub mod reports;
 pub mod role_requests;
 pub mod roles;

@@ -21,6 +21,7 @@ mod ops;
 mod policies;
 mod presets;
 mod preview;
+mod rates;
 mod reports;
 mod servers;
 mod smoke;

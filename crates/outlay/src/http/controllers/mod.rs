@@ -16,6 +16,7 @@ pub mod health;
 pub mod me;
 pub mod members;
 pub mod orgs;
+pub mod rates;
 pub mod reports;
 pub mod role_requests;
 pub mod roles;

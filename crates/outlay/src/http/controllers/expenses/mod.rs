@@ -37,6 +37,13 @@ pub struct ExpenseOut {
     pub merchant: String,
     /// `YYYY-MM-DD`.
     pub spent_on: String,
+    /// In another currency than the company's: its amount in minor units of the company
+    /// currency, converted when saved at the rate of its spending date (`null` when no rate
+    /// on or before that date was set then).
+    pub base_amount_minor: Option<i64>,
+    /// The rate used (units of the company currency per unit of `currency`), and its date.
+    pub fx_rate: Option<String>,
+    pub fx_rate_on: Option<String>,
     pub category: String,
     pub note: Option<String>,
     /// `draft`, `submitted`, `approved` or `rejected`.
@@ -69,6 +76,9 @@ pub(crate) fn out(v: ExpenseView) -> ExpenseOut {
         currency: row.currency,
         merchant: row.merchant,
         spent_on: row.spent_on,
+        base_amount_minor: row.base_amount_minor,
+        fx_rate: row.fx_rate,
+        fx_rate_on: row.fx_rate_on,
         category: row.category,
         note: row.note,
         status: row.status,
