@@ -2,6 +2,7 @@
 //! of members and expenses. Nothing here does IO, spawns tasks or reads the clock: the caller
 //! passes `now` in, so every time-bound rule is testable at its exact boundary.
 
+pub mod advance;
 pub mod authorize;
 pub mod catalog;
 pub mod decision;

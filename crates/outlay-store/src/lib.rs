@@ -6,6 +6,7 @@
 //! lock, with its fixed time and its audit entry) and consumes the permit the core decided
 //! for it; reads run on a [`Read`] connection.
 
+pub mod advances;
 pub mod audit;
 pub mod auth;
 pub mod bench_data;

@@ -112,3 +112,12 @@ pub(crate) fn corrupt_value(e: &sqlx::Error) -> Option<&CorruptValue> {
         _ => None,
     }
 }
+
+impl Stored for outlay_core::advance::AdvanceStatus {
+    const TABLE: &'static str = "advances";
+    const COLUMN: &'static str = "status";
+    type Raw = String;
+    fn parse(raw: &String) -> Option<Self> {
+        Self::parse(raw)
+    }
+}

@@ -10,6 +10,7 @@
 //! inside it (`App::perform`); a question runs on one read connection (`App::ask`). Both
 //! record refusals in the audit log.
 
+pub mod advances;
 pub mod approvals;
 pub mod audit;
 pub mod authz;

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;
+pub mod owned;
 pub mod page;
 pub mod paths;
 pub mod proxy;

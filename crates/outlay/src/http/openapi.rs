@@ -221,6 +221,7 @@ impl Modify for SharedResponses {
         (name = "teams", description = "teams"),
         (name = "expenses", description = "expenses and their approval"),
         (name = "approval policy", description = "who approves a submitted report, in which steps: rules by amount, category, team and role; versioned"),
+        (name = "advances", description = "cash advances: requested, decided, paid out, settled against reports, the rest returned"),
         (name = "rates", description = "exchange rates by date: what an amount in another currency counts as"),
         (name = "reports", description = "expense reports: expenses submitted, decided and paid together"),
         (name = "approvals", description = "what awaits the caller's approval, and deciding many at once"),
@@ -250,6 +251,7 @@ pub fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(approvals::routes())
         .merge(approval_policy::routes())
         .merge(rates::routes())
+        .merge(advances::routes())
         .merge(authz::routes())
         .merge(audit::routes())
         .routes(utoipa_axum::routes!(serve))

@@ -66,6 +66,15 @@ path_params!(
     }
 );
 path_params!(
+    /// `/orgs/{org}/advances/{id}`.
+    AdvancePath {
+        /// company id
+        org,
+        /// advance id
+        id,
+    }
+);
+path_params!(
     /// `/orgs/{org}/reports/{id}/expenses/{expense_id}`.
     ReportExpensePath {
         /// company id

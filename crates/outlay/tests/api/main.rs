@@ -4,6 +4,7 @@
 // Tests read and tamper with rows directly, and seed without permits.
 #![allow(clippy::disallowed_methods)]
 
+mod advances;
 mod approvals;
 mod cli;
 mod corrupt;

@@ -4,6 +4,7 @@
 //! `openapi::api()` gathers them. What a resource's endpoints share (its types, loaders and
 //! the rules not yet in the core) is in its `mod.rs`.
 
+pub mod advances;
 pub mod approval_policy;
 pub mod approvals;
 pub mod audit;

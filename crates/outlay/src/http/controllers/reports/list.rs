@@ -5,8 +5,6 @@ use super::*;
 use crate::http::paths::InOrg;
 use crate::ops::owned::List;
 use outlay_core::report::ReportStatus;
-use outlay_core::MemberId;
-use outlay_store::reports::ListFilter;
 
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
@@ -36,18 +34,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<ReportPage>, WebError> {
     let paging = Paging::parse(q.limit, q.cursor.as_deref())?;
-    let status = match q.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(ReportStatus::parse(s).ok_or_else(|| {
-            let all = ReportStatus::ALL.map(ReportStatus::as_str).join("`, `");
-            WebError::invalid("status", format!("`{s}` is not one of `{all}`"))
-        })?),
-    };
-    let filter = ListFilter {
-        status,
-        owner: q.owner.map(MemberId),
-        ..ListFilter::default()
-    };
+    let filter = crate::http::owned::filter::<ReportStatus>(q.status.as_deref(), q.owner)?;
     let page = app.ask(&auth, org, List { filter, paging }).await?;
     Ok(Json(ReportPage::shown(page, out)))
 }
