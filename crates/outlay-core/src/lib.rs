@@ -3,6 +3,7 @@
 //! passes `now` in, so every time-bound rule is testable at its exact boundary.
 
 pub mod authorize;
+pub mod bank_account;
 pub mod catalog;
 pub mod decision;
 pub mod demo;
@@ -18,6 +19,7 @@ pub mod permit;
 pub mod policy;
 pub mod preset;
 pub mod principal;
+pub mod reimbursement;
 pub mod report;
 pub mod role;
 pub mod validate;
