@@ -222,6 +222,7 @@ impl Modify for SharedResponses {
         (name = "expenses", description = "expenses and their approval"),
         (name = "approval policy", description = "who approves a submitted report, in which steps: rules by amount, category, team and role; versioned"),
         (name = "reports", description = "expense reports: expenses submitted, decided and paid together"),
+        (name = "reimbursements", description = "members' payout accounts, and paying approved reports with SEPA credit transfer files"),
         (name = "approvals", description = "what awaits the caller's approval, and deciding many at once"),
         (name = "authz", description = "explaining decisions"),
         (name = "audit", description = "the audit log"),
@@ -246,6 +247,8 @@ pub fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(teams::routes())
         .merge(expenses::routes())
         .merge(reports::routes())
+        .merge(bank_accounts::routes())
+        .merge(reimbursements::routes())
         .merge(approvals::routes())
         .merge(approval_policy::routes())
         .merge(authz::routes())

@@ -22,6 +22,7 @@ mod policies;
 mod presets;
 mod preview;
 mod reports;
+mod sepa;
 mod servers;
 mod smoke;
 mod stories;
