@@ -123,7 +123,9 @@ pub fn control_sum(payments: &[Payment<'_>]) -> Option<i64> {
 /// Writes `file` as pain.001.001.09 XML: one payment group drawn on the debtor's account,
 /// one transfer per report (its id the end-to-end id, its title the remittance text, its
 /// owner's account the creditor). Text outside the SEPA character set is transliterated
-/// (`Müller` is written `Mueller`) as banks require.
+/// (`Müller` is written `Mueller`) as banks require. The text depends on `file` alone: the
+/// builder's constructors take defaults from the system clock (a message id, a date), and
+/// every one of them is set here from `file` before anything is written.
 pub fn xml(file: &File<'_>) -> Result<String, ValidationError> {
     let invalid = |e: &dyn std::fmt::Display| ValidationError::new("report_ids", e.to_string());
     let debtor_iban = sepa::validate_iban(&file.debtor.iban).map_err(|e| invalid(&e))?;

@@ -40,10 +40,14 @@ impl Change for PaySepa {
 
     async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<BatchRow>> {
         let org = actor.org;
-        // Who pays no report at all is refused before any report is read.
+        // Who pays no report at all, and a closed company, are refused before any report
+        // is read: the refusal is the file's, not its first report's.
         let pay = Action::ExpenseReimburse;
         if authorize::lacks_verb(&actor.principal, &[pay], actor.now).is_some() {
             return Err(Reason::NoPermission { action: pay }.into());
+        }
+        if actor.ctx().company_closed {
+            return Err(Reason::CompanyClosed.into());
         }
         reimbursement::currency(&actor.company.base_currency)?;
         reimbursement::report_ids(&self.reports)?;
