@@ -47,7 +47,7 @@ pub fn report_ids(ids: &[i64]) -> Result<(), ValidationError> {
 }
 
 /// The day the bank is asked to execute the transfers: a date `YYYY-MM-DD`, not before
-/// `today` (the same form, the company's day of the request).
+/// `today` (the same form: the day of the request, in UTC).
 pub fn execution_date(raw: &str, today: &str) -> Result<String, ValidationError> {
     let date = validate::date("execution_date", raw)?;
     // Both are `YYYY-MM-DD`: their text orders as their days do.

@@ -68,15 +68,18 @@ impl Change for PaySepa {
             let permit = permit
                 .into_transition::<ReportStatus>(ReportStep::Pay)
                 .map_err(|r| Error::from(r).at(&field))?;
-            reimbursement::amount(&field, row.total_minor)?;
-            rows.push(row);
+            let amount = reimbursement::amount(&field, row.total_minor)?;
+            rows.push((row, amount));
             permits.push(permit);
         }
-        let owners: Vec<MemberId> = rows.iter().map(|r| MemberId(r.seen().owner_id)).collect();
+        let owners: Vec<MemberId> = rows
+            .iter()
+            .map(|(r, _)| MemberId(r.seen().owner_id))
+            .collect();
         let accounts = bank_accounts::of_members(w, org, &owners).await?;
         let mut payments = Vec::with_capacity(rows.len());
         let mut creditors = Vec::with_capacity(rows.len());
-        for (i, row) in rows.iter().enumerate() {
+        for (i, (row, _)) in rows.iter().enumerate() {
             let owner = &row.seen().owner_id;
             let Some(account) = accounts.iter().find(|a| a.member_id == *owner) else {
                 let why = format!(
@@ -88,11 +91,11 @@ impl Change for PaySepa {
             };
             creditors.push(account.account());
         }
-        for (row, creditor) in rows.iter().zip(&creditors) {
+        for ((row, amount_minor), creditor) in rows.iter().zip(&creditors) {
             payments.push(Payment {
                 report: row.id,
                 title: &row.title,
-                amount_minor: row.total_minor.unwrap_or_default(),
+                amount_minor: *amount_minor,
                 creditor,
             });
         }
