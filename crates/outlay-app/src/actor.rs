@@ -312,6 +312,7 @@ impl App {
     pub async fn refused(&self, actor: &Actor, action: &str, target: &str, err: Error) -> Error {
         let (code, message) = match &err {
             Error::Denied(r) => (r.code(), r.to_string()),
+            Error::DeniedAt { field, reason } => (reason.code(), format!("{field}: {reason}")),
             Error::NotFound | Error::NotVisible(_) => (
                 "not_visible",
                 "the target does not exist or may not be seen".to_string(),

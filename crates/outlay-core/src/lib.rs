@@ -4,6 +4,7 @@
 
 pub mod advance;
 pub mod authorize;
+pub mod bank_account;
 pub mod catalog;
 pub mod decision;
 pub mod demo;
@@ -20,6 +21,7 @@ pub mod permit;
 pub mod policy;
 pub mod preset;
 pub mod principal;
+pub mod reimbursement;
 pub mod report;
 pub mod role;
 pub mod validate;

@@ -9,6 +9,7 @@
 pub mod advances;
 pub mod audit;
 pub mod auth;
+pub mod bank_accounts;
 pub mod bench_data;
 mod busy;
 mod conn;
@@ -23,6 +24,7 @@ pub mod orgs;
 pub mod owned;
 pub mod person_audit;
 pub mod policies;
+pub mod reimbursements;
 pub mod report_steps;
 mod reporting_lines;
 pub mod reports;

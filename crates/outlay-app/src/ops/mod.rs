@@ -14,6 +14,7 @@ pub mod advances;
 pub mod approvals;
 pub mod audit;
 pub mod authz;
+pub mod bank_accounts;
 pub mod delegations;
 pub mod expenses;
 pub mod invitations;
@@ -23,6 +24,7 @@ pub mod owned;
 pub mod page;
 pub mod policies;
 pub mod rates;
+pub mod reimbursements;
 pub mod reports;
 pub mod role_requests;
 pub mod roles;
@@ -54,6 +56,10 @@ pub enum Error {
     /// The core refused: a missing right (forbidden) or a rule of the data (conflict).
     #[error("{0}")]
     Denied(Reason),
+    /// The core refused one item of the command's list, which `field` names
+    /// (`report_ids[2]`): the command is refused whole.
+    #[error("`{field}`: {reason}")]
+    DeniedAt { field: String, reason: Reason },
     /// The person did not prove who they are (a wrong password).
     #[error("{0}")]
     Unauthenticated(&'static str),
@@ -104,6 +110,22 @@ impl From<sqlx::Error> for Error {
 impl Error {
     pub fn invalid(field: &str, reason: impl Into<String>) -> Error {
         Error::Invalid(ValidationError::new(field, reason))
+    }
+
+    /// This error about item `field` of the command's list: a refusal names the item, and
+    /// what the actor may not see is, there, an id that names nothing. Other errors (a busy
+    /// database, a fault) are the whole command's.
+    pub fn at(self, field: &str) -> Error {
+        match self {
+            Error::Denied(reason) => Error::DeniedAt {
+                field: field.to_string(),
+                reason,
+            },
+            Error::NotFound | Error::NotVisible(_) => {
+                Error::invalid(field, "names nothing the caller may see")
+            }
+            e => e,
+        }
     }
 }
 

@@ -2875,3 +2875,34 @@ fn archived_granters_and_closed_companies_grant_nothing() {
         "archived"
     );
 }
+
+#[test]
+fn a_payout_account_is_set_by_its_member_alone_and_read_by_them_and_whoever_pays() {
+    use crate::bank_account::{read, set};
+    let w = World::of(&demo::ACME);
+    let ctx = Context::at(NOW);
+    assert!(set(w.p("alice"), ctx, w.t("alice", "alice")).is_ok());
+    // `report.submit` reaches nobody but its holder: not her manager, finance or the owner.
+    for who in ["bob", "mark", "fiona", "olivia"] {
+        let refused = set(w.p(who), ctx, w.t(who, "alice"));
+        assert_eq!(
+            refused.err().map(|r| r.code()),
+            Some("out_of_scope"),
+            "{who}"
+        );
+    }
+    for who in ["alice", "fiona", "bea", "olivia"] {
+        assert_eq!(read(w.p(who), ctx, w.t(who, "alice")), Ok(()), "{who}");
+    }
+    for who in ["bob", "mark", "audrey", "nora"] {
+        assert!(read(w.p(who), ctx, w.t(who, "alice")).is_err(), "{who}");
+    }
+    let closed = Context {
+        company_closed: true,
+        ..ctx
+    };
+    assert_eq!(
+        set(w.p("alice"), closed, w.t("alice", "alice")).err(),
+        Some(Reason::CompanyClosed)
+    );
+}

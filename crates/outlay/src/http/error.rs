@@ -21,6 +21,11 @@ pub enum WebError {
     MethodNotAllowed,
     /// Refused by the core: 403 for a missing right, 409 for a rule of the data.
     Denied(Reason),
+    /// Like `Denied`, for one item of the request's list, which `field` names.
+    DeniedAt {
+        field: String,
+        reason: Reason,
+    },
     /// The body is over the limit, in bytes.
     TooLarge(usize),
     /// The body is not declared as JSON.
@@ -55,7 +60,8 @@ pub struct ErrorDetail {
     pub code: String,
     /// What went wrong, for a person.
     pub message: String,
-    /// The offending input field, for `invalid_input`.
+    /// The offending input field, for `invalid_input`; for a refusal of one item of a list
+    /// sent (`report_ids[2]`), that item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
@@ -71,7 +77,7 @@ impl WebError {
             WebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            WebError::Denied(r) => match r.kind() {
+            WebError::Denied(r) | WebError::DeniedAt { reason: r, .. } => match r.kind() {
                 DenialKind::Forbidden => StatusCode::FORBIDDEN,
                 DenialKind::Conflict => StatusCode::CONFLICT,
             },
@@ -133,6 +139,7 @@ impl From<crate::ops::Error> for WebError {
             crate::ops::Error::Invalid(e) => WebError::Invalid(e),
             crate::ops::Error::NotFound | crate::ops::Error::NotVisible(_) => WebError::NotFound,
             crate::ops::Error::Denied(r) => WebError::Denied(r),
+            crate::ops::Error::DeniedAt { field, reason } => WebError::DeniedAt { field, reason },
             crate::ops::Error::Unauthenticated(m) => WebError::Unauthorized(m),
             crate::ops::Error::Throttled { retry_after } => WebError::Throttled { retry_after },
             crate::ops::Error::PoolBusy => WebError::pool_busy(),
@@ -177,6 +184,11 @@ impl WebError {
                 None,
             ),
             WebError::Denied(r) => (r.code().to_string(), r.to_string(), None),
+            WebError::DeniedAt { field, reason } => (
+                reason.code().to_string(),
+                format!("`{field}`: {reason}"),
+                Some(field),
+            ),
             WebError::TooLarge(limit) => (
                 "payload_too_large".to_string(),
                 format!("the body is larger than {limit} bytes"),

@@ -224,6 +224,7 @@ impl Modify for SharedResponses {
         (name = "advances", description = "cash advances: requested, decided, paid out, settled against reports, the rest returned"),
         (name = "rates", description = "exchange rates by date: what an amount in another currency counts as"),
         (name = "reports", description = "expense reports: expenses submitted, decided and paid together"),
+        (name = "reimbursements", description = "members' payout accounts, and paying approved reports with SEPA credit transfer files"),
         (name = "approvals", description = "what awaits the caller's approval, and deciding many at once"),
         (name = "authz", description = "explaining decisions"),
         (name = "audit", description = "the audit log"),
@@ -248,6 +249,8 @@ pub fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(teams::routes())
         .merge(expenses::routes())
         .merge(reports::routes())
+        .merge(bank_accounts::routes())
+        .merge(reimbursements::routes())
         .merge(approvals::routes())
         .merge(approval_policy::routes())
         .merge(rates::routes())

@@ -114,6 +114,15 @@ path_params!(
         member,
     }
 );
+path_params!(
+    /// `/orgs/{org}/reimbursements/sepa/{id}`.
+    SepaPath {
+        /// company id
+        org,
+        /// SEPA file id
+        id,
+    }
+);
 
 /// `/invitations/{token}`.
 #[derive(Clone, Debug, Deserialize, IntoParams)]

@@ -58,6 +58,14 @@ pub fn text_80() -> Object {
     text(80, false)
 }
 
+pub fn text_70() -> Object {
+    text(70, false)
+}
+
+pub fn text_70_or_null() -> Object {
+    text(70, true)
+}
+
 pub fn text_120() -> Object {
     text(120, false)
 }
@@ -105,6 +113,37 @@ pub fn email() -> Object {
         .build()
 }
 
+/// `bank_account::iban`'s shape: 15 to 34 letters and digits, whitespace anywhere between
+/// (it is dropped). The country, its length and the check sum are the server's to check.
+fn iban(nullable: bool) -> Object {
+    string(nullable)
+        .pattern(Some(format!("^(?:{WS}*[A-Za-z0-9]){{15,34}}{WS}*$")))
+        .description(Some(
+            "An IBAN of a SEPA country, e.g. `DE89 3704 0044 0532 0130 00`; spaces and case do not matter.",
+        ))
+        .build()
+}
+
+pub fn iban_required() -> Object {
+    iban(false)
+}
+
+pub fn iban_or_null() -> Object {
+    iban(true)
+}
+
+/// `bank_account::bic` (ISO 9362): 8 or 11 characters, case as typed; blank or null for none.
+pub fn bic_or_null() -> Object {
+    string(true)
+        .pattern(Some(format!(
+            "^{WS}*$|^{WS}*[A-Za-z]{{6}}[A-Za-z2-9][A-NP-Za-np-z0-9](?:[A-Za-z0-9]{{3}})?{WS}*$"
+        )))
+        .description(Some(
+            "A BIC of 8 or 11 characters, e.g. `COBADEFFXXX`; optional within SEPA.",
+        ))
+        .build()
+}
+
 /// `validate::date`: a calendar date `YYYY-MM-DD` between 1900 and 2999.
 fn date(nullable: bool) -> Object {
     string(nullable)
@@ -116,6 +155,10 @@ fn date(nullable: bool) -> Object {
         ))
         .description(Some("A date `YYYY-MM-DD` between 1900 and 2999."))
         .build()
+}
+
+pub fn date_required() -> Object {
+    date(false)
 }
 
 pub fn date_or_null() -> Object {

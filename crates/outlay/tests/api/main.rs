@@ -24,6 +24,7 @@ mod presets;
 mod preview;
 mod rates;
 mod reports;
+mod sepa;
 mod servers;
 mod smoke;
 mod stories;
