@@ -8,6 +8,7 @@
 pub mod actor;
 pub mod audit_writer;
 pub mod clock;
+pub mod jobs;
 pub mod limits;
 pub mod ops;
 pub mod password;

@@ -71,11 +71,19 @@ pub struct Rule {
     pub steps: Vec<StepSpec>,
 }
 
-/// A company's approval policy: its rules, first match wins.
+/// A company's approval policy: its rules, first match wins; and how long a step may wait
+/// before its approvers are reminded, and before it moves to the next manager up.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     pub rules: Vec<Rule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_hours: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation_hours: Option<u32>,
 }
+
+/// The longest wait a policy may set before a reminder or an escalation: 90 days.
+pub const MAX_WAIT_HOURS: u32 = 24 * 90;
 
 /// What routing needs to know about a submitted report.
 #[derive(Clone, Copy, Debug)]
@@ -123,6 +131,17 @@ impl Policy {
         if self.rules.len() > MAX_RULES {
             let why = format!("must hold at most {MAX_RULES} rules");
             return Err(ValidationError::new("rules", why));
+        }
+        for (f, v) in [
+            ("reminder_hours", self.reminder_hours),
+            ("escalation_hours", self.escalation_hours),
+        ] {
+            if v.is_some_and(|h| !(1..=MAX_WAIT_HOURS).contains(&h)) {
+                return Err(ValidationError::new(
+                    f,
+                    format!("must be 1 to {MAX_WAIT_HOURS}"),
+                ));
+            }
         }
         for (i, rule) in self.rules.iter().enumerate() {
             let at = |f: &str| format!("rules[{i}].{f}");
@@ -250,12 +269,15 @@ pub fn preset_default(preset: &str) -> Policy {
         },
         limit_minor,
     };
+    // Reminded after two days, moved up after five: what a person waiting would expect.
     let rule = |name: &str, steps| Policy {
         rules: vec![Rule {
             name: name.into(),
             when: Match::default(),
             steps,
         }],
+        reminder_hours: Some(48),
+        escalation_hours: Some(120),
     };
     match preset {
         "outlay" => rule(
@@ -304,6 +326,9 @@ pub struct RoutedStep {
     /// who may approve the submitter's reports takes the step instead.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_manager: bool,
+    /// The members it waited on before it waited too long and moved to the next manager up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalated_from: Vec<i64>,
 }
 
 impl RoutedStep {
@@ -328,6 +353,7 @@ impl RoutedStep {
             needed,
             limit_minor,
             no_manager,
+            escalated_from: Vec::new(),
         }
     }
 
@@ -338,6 +364,21 @@ impl RoutedStep {
             Approvers::Manager { .. } if self.no_manager => true,
             _ => self.member_ids.contains(&member.0),
         }
+    }
+
+    /// Whom an escalation moves a manager step to, given the waiting manager's own manager:
+    /// `None` when the step is not a resolved manager's, or has moved up once already.
+    pub fn escalated(&self, above: Option<MemberId>) -> Option<RoutedStep> {
+        let resolved = matches!(self.approvers, Approvers::Manager { .. }) && !self.no_manager;
+        if !resolved || !self.escalated_from.is_empty() {
+            return None;
+        }
+        let up = above?;
+        Some(RoutedStep {
+            member_ids: vec![up.0],
+            escalated_from: self.member_ids.clone(),
+            ..self.clone()
+        })
     }
 
     /// Whether a report of `total` is approved once this step is done (else it goes on,
@@ -351,6 +392,10 @@ impl RoutedStep {
         match &self.approvers {
             Approvers::Manager { levels } if self.no_manager => format!(
                 "anyone who may approve the submitter's reports (the reporting line has no manager {levels} up)"
+            ),
+            Approvers::Manager { .. } if !self.escalated_from.is_empty() => format!(
+                "member {} (escalated: the step waited too long)",
+                self.member_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
             ),
             Approvers::Manager { levels: 1 } => "the submitter's manager".into(),
             Approvers::Manager { levels } => format!("the submitter's manager {levels} levels up"),
@@ -438,6 +483,7 @@ mod tests {
                     }],
                 },
             ],
+            ..Policy::default()
         };
         let (total, cats) = submission(Some(500));
         let s = Submission {
@@ -503,6 +549,33 @@ mod tests {
         let s = RoutedStep::resolve(&spec, &[MemberId(5), MemberId(6)]);
         assert_eq!(s.member_ids, vec![6]);
         assert!(!s.names(MemberId(5)));
+    }
+
+    #[test]
+    fn a_manager_step_moves_up_once() {
+        let spec = StepSpec {
+            approvers: Approvers::Manager { levels: 1 },
+            limit_minor: None,
+        };
+        let s = RoutedStep::resolve(&spec, &[MemberId(5)]);
+        let up = s.escalated(Some(MemberId(9))).unwrap();
+        assert_eq!(
+            (up.member_ids.clone(), up.escalated_from.clone()),
+            (vec![9], vec![5])
+        );
+        assert!(up.names(MemberId(9)) && !up.names(MemberId(5)));
+        assert_eq!(up.escalated(Some(MemberId(11))), None);
+        assert_eq!(s.escalated(None), None);
+        let role = StepSpec {
+            approvers: Approvers::Role {
+                roles: vec!["finance".into()],
+            },
+            limit_minor: None,
+        };
+        assert_eq!(
+            RoutedStep::resolve(&role, &[]).escalated(Some(MemberId(9))),
+            None
+        );
     }
 
     #[test]

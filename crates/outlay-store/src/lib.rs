@@ -18,6 +18,7 @@ pub mod expenses;
 pub mod founding;
 pub mod fx;
 mod in_place;
+pub mod jobs;
 pub mod members;
 pub mod migration_source;
 pub mod orgs;

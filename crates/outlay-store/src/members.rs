@@ -12,7 +12,7 @@ use outlay_core::{
 };
 
 /// SQL condition: grant alias `g` is active at `$3`.
-const ACTIVE_GRANT: &str =
+pub(crate) const ACTIVE_GRANT: &str =
     "(g.valid_from IS NULL OR g.valid_from <= $3) AND (g.valid_until IS NULL OR g.valid_until > $3)";
 use sqlx::FromRow;
 

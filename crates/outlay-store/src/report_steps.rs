@@ -32,6 +32,9 @@ pub struct Route {
     pub version: i64,
     pub rule: String,
     pub steps: Vec<RoutedStep>,
+    /// Seconds a step may wait before its approvers are reminded, and before it moves up.
+    pub remind_after: Option<i64>,
+    pub escalate_after: Option<i64>,
 }
 
 /// What routing reads about a report and its owner.
@@ -109,15 +112,110 @@ pub(crate) async fn write_route(w: &mut Write, org: OrgId, id: i64, route: &Rout
     }
     sqlx::query(
         "UPDATE reports SET policy_version = $3, route_rule = $4, route_no = route_no + 1, \
-         step_idx = 0 WHERE org_id = $1 AND id = $2",
+         step_idx = 0, remind_after = $5, escalate_after = $6 WHERE org_id = $1 AND id = $2",
     )
     .bind(org.0)
     .bind(id)
     .bind(route.version)
     .bind(&route.rule)
+    .bind(route.remind_after)
+    .bind(route.escalate_after)
     .execute(w.conn())
     .await?;
-    Ok(())
+    crate::jobs::schedule(w, org, id).await
+}
+
+/// Where a report's approval waits, as a job reads it.
+#[derive(Clone, Debug)]
+pub struct Waiting {
+    pub owner_id: i64,
+    pub title: String,
+    pub submitted: bool,
+    pub route_no: i64,
+    pub step_idx: Option<i64>,
+    pub step: Option<RoutedStep>,
+    /// Who approved the step already.
+    pub approved: Vec<i64>,
+}
+
+/// Report `id`'s approval as it waits now.
+pub async fn waiting(conn: &mut Conn, org: OrgId, id: i64) -> Result<Option<Waiting>> {
+    let row: Option<(i64, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT owner_id, title, status, route_no, step_idx FROM reports WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org.0)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((owner_id, title, status, route_no, step_idx)) = row else {
+        return Ok(None);
+    };
+    let (mut step, mut approved) = (None, Vec::new());
+    if let Some(idx) = step_idx {
+        let json: Option<String> = sqlx::query_scalar(
+            "SELECT step FROM report_steps WHERE org_id = $1 AND report_id = $2 AND idx = $3",
+        )
+        .bind(org.0)
+        .bind(id)
+        .bind(idx)
+        .fetch_optional(&mut *conn)
+        .await?;
+        step = Routed::try_from(json)
+            .map_err(|e| crate::StoreError::Corrupt(format!("report {id} step {idx}: {e}")))?
+            .0;
+        approved = sqlx::query_scalar(
+            "SELECT member_id FROM report_approvals WHERE org_id = $1 AND report_id = $2 AND idx = $3",
+        )
+        .bind(org.0)
+        .bind(id)
+        .bind(idx)
+        .fetch_all(&mut *conn)
+        .await?;
+    }
+    Ok(Some(Waiting {
+        owner_id,
+        title,
+        submitted: status == "submitted",
+        route_no,
+        step_idx,
+        step,
+        approved,
+    }))
+}
+
+/// Member `member`'s manager, if they have one.
+pub async fn manager_of(conn: &mut Conn, org: OrgId, member: MemberId) -> Result<Option<MemberId>> {
+    let m: Option<i64> = sqlx::query_scalar(
+        "SELECT ancestor_id FROM reporting_lines WHERE org_id = $1 AND member_id = $2 AND depth = 1",
+    )
+    .bind(org.0)
+    .bind(member.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(m.map(MemberId))
+}
+
+/// Moves step `idx` of report `id` to `step` (its escalation): the job runner's write,
+/// decided by the clock and the report's policy, not by a member, in the job's transaction.
+pub async fn escalate(
+    w: &mut Write,
+    org: OrgId,
+    id: i64,
+    idx: i64,
+    step: &RoutedStep,
+) -> Result<()> {
+    let json = serde_json::to_string(step)
+        .map_err(|e| crate::StoreError::Corrupt(format!("route step: {e}")))?;
+    let done = sqlx::query(
+        "UPDATE report_steps SET step = $4 WHERE org_id = $1 AND report_id = $2 AND idx = $3 AND state = 'waiting'",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(idx)
+    .bind(json)
+    .execute(w.conn())
+    .await?;
+    owned::changed(done.rows_affected())
 }
 
 /// Re-routes submitted report `id` by the policy in force, under a `policy.manage` permit

@@ -388,6 +388,7 @@ pub async fn approve(
             .bind(next)
             .execute(w.conn())
             .await?;
+        crate::jobs::schedule(w, org, id).await?;
         return Ok(Progress::Next { idx: next });
     }
     // The permit's own destination: the report is approved.

@@ -57,6 +57,9 @@ pub struct LimitArgs {
     /// names the client, for login throttling and the trail [default: none].
     #[arg(long, env = "OUTLAY_TRUSTED_PROXIES", value_parser = TrustedProxies::parse)]
     trusted_proxies: Option<TrustedProxies>,
+    /// How often the server runs due jobs: approval reminders and escalations [default: 30s].
+    #[arg(long, env = "OUTLAY_JOBS_EVERY", value_parser = parse_duration)]
+    jobs_every: Option<Duration>,
     /// Distinct audit entries waiting to be written [default: 4096].
     #[arg(long, env = "OUTLAY_AUDIT_QUEUE")]
     audit_queue: Option<usize>,
@@ -79,6 +82,7 @@ impl LimitArgs {
         set(&mut l.login.max_delay, self.login_max_delay);
         set(&mut l.audit.coalesce, self.audit_coalesce);
         set(&mut l.shutdown_grace, self.shutdown_grace);
+        set(&mut l.jobs_every, self.jobs_every);
         l.max_connections = self.max_connections.unwrap_or(l.max_connections).max(1);
         l.max_body_bytes = self.max_body_bytes.unwrap_or(l.max_body_bytes);
         l.login.free_per_account = self.login_free_attempts.unwrap_or(l.login.free_per_account);

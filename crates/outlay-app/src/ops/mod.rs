@@ -19,6 +19,7 @@ pub mod delegations;
 pub mod expenses;
 pub mod invitations;
 pub mod members;
+pub mod notices;
 pub mod orgs;
 pub mod owned;
 pub mod page;

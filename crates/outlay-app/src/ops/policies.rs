@@ -138,11 +138,18 @@ pub(super) async fn route(conn: &mut Conn, actor: &Actor, row: &ReportRow) -> Re
         roles: &f.roles,
     };
     let resolve = |s: &StepSpec| RoutedStep::resolve(s, &f.line);
+    let hours = |h: Option<u32>| h.map(|h| i64::from(h) * 3600);
+    let (remind_after, escalate_after) = (
+        hours(force.policy.reminder_hours),
+        hours(force.policy.escalation_hours),
+    );
     Ok(match force.policy.route(&submission) {
         Some((_, rule)) => Route {
             version: force.version,
             rule: rule.name.clone(),
             steps: rule.steps.iter().map(resolve).collect(),
+            remind_after,
+            escalate_after,
         },
         None => Route {
             version: force.version,
@@ -151,6 +158,8 @@ pub(super) async fn route(conn: &mut Conn, actor: &Actor, row: &ReportRow) -> Re
                 approvers: Approvers::Anyone,
                 limit_minor: None,
             })],
+            remind_after,
+            escalate_after,
         },
     })
 }

@@ -33,6 +33,8 @@ pub struct Limits {
     pub trusted_proxies: super::proxy::TrustedProxies,
     pub login: LoginLimits,
     pub audit: AuditLimits,
+    /// How often the server runs due jobs (approval reminders and escalations).
+    pub jobs_every: Duration,
 }
 
 impl Limits {
@@ -61,6 +63,7 @@ impl Default for Limits {
             trusted_proxies: super::proxy::TrustedProxies::default(),
             login: LoginLimits::default(),
             audit: AuditLimits::default(),
+            jobs_every: Duration::from_secs(30),
         }
     }
 }

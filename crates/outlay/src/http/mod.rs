@@ -104,7 +104,26 @@ pub fn router(app: App) -> Router {
 /// app's limits; then lets requests under way finish within the shutdown grace and drains
 /// the audit queue.
 pub async fn serve(listener: tokio::net::TcpListener, app: App) -> std::io::Result<()> {
-    conn::serve(listener, app, stop_signal()).await
+    let jobs = tokio::spawn(run_jobs(app.clone()));
+    let served = conn::serve(listener, app, stop_signal()).await;
+    jobs.abort();
+    served
+}
+
+/// Runs due jobs every `jobs_every` while the server serves. A failed pass (the database
+/// away) is logged and tried again at the next tick: a job is done in its transaction or not
+/// at all.
+async fn run_jobs(app: App) {
+    let every = app.limits.jobs_every;
+    // The first pass one period after start: a starting server answers requests first.
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = app.run_due_jobs(100).await {
+            tracing::warn!(error = %e, "running due jobs failed");
+        }
+    }
 }
 
 /// Ctrl-c, or SIGTERM (what process managers and orchestrators send) on Unix.

@@ -40,7 +40,39 @@ impl TestServer {
         TestServer::boot(outlay::clock::system(), false).await
     }
 
+    /// Like `start_with_clock`, with these limits (how often jobs run, say).
+    pub async fn start_with_clock_and_limits(
+        limits: outlay::Limits,
+    ) -> (TestServer, Arc<AtomicI64>) {
+        let cell = Arc::new(AtomicI64::new(outlay::clock::system()().0));
+        let read = Arc::clone(&cell);
+        let clock: outlay::clock::Clock = Arc::new(move || Timestamp(read.load(Ordering::SeqCst)));
+        (TestServer::boot_with(clock, true, limits).await, cell)
+    }
+
+    /// A second server on the same database, reading the time from `cell`, with `limits`.
+    pub async fn twin_on_clock(&self, cell: &Arc<AtomicI64>, limits: outlay::Limits) -> Twin {
+        let store = outlay_store::Store::open(&self.database_url).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let read = Arc::clone(cell);
+        let clock: outlay::clock::Clock = Arc::new(move || Timestamp(read.load(Ordering::SeqCst)));
+        let app = outlay::App::with_limits(store, clock, limits);
+        let task = tokio::spawn(async move {
+            let _ = outlay::serve(listener, app).await;
+        });
+        Twin { base, _task: task }
+    }
+
     async fn boot(clock: outlay::clock::Clock, seed: bool) -> TestServer {
+        TestServer::boot_with(clock, seed, outlay::Limits::default()).await
+    }
+
+    async fn boot_with(
+        clock: outlay::clock::Clock,
+        seed: bool,
+        limits: outlay::Limits,
+    ) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let database_url = fresh_database(&dir).await;
         let store = outlay_store::Store::open(&database_url).await.unwrap();
@@ -54,7 +86,7 @@ impl TestServer {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = outlay::App::new(store, clock);
+        let app = outlay::App::with_limits(store, clock, limits);
         let task = tokio::spawn(async move {
             let _ = outlay::serve(listener, app).await;
         });

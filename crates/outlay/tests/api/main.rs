@@ -12,6 +12,7 @@ mod crash;
 mod delegation;
 mod differential;
 mod edge;
+mod escalation;
 mod grant_explain;
 mod guards;
 mod harness;

@@ -17,6 +17,7 @@ pub mod expenses;
 pub mod health;
 pub mod me;
 pub mod members;
+pub mod notices;
 pub mod orgs;
 pub mod rates;
 pub mod reimbursements;

@@ -103,6 +103,13 @@ pub struct RuleIo {
 #[serde(deny_unknown_fields)]
 pub struct PolicyIn {
     pub rules: Vec<RuleIo>,
+    /// Hours a step may wait before its approvers are reminded (1 to 2160; none: never).
+    #[schema(minimum = 1, maximum = 2160)]
+    pub reminder_hours: Option<u32>,
+    /// Hours a step may wait before it moves to the next manager up (a manager step, once;
+    /// 1 to 2160; none: never).
+    #[schema(minimum = 1, maximum = 2160)]
+    pub escalation_hours: Option<u32>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -112,6 +119,8 @@ pub struct PolicyOut {
     /// `company` (saved by the company) or `preset` (its preset's default).
     pub source: String,
     pub rules: Vec<RuleIo>,
+    pub reminder_hours: Option<u32>,
+    pub escalation_hours: Option<u32>,
     pub created_by: Option<i64>,
     pub created_at: Option<String>,
 }
@@ -163,6 +172,8 @@ pub(crate) fn out(f: InForce) -> PolicyOut {
         }
         .into(),
         rules: rules.collect(),
+        reminder_hours: f.policy.reminder_hours,
+        escalation_hours: f.policy.escalation_hours,
         created_by: f.saved.map(|s| s.0),
         created_at: f.saved.map(|s| rfc3339(Timestamp(s.1))),
     }
@@ -224,9 +235,9 @@ fn step_spec(at: &str, s: StepIo) -> Result<StepSpec, ValidationError> {
 }
 
 /// The policy as sent, in the core's terms, its shape checked.
-pub(crate) fn policy(p: PolicyIn) -> Result<Policy, ValidationError> {
+pub(crate) fn policy(mut p: PolicyIn) -> Result<Policy, ValidationError> {
     let mut rules = Vec::with_capacity(p.rules.len());
-    for (i, r) in p.rules.into_iter().enumerate() {
+    for (i, r) in std::mem::take(&mut p.rules).into_iter().enumerate() {
         let mut steps = Vec::with_capacity(r.steps.len());
         for (j, s) in r.steps.into_iter().enumerate() {
             steps.push(step_spec(&format!("rules[{i}].steps[{j}]"), s)?);
@@ -244,7 +255,11 @@ pub(crate) fn policy(p: PolicyIn) -> Result<Policy, ValidationError> {
             steps,
         });
     }
-    let policy = Policy { rules };
+    let policy = Policy {
+        rules,
+        reminder_hours: p.reminder_hours,
+        escalation_hours: p.escalation_hours,
+    };
     policy.validate()?;
     Ok(policy)
 }

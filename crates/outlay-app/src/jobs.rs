@@ -1,0 +1,165 @@
+//! The job runner: every server runs due jobs now and then (no second process). A job is
+//! claimed, done and marked done in one write transaction with its audit entry, so it runs
+//! once however many servers share the database and whatever restarts (`outlay_store::jobs`).
+//! Jobs: remind the approvers a report's step waits on, and move a manager step that waited
+//! too long to the next manager up. A job scheduled for a step the report has left is done
+//! with nothing to do.
+
+use crate::{App, Error};
+use outlay_core::policy::{Approvers, RoutedStep};
+use outlay_core::{MemberId, OrgId};
+use outlay_store::audit::{NewEvent, Outcome};
+use outlay_store::jobs::{self, JobRow, Notice};
+use outlay_store::report_steps::{self, Waiting};
+use outlay_store::Write;
+use serde_json::json;
+
+impl App {
+    /// Runs up to `limit` jobs due now, each in its own transaction: how many ran.
+    pub async fn run_due_jobs(&self, limit: usize) -> Result<usize, Error> {
+        let mut ran = 0;
+        while ran < limit {
+            let now = self.now();
+            // A look on a read connection first: an idle poll takes no write lock.
+            let mut read = self.checkout().await?;
+            if !jobs::any_due(&mut read, now).await? {
+                break;
+            }
+            drop(read);
+            let mut w = self.store.write(now).await?;
+            let Some(job) = jobs::claim(&mut w, now).await? else {
+                break;
+            };
+            w.lock(OrgId(job.org_id)).await?;
+            run(&mut w, &job).await?;
+            w.commit().await?;
+            ran += 1;
+        }
+        Ok(ran)
+    }
+}
+
+/// Does `job` in `w`, marks it done, and records what came of it.
+async fn run(w: &mut Write, job: &JobRow) -> Result<(), Error> {
+    let org = OrgId(job.org_id);
+    let waiting = report_steps::waiting(w, org, job.report_id).await?;
+    let current = waiting
+        .filter(|r| r.submitted && r.route_no == job.route_no && r.step_idx == Some(job.step_idx));
+    let (outcome, detail) = match current {
+        None => ("obsolete: the report left that step".to_string(), None),
+        Some(r) => match job.kind.as_str() {
+            jobs::ESCALATION => escalate(w, org, job, &r).await?,
+            _ => remind(w, org, job, &r).await?,
+        },
+    };
+    jobs::finish(w, job.id, &outcome).await?;
+    if let Some((action, detail)) = detail {
+        let target = format!("report:{}", job.report_id);
+        w.audit(NewEvent {
+            org,
+            at: w.now(),
+            actor_member: None,
+            actor_person: None,
+            action,
+            target: &target,
+            outcome: Outcome::Allowed,
+            reason: "the step waited past its policy's delay",
+            detail,
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+type Done = (String, Option<(&'static str, serde_json::Value)>);
+
+/// Who a step waits on and has not approved it yet: its members, or the holders of its roles.
+async fn approvers(
+    w: &mut Write,
+    org: OrgId,
+    r: &Waiting,
+    step: &RoutedStep,
+) -> Result<Vec<MemberId>, Error> {
+    let mut who = match &step.approvers {
+        Approvers::Role { roles } => {
+            let now = w.now();
+            jobs::role_holders(w, org, roles, now).await?
+        }
+        _ => step.member_ids.iter().copied().map(MemberId).collect(),
+    };
+    who.retain(|m| m.0 != r.owner_id && !r.approved.contains(&m.0));
+    Ok(who)
+}
+
+async fn remind(w: &mut Write, org: OrgId, job: &JobRow, r: &Waiting) -> Result<Done, Error> {
+    let Some(step) = &r.step else {
+        return Ok(("nothing to remind: no step".into(), None));
+    };
+    let who = approvers(w, org, r, step).await?;
+    let subject = format!("Reminder: report \"{}\" waits for your approval", r.title);
+    let body = format!(
+        "Report {} (\"{}\") has waited on step {} ({}) since it was submitted to that step.",
+        job.report_id,
+        r.title,
+        job.step_idx + 1,
+        step.describe()
+    );
+    let notices: Vec<Notice> = who
+        .iter()
+        .map(|m| Notice {
+            member: *m,
+            kind: "approval_reminder",
+            subject: &subject,
+            body: &body,
+            report: Some(job.report_id),
+        })
+        .collect();
+    jobs::notify(w, org, &notices).await?;
+    let ids: Vec<i64> = who.iter().map(|m| m.0).collect();
+    let detail = json!({"step": job.step_idx, "reminded": ids});
+    Ok((
+        format!("reminded {}", ids.len()),
+        Some(("report.remind", detail)),
+    ))
+}
+
+async fn escalate(w: &mut Write, org: OrgId, job: &JobRow, r: &Waiting) -> Result<Done, Error> {
+    let Some(step) = &r.step else {
+        return Ok(("nothing to escalate: no step".into(), None));
+    };
+    let waiting_on = step.member_ids.first().copied().map(MemberId);
+    let above = match waiting_on {
+        Some(m) => report_steps::manager_of(w, org, m).await?,
+        None => None,
+    };
+    // Never to the report's own owner: four-eyes would leave the step with nobody.
+    let above = above.filter(|m| m.0 != r.owner_id);
+    let Some(up) = step.escalated(above) else {
+        return Ok((
+            "not escalated: not a manager step with a manager above".into(),
+            None,
+        ));
+    };
+    report_steps::escalate(w, org, job.report_id, job.step_idx, &up).await?;
+    let subject = format!("Report \"{}\" now waits for your approval", r.title);
+    let body = format!(
+        "Report {} (\"{}\") waited too long on step {} and moved to you.",
+        job.report_id,
+        r.title,
+        job.step_idx + 1
+    );
+    let notices: Vec<Notice> = up
+        .member_ids
+        .iter()
+        .map(|m| Notice {
+            member: MemberId(*m),
+            kind: "approval_escalated",
+            subject: &subject,
+            body: &body,
+            report: Some(job.report_id),
+        })
+        .collect();
+    jobs::notify(w, org, &notices).await?;
+    let detail = json!({"step": job.step_idx, "from": up.escalated_from, "to": up.member_ids});
+    Ok(("escalated".into(), Some(("report.escalate", detail))))
+}
