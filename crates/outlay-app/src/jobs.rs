@@ -163,3 +163,55 @@ async fn escalate(w: &mut Write, org: OrgId, job: &JobRow, r: &Waiting) -> Resul
     let detail = json!({"step": job.step_idx, "from": up.escalated_from, "to": up.member_ids});
     Ok(("escalated".into(), Some(("report.escalate", detail))))
 }
+
+/// What happened to a report that someone is told about.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Told {
+    /// Its approvers: it waits on them now.
+    ApprovalRequested,
+    /// Its owner: the decision.
+    Approved,
+    Rejected,
+    ChangesRequested,
+    Paid,
+}
+
+/// Tells whom it concerns that report `id` moved, in the transaction that moved it: its
+/// current step's approvers, or its owner.
+pub(crate) async fn tell(w: &mut Write, org: OrgId, id: i64, what: Told) -> Result<(), Error> {
+    let Some(r) = report_steps::waiting(w, org, id).await? else {
+        return Ok(());
+    };
+    let (kind, who, subject) = match what {
+        Told::ApprovalRequested => {
+            let Some(step) = r.step.clone() else {
+                return Ok(());
+            };
+            let who = approvers(w, org, &r, &step).await?;
+            let subject = format!("Report \"{}\" waits for your approval", r.title);
+            ("approval_requested", who, subject)
+        }
+        other => {
+            let (kind, verb) = match other {
+                Told::Approved => ("report_approved", "was approved"),
+                Told::Rejected => ("report_rejected", "was rejected"),
+                Told::ChangesRequested => ("changes_requested", "needs changes"),
+                _ => ("report_paid", "was paid"),
+            };
+            let subject = format!("Your report \"{}\" {verb}", r.title);
+            (kind, vec![MemberId(r.owner_id)], subject)
+        }
+    };
+    let body = format!("{subject}. Report {id} in Outlay has the details.");
+    let notices: Vec<Notice> = who
+        .iter()
+        .map(|m| Notice {
+            member: *m,
+            kind,
+            subject: &subject,
+            body: &body,
+            report: Some(id),
+        })
+        .collect();
+    Ok(jobs::notify(w, org, &notices).await?)
+}

@@ -10,6 +10,7 @@ pub mod audit_writer;
 pub mod clock;
 pub mod jobs;
 pub mod limits;
+pub mod mail;
 pub mod ops;
 pub mod password;
 mod perform;

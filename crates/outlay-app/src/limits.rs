@@ -12,6 +12,8 @@ pub struct AppLimits {
     pub pool_wait: Duration,
     pub login: LoginLimits,
     pub audit: AuditLimits,
+    /// Where notices are e-mailed; none: they are only kept for members to read.
+    pub mail: Option<crate::mail::Mailer>,
 }
 
 impl Default for AppLimits {
@@ -20,6 +22,7 @@ impl Default for AppLimits {
             pool_wait: Duration::from_secs(2),
             login: LoginLimits::default(),
             audit: AuditLimits::default(),
+            mail: None,
         }
     }
 }

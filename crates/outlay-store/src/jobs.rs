@@ -170,3 +170,42 @@ pub async fn role_holders(
     out.dedup();
     Ok(out)
 }
+
+/// A notice to e-mail, with its member's name and address.
+#[derive(Clone, Debug, FromRow)]
+pub struct Unsent {
+    pub id: i64,
+    pub subject: String,
+    pub body: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// Claims up to `limit` unsent notices, oldest first, for this transaction (others skip them
+/// on PostgreSQL; SQLite's write lock is held).
+pub async fn claim_unsent(w: &mut Write, limit: i64) -> Result<Vec<Unsent>> {
+    let lock = match w.conn().backend() {
+        Backend::Postgres => " FOR UPDATE OF n SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "SELECT n.id, n.subject, n.body, m.name, p.email FROM notices n \
+         JOIN members m ON m.org_id = n.org_id AND m.id = n.member_id \
+         JOIN persons p ON p.id = m.person_id \
+         WHERE n.sent_at IS NULL ORDER BY n.id LIMIT $1{lock}"
+    );
+    Ok(sqlx::query_as(&sql).bind(limit).fetch_all(w.conn()).await?)
+}
+
+/// Marks notices sent.
+pub async fn mark_sent(w: &mut Write, ids: &[i64]) -> Result<()> {
+    let now = w.now();
+    for id in ids {
+        sqlx::query("UPDATE notices SET sent_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now.0)
+            .execute(w.conn())
+            .await?;
+    }
+    Ok(())
+}

@@ -219,7 +219,9 @@ async fn serve(store: Store, bind: SocketAddr, limits: LimitArgs) -> Result<(), 
         }
     });
     eprintln!("outlay listening on http://{addr} (API under /api/v1, OpenAPI at /api/v1/openapi.json, metrics at /metrics); ctrl-c or SIGTERM stops");
-    let app = crate::App::with_limits(store, crate::clock::system(), limits.limits());
+    let mut settings = limits.limits();
+    settings.mail = limits.mailer()?;
+    let app = crate::App::with_limits(store, crate::clock::system(), settings);
     crate::serve(listener, app).await?;
     Ok(())
 }

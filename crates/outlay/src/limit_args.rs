@@ -60,12 +60,32 @@ pub struct LimitArgs {
     /// How often the server runs due jobs: approval reminders and escalations [default: 30s].
     #[arg(long, env = "OUTLAY_JOBS_EVERY", value_parser = parse_duration)]
     jobs_every: Option<Duration>,
+    /// E-mail notices (approval requested, decided, reminders, escalations, paid) through
+    /// this SMTP relay: `smtp://host:port`, with `user:password@` when it wants a login
+    /// [default: none, notices are only kept for members to read].
+    #[arg(long, env = "OUTLAY_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of notices [default: `Outlay <outlay@localhost>`].
+    #[arg(long, env = "OUTLAY_MAIL_FROM")]
+    mail_from: Option<String>,
     /// Distinct audit entries waiting to be written [default: 4096].
     #[arg(long, env = "OUTLAY_AUDIT_QUEUE")]
     audit_queue: Option<usize>,
 }
 
 impl LimitArgs {
+    /// The mailer `--smtp-url` and `--mail-from` describe, if a relay is given.
+    pub fn mailer(&self) -> Result<Option<outlay_app::mail::Mailer>, String> {
+        let Some(url) = &self.smtp_url else {
+            return Ok(None);
+        };
+        let from = self
+            .mail_from
+            .as_deref()
+            .unwrap_or("Outlay <outlay@localhost>");
+        outlay_app::mail::Mailer::new(url, from).map(Some)
+    }
+
     pub fn limits(&self) -> Limits {
         let mut l = Limits::default();
         let set = |slot: &mut Duration, v: Option<Duration>| {

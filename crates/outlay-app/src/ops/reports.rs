@@ -5,6 +5,7 @@
 
 use super::owned::{self, Governed, View};
 use super::{Actor, Change, Done, Error, Question, Result};
+use crate::jobs::Told;
 use outlay_core::authorize::{self, Request, ResourceRef};
 use outlay_core::lifecycle::Lifecycle;
 use outlay_core::report::{ReportStatus, ReportStep, COMMENTERS};
@@ -156,6 +157,7 @@ impl Change for Act {
                 }
                 let route = super::policies::route(w, actor, &row).await?;
                 reports::submit(w, org, id, &route, permit).await?;
+                crate::jobs::tell(w, org, id, crate::jobs::Told::ApprovalRequested).await?;
                 json!({"expense_ids": row.expense_ids.0, "total_minor": row.total_minor,
                     "policy_version": route.version, "rule": route.rule, "steps": route.steps.len()})
             }
@@ -171,10 +173,24 @@ impl Change for Act {
                     // Submitted before routes existed: one decision approves it.
                     None => reports::decide(w, org, id, note.as_deref(), permit).await?,
                 }
+                let told = match detail["route"]["next_step"].is_null() {
+                    // Approved, or still waiting on more of the same step (N of M).
+                    true if detail["route"]["approvals"].is_null() => Some(Told::Approved),
+                    true => None,
+                    false => Some(Told::ApprovalRequested),
+                };
+                if let Some(told) = told {
+                    crate::jobs::tell(w, org, id, told).await?;
+                }
                 detail
             }
             Step::Reject(note) | Step::RequestChanges(note) => {
+                let told = match step {
+                    ReportStep::Reject => Told::Rejected,
+                    _ => Told::ChangesRequested,
+                };
                 reports::decide(w, org, id, Some(&note), permit).await?;
+                crate::jobs::tell(w, org, id, told).await?;
                 json!({"note": note})
             }
             Step::RejectExpense { expense, reason } => {
@@ -196,6 +212,7 @@ impl Change for Act {
             }
             Step::Pay(reference) => {
                 reports::pay(w, org, id, &reference, permit).await?;
+                crate::jobs::tell(w, org, id, Told::Paid).await?;
                 json!({"reference": reference, "total_minor": row.total_minor})
             }
         };

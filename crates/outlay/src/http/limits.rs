@@ -33,8 +33,11 @@ pub struct Limits {
     pub trusted_proxies: super::proxy::TrustedProxies,
     pub login: LoginLimits,
     pub audit: AuditLimits,
-    /// How often the server runs due jobs (approval reminders and escalations).
+    /// How often the server runs due jobs (approval reminders and escalations) and sends
+    /// notices.
     pub jobs_every: Duration,
+    /// Where notices are e-mailed (`--smtp-url`); none by default.
+    pub mail: Option<outlay_app::mail::Mailer>,
 }
 
 impl Limits {
@@ -44,6 +47,7 @@ impl Limits {
             pool_wait: self.pool_wait,
             login: self.login.clone(),
             audit: self.audit.clone(),
+            mail: self.mail.clone(),
         }
     }
 }
@@ -64,6 +68,7 @@ impl Default for Limits {
             login: LoginLimits::default(),
             audit: AuditLimits::default(),
             jobs_every: Duration::from_secs(30),
+            mail: None,
         }
     }
 }

@@ -123,6 +123,9 @@ async fn run_jobs(app: App) {
         if let Err(e) = app.run_due_jobs(100).await {
             tracing::warn!(error = %e, "running due jobs failed");
         }
+        if let Err(e) = app.send_notices(100).await {
+            tracing::warn!(error = %e, "sending notices failed");
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod grant_explain;
 mod guards;
 mod harness;
 mod lifecycle;
+mod mail;
 mod migrations;
 mod openapi;
 mod ops;
