@@ -5,6 +5,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod advances;
+mod approval_property;
 mod approvals;
 mod cli;
 mod corrupt;
