@@ -28,3 +28,4 @@ mod sepa;
 mod servers;
 mod smoke;
 mod stories;
+mod trips;
