@@ -23,7 +23,7 @@ pub struct ListQuery {
 /// of their `trip.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/trips", tag = "trips",
     params(InOrg, ListQuery),
-    responses((status = 200, body = TripPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<TripOut>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,
