@@ -282,10 +282,13 @@ pub fn mileage_rate() -> Object {
     decimal(6, "1000")
 }
 
-/// `trip::country`: an ISO 3166-1 alpha-2 code (checked against the assigned codes), or null.
+/// `trip::country`: an ISO 3166-1 alpha-2 code in any case (checked against the assigned
+/// codes), or none (null or blank).
 pub fn country_or_null() -> Object {
     string(true)
-        .pattern(Some("^[A-Za-z]{2}$"))
-        .description(Some("An ISO 3166-1 alpha-2 country code, e.g. `PT`."))
+        .pattern(Some(format!("^{WS}*$|^{WS}*[A-Za-z]{{2}}{WS}*$")))
+        .description(Some(
+            "An ISO 3166-1 alpha-2 country code, e.g. `PT`; blank means none.",
+        ))
         .build()
 }
