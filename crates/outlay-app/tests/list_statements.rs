@@ -95,6 +95,7 @@ async fn company(store: &Store, n: usize) -> Company {
             spent_on: "2026-11-01".into(),
             category: "travel".into(),
             note: None,
+            trip_id: None,
         };
         let status = if i % 2 == 0 {
             ExpenseStatus::Submitted

@@ -187,6 +187,11 @@ fn is_decision(action: Action) -> bool {
     )
 }
 
+/// Requests of one's own: the row they make is withdrawn by its owner only.
+fn is_own_request(action: Action) -> bool {
+    matches!(action, Action::AdvanceRequest | Action::TripCreate)
+}
+
 /// Actions a grant's `max_amount_minor` caps.
 pub fn is_capped(action: Action) -> bool {
     use Action::*;
@@ -265,6 +270,18 @@ pub fn decide(req: &Request<'_>) -> Decision {
         Ok(g) => g,
         Err(r) => return Decision::Denied(r),
     };
+    // Requesting is one's own act: on an existing row (withdrawing the request) it reaches
+    // only the row's owner, however far the actor sees (a manager sees, never withdraws).
+    if is_own_request(action) {
+        if let Some(t) = req.resource.owner.filter(|t| t.line != Line::Own) {
+            let needed = t.line.needed_scope();
+            return Decision::Denied(Reason::OutOfScope {
+                action,
+                held: Scope::Own,
+                needed,
+            });
+        }
+    }
     // Forbids of the data.
     // An expense in a report moves with it: the report's forbid is the more telling.
     if let Some((report, status)) = req.resource.report {

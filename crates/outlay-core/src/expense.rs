@@ -48,6 +48,8 @@ pub struct ExpenseInput {
     pub spent_on: String,
     pub category: String,
     pub note: Option<String>,
+    /// The trip of its owner it belongs to, if any.
+    pub trip_id: Option<i64>,
 }
 
 /// Raw fields as they come from a person, before validation.
@@ -59,6 +61,8 @@ pub struct RawExpense<'a> {
     pub spent_on: Option<&'a str>,
     pub category: Option<&'a str>,
     pub note: Option<&'a str>,
+    /// `Some(None)`: no trip (an edit unlinks it).
+    pub trip_id: Option<Option<i64>>,
 }
 
 /// Fields of an edit as a person sent them: those left out keep their value.
@@ -70,6 +74,8 @@ pub struct ExpensePatch {
     pub spent_on: Option<String>,
     pub category: Option<String>,
     pub note: Option<String>,
+    /// `Some(None)` unlinks it from its trip.
+    pub trip_id: Option<Option<i64>>,
 }
 
 impl ExpensePatch {
@@ -81,6 +87,7 @@ impl ExpensePatch {
             spent_on: self.spent_on.as_deref(),
             category: self.category.as_deref(),
             note: self.note.as_deref(),
+            trip_id: self.trip_id,
         }
     }
 }
@@ -101,6 +108,7 @@ impl ExpenseInput {
             spent_on: validate::date("spent_on", required("spent_on", raw.spent_on)?)?,
             category: validate::text("category", raw.category.unwrap_or("general"), 64)?,
             note: validate::optional_text("note", raw.note, 2000)?,
+            trip_id: raw.trip_id.flatten(),
         })
     }
 
@@ -117,6 +125,7 @@ impl ExpenseInput {
             spent_on: Some(raw.spent_on.unwrap_or(&self.spent_on)),
             category: Some(raw.category.unwrap_or(&self.category)),
             note,
+            trip_id: Some(raw.trip_id.unwrap_or(self.trip_id)),
         })
     }
 }
@@ -133,6 +142,7 @@ mod tests {
             spent_on: Some("2026-11-02"),
             category: Some("travel"),
             note: None,
+            trip_id: None,
         }
     }
 

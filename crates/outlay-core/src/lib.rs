@@ -15,6 +15,7 @@ pub mod ids;
 pub mod invariants;
 pub mod lifecycle;
 pub mod member;
+pub mod mileage;
 pub mod money;
 pub mod org;
 pub mod permit;
@@ -24,6 +25,7 @@ pub mod principal;
 pub mod reimbursement;
 pub mod report;
 pub mod role;
+pub mod trip;
 pub mod validate;
 
 pub use authorize::{decide, Context, DelegationKind, OnBehalf, Request, ResourceRef};

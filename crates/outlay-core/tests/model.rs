@@ -174,6 +174,8 @@ const CAPPED: &[&str] = &[
 ];
 /// What `self_issue: false` forbids on one's own cards.
 const SELF_ISSUE: &[&str] = &["card.issue", "card.limits"];
+/// Requests of one's own, withdrawn by their owner only.
+const OWN_REQUESTS: &[&str] = &["advance.request", "trip.create"];
 /// What external members never hold: (action, scope mask).
 const CARDHOLDING: &[(&str, u8)] = &[
     ("card.view", 1 << OWN),
@@ -812,6 +814,13 @@ fn model_decide(c: &Company, mg: &[Vec<MGrant>], q: &MReq) -> Expect {
         }
     }
     if !accepted.is_empty() {
+        // A request (advance, trip) is withdrawn by its owner only.
+        if is(a, OWN_REQUESTS) {
+            if let Some(o) = q.owner.filter(|o| *o != decider) {
+                let need = needed(c.line(decider, o));
+                return Expect::Denied(vec!["out_of_scope"], Some((OWN, need)));
+            }
+        }
         if let Some(code) = q.status.and_then(|s| status_rule(a, s)) {
             return deny(code);
         }

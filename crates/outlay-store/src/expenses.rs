@@ -52,6 +52,8 @@ pub struct ExpenseRow {
     /// The report it is in, if any, and that report's status.
     pub report_id: Option<i64>,
     report_status: Option<crate::stored::Known<outlay_core::report::ReportStatus>>,
+    /// The trip of its owner it belongs to, if any.
+    pub trip_id: Option<i64>,
 }
 
 impl ExpenseRow {
@@ -101,6 +103,7 @@ impl ExpenseRow {
             spent_on: self.spent_on.clone(),
             category: self.category.clone(),
             note: self.note.clone(),
+            trip_id: self.trip_id,
         }
     }
 }
@@ -108,17 +111,18 @@ impl ExpenseRow {
 const COLUMNS: &str = "e.id, e.org_id, e.amount_minor, e.currency, e.merchant, e.spent_on, e.category, e.note, \
      e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, e.decided_at, e.reject_reason, \
      e.decided_on_behalf_of, e.override_reason, e.base_amount_minor, e.fx_rate, e.fx_rate_on, \
-     re.report_id, r.status AS report_status";
+     re.report_id, r.status AS report_status, xt.trip_id";
 
 impl Owned for ExpenseRow {
     type Status = ExpenseStatus;
     const TABLE: &'static str = "expenses";
     const COLUMNS: &'static str = COLUMNS;
     const HANDS: Option<(&'static str, &'static str)> = Some(("expense_hands", "expense_id"));
-    /// The report it is in, with that report's status.
+    /// The report it is in, with that report's status, and its trip.
     const JOINS: &'static str =
         "LEFT JOIN report_expenses re ON re.org_id = e.org_id AND re.expense_id = e.id \
-        LEFT JOIN reports r ON r.org_id = re.org_id AND r.id = re.report_id";
+        LEFT JOIN reports r ON r.org_id = re.org_id AND r.id = re.report_id \
+        LEFT JOIN expense_trips xt ON xt.org_id = e.org_id AND xt.expense_id = e.id";
     fn id(&self) -> i64 {
         self.id
     }
@@ -158,6 +162,9 @@ pub async fn create(
     )?;
     let now = w.now();
     let id = insert(w.conn(), org, owner, input, ExpenseStatus::Draft, now).await?;
+    if input.trip_id.is_some() {
+        link_trip(w.conn(), org, id, input.trip_id).await?;
+    }
     if let Some(c) = base {
         sqlx::query(
             "UPDATE expenses SET base_amount_minor = $3, fx_rate = $4, fx_rate_on = $5 WHERE org_id = $1 AND id = $2",
@@ -227,7 +234,27 @@ pub async fn update(
     ];
     let by = owned::step::<ExpenseRow>(w, org, id, permit, (ExpenseAction::Edit, None), &sets);
     let by = by.await?;
+    link_trip(w.conn(), org, id, input.trip_id).await?;
     owned::hand::<ExpenseRow>(w, org, id, by.actor, "edit").await
+}
+
+/// Links expense `id` to `trip` (checked by the caller as a trip of its owner), or to none:
+/// only after a permitted write of that expense in the same transaction.
+async fn link_trip(conn: &mut Conn, org: OrgId, id: i64, trip: Option<i64>) -> Result<()> {
+    sqlx::query("DELETE FROM expense_trips WHERE org_id = $1 AND expense_id = $2")
+        .bind(org.0)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    if let Some(trip) = trip {
+        sqlx::query("INSERT INTO expense_trips (org_id, expense_id, trip_id) VALUES ($1, $2, $3)")
+            .bind(org.0)
+            .bind(id)
+            .bind(trip)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn delete(w: &mut Write, org: OrgId, id: i64, permit: Permit<Transition>) -> Result<()> {

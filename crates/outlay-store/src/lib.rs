@@ -7,6 +7,7 @@
 //! for it; reads run on a [`Read`] connection.
 
 pub mod advances;
+pub mod allowances;
 pub mod audit;
 pub mod auth;
 pub mod bank_accounts;
@@ -35,6 +36,7 @@ pub mod scope;
 pub mod seed;
 pub mod stored;
 pub mod teams;
+pub mod trips;
 pub mod write;
 
 pub use write::{Author, Read, Write};

@@ -121,3 +121,12 @@ impl Stored for outlay_core::advance::AdvanceStatus {
         Self::parse(raw)
     }
 }
+
+impl Stored for outlay_core::trip::TripStatus {
+    const TABLE: &'static str = "trips";
+    const COLUMN: &'static str = "status";
+    type Raw = String;
+    fn parse(raw: &String) -> Option<Self> {
+        Self::parse(raw)
+    }
+}

@@ -94,6 +94,7 @@ async fn spending_leaves_the_access_version_and_a_new_role_bumps_it() {
             spent_on: "2026-11-01".into(),
             category: "meals".into(),
             note: None,
+            trip_id: None,
         };
         let mut w = store.write_for(org, NOW).await.unwrap();
         outlay_store::expenses::create(&mut w, org, &input, None, permit)

@@ -65,6 +65,7 @@ async fn company(store: &Store) -> Company {
         spent_on: "2026-11-01".into(),
         category: "meals".into(),
         note: None,
+        trip_id: None,
     };
     let expense = seed::expense(&mut w, org, ids[1], &input, ExpenseStatus::Draft, None)
         .await

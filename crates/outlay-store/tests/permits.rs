@@ -67,6 +67,7 @@ async fn company(store: &Store, name: &str) -> Company {
         spent_on: "2026-11-01".into(),
         category: "meals".into(),
         note: None,
+        trip_id: None,
     };
     let draft = seed::expense(&mut w, org, employee, &input, ExpenseStatus::Draft, None)
         .await
@@ -155,6 +156,7 @@ async fn a_permit_opens_only_the_write_it_was_decided_for() {
             spent_on: "2026-11-02".into(),
             category: "travel".into(),
             note: None,
+            trip_id: None,
         };
         let refused =
             outlay_store::expenses::create(&mut w, globex.org, &input, None, create_own()).await;
@@ -562,6 +564,7 @@ async fn an_approve_permit_moves_one_expense_one_step() {
             spent_on: "2026-11-03".into(),
             category: "travel".into(),
             note: None,
+            trip_id: None,
         };
         let other = seed::expense(
             &mut w,

@@ -144,7 +144,7 @@ fn assert_tenancy(keys: &BTreeSet<ForeignKey>) {
         assert_eq!(key.columns[0], "org_id", "{key:?}");
         assert_eq!(key.parent_columns, ["org_id", "id"], "{key:?}");
     }
-    assert_eq!(keys.iter().filter(company_owned).count(), 45, "{keys:?}");
+    assert_eq!(keys.iter().filter(company_owned).count(), 50, "{keys:?}");
 }
 
 #[tokio::test]

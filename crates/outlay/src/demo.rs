@@ -148,6 +148,7 @@ async fn seed_company(
                 spent_on: e.spent_on.to_string(),
                 category: e.category.to_string(),
                 note: None,
+                trip_id: None,
             };
             let decided_by = match e.status {
                 ExpenseStatus::Approved => Some((approver, None)),

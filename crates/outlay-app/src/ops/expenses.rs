@@ -80,13 +80,15 @@ impl Change for Create {
         let (permit, _) =
             owned::permit::<ExpenseRow>(w, actor, create, None, self.on_behalf_of).await?;
         let on_behalf_of = permit.on_behalf_of();
+        let owner = on_behalf_of.unwrap_or(actor.id());
+        super::trips::check_link(w, actor, owner, self.input.trip_id).await?;
         let base = super::rates::convert(w, actor, &self.input).await?;
         let id = expenses::create(w, actor.org, &self.input, base.as_ref(), permit).await?;
         let row = expenses::get(w, actor.org, actor.id(), id)
             .await?
             .ok_or(Error::NotFound)?;
         let detail = json!({"expense_id": id, "amount_minor": row.amount_minor, "currency": row.currency,
-                            "on_behalf_of": on_behalf_of.map(|m| m.0)});
+                            "trip_id": row.trip_id, "on_behalf_of": on_behalf_of.map(|m| m.0)});
         Ok(Done::new(owned::view(actor, row), detail))
     }
 }
@@ -119,10 +121,14 @@ impl Change for Act {
         let mut detail = match self.step {
             Step::Edit(patch) => {
                 let input = row.input().patched(&patch.raw())?;
+                if input.trip_id != row.trip_id {
+                    let owner = MemberId(row.who.owner_id);
+                    super::trips::check_link(w, actor, owner, input.trip_id).await?;
+                }
                 let base = super::rates::convert(w, actor, &input).await?;
                 expenses::update(w, actor.org, id, &input, base.as_ref(), permit).await?;
-                json!({"before": {"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant},
-                       "after": {"amount_minor": input.money.amount_minor, "currency": input.money.currency, "merchant": input.merchant}})
+                json!({"before": {"amount_minor": row.amount_minor, "currency": row.currency, "merchant": row.merchant, "trip_id": row.trip_id},
+                       "after": {"amount_minor": input.money.amount_minor, "currency": input.money.currency, "merchant": input.merchant, "trip_id": input.trip_id}})
             }
             Step::Delete => {
                 expenses::delete(w, actor.org, id, permit).await?;

@@ -11,6 +11,7 @@
 //! record refusals in the audit log.
 
 pub mod advances;
+pub mod allowances;
 pub mod approvals;
 pub mod audit;
 pub mod authz;
@@ -31,6 +32,7 @@ pub mod role_requests;
 pub mod roles;
 pub mod sessions;
 pub mod teams;
+pub mod trips;
 
 use outlay_core::validate::ValidationError;
 use outlay_core::Reason;

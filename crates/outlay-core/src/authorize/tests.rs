@@ -821,6 +821,16 @@ fn eloope_seed_sentences() {
     // Managers "can approve cash advance and trip requests as well"
     assert!(w.on("max", Action::AdvanceApprove, "eve").is_allowed());
     assert!(w.on("max", Action::TripApprove, "eve").is_allowed());
+    // A request is withdrawn by whoever made it only: the manager sees it, never withdraws it.
+    assert!(w.on("eve", Action::TripCreate, "eve").is_allowed());
+    assert_eq!(
+        w.on("max", Action::TripCreate, "eve").code(),
+        "out_of_scope"
+    );
+    assert_eq!(
+        w.on("fred", Action::AdvanceRequest, "eve").code(),
+        "out_of_scope"
+    );
     // "they can set up delegation to route approvals to another manager temporarily"
     assert!(w.on("max", Action::DelegationManage, "max").is_allowed());
     // "Managers cannot view expenses or reports from employees outside their team"

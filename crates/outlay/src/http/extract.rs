@@ -289,3 +289,11 @@ impl FromRequestParts<App> for Auth {
         )))
     }
 }
+
+/// A field that may be null where leaving it out means something else (keep it): with
+/// `#[serde(default)]`, `None` when left out, `Some(None)` for an explicit null.
+pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}

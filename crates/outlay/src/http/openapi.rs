@@ -223,6 +223,8 @@ impl Modify for SharedResponses {
         (name = "approval policy", description = "who approves a submitted report, in which steps: rules by amount, category, team and role; versioned"),
         (name = "advances", description = "cash advances: requested, decided, paid out, settled against reports, the rest returned"),
         (name = "notices", description = "what the servers told the caller: approval reminders and escalations"),
+        (name = "trips", description = "trips: requested, decided, their expenses' total and per-diem allowance"),
+        (name = "allowances", description = "per-diem allowances per destination and mileage rates per vehicle, set by finance"),
         (name = "rates", description = "exchange rates by date: what an amount in another currency counts as"),
         (name = "reports", description = "expense reports: expenses submitted, decided and paid together"),
         (name = "reimbursements", description = "members' payout accounts, and paying approved reports with SEPA credit transfer files"),
@@ -257,6 +259,8 @@ pub fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(rates::routes())
         .merge(advances::routes())
         .merge(notices::routes())
+        .merge(trips::routes())
+        .merge(allowances::routes())
         .merge(authz::routes())
         .merge(audit::routes())
         .routes(utoipa_axum::routes!(serve))

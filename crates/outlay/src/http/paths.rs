@@ -75,6 +75,15 @@ path_params!(
     }
 );
 path_params!(
+    /// `/orgs/{org}/trips/{id}`.
+    TripPath {
+        /// company id
+        org,
+        /// trip id
+        id,
+    }
+);
+path_params!(
     /// `/orgs/{org}/reports/{id}/expenses/{expense_id}`.
     ReportExpensePath {
         /// company id

@@ -247,3 +247,48 @@ pub fn role_key() -> Object {
         ))
         .build()
 }
+
+/// `mileage::unit`.
+pub fn mileage_unit() -> Object {
+    one_of(&["km", "mile"], false)
+}
+
+/// `mileage::vehicle`: a vehicle type.
+pub fn vehicle() -> Object {
+    string(false)
+        .pattern(Some("^[a-z][a-z0-9_]{1,31}$"))
+        .description(Some(
+            "A vehicle type such as `car`, `motorbike`, `bicycle` or `electric_car`: 2-32 characters of `a-z`, `0-9` and `_`, starting with a letter.",
+        ))
+        .build()
+}
+
+/// `mileage::distance` and `mileage::rate`: a positive decimal as text, never a float (its
+/// bounds are stated, not spelled).
+fn decimal(places: usize, max: &str) -> Object {
+    string(false)
+        .pattern(Some(format!(r"^[0-9]{{1,7}}(\.[0-9]{{1,{places}}})?$")))
+        .description(Some(format!(
+            "A decimal above 0 and at most {max}, with at most {places} decimal places, as a string."
+        )))
+        .build()
+}
+
+pub fn distance() -> Object {
+    decimal(3, "100000")
+}
+
+pub fn mileage_rate() -> Object {
+    decimal(6, "1000")
+}
+
+/// `trip::country`: an ISO 3166-1 alpha-2 code in any case (checked against the assigned
+/// codes), or none (null or blank).
+pub fn country_or_null() -> Object {
+    string(true)
+        .pattern(Some(format!("^{WS}*$|^{WS}*[A-Za-z]{{2}}{WS}*$")))
+        .description(Some(
+            "An ISO 3166-1 alpha-2 country code, e.g. `PT`; blank means none.",
+        ))
+        .build()
+}

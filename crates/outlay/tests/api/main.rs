@@ -31,3 +31,4 @@ mod sepa;
 mod servers;
 mod smoke;
 mod stories;
+mod trips;

@@ -5,6 +5,7 @@
 //! the rules not yet in the core) is in its `mod.rs`.
 
 pub mod advances;
+pub mod allowances;
 pub mod approval_policy;
 pub mod approvals;
 pub mod audit;
@@ -25,3 +26,4 @@ pub mod reports;
 pub mod role_requests;
 pub mod roles;
 pub mod teams;
+pub mod trips;

@@ -23,7 +23,7 @@ pub struct ListQuery {
 /// scope of their `advance.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/advances", tag = "advances",
     params(InOrg, ListQuery),
-    responses((status = 200, body = AdvancePage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<AdvanceOut>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,

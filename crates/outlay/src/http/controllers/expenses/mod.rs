@@ -7,6 +7,7 @@ mod delete;
 mod edit;
 mod get;
 mod list;
+mod mileage;
 mod override_decision;
 mod reject;
 mod submit;
@@ -46,6 +47,8 @@ pub struct ExpenseOut {
     pub fx_rate_on: Option<String>,
     pub category: String,
     pub note: Option<String>,
+    /// The trip of its owner it belongs to.
+    pub trip_id: Option<i64>,
     /// `draft`, `submitted`, `approved` or `rejected`.
     pub status: String,
     pub created_at: String,
@@ -81,6 +84,7 @@ pub(crate) fn out(v: ExpenseView) -> ExpenseOut {
         fx_rate_on: row.fx_rate_on,
         category: row.category,
         note: row.note,
+        trip_id: row.trip_id,
         status: row.status,
         created_at: t(row.created_at),
         updated_at: t(row.updated_at),
@@ -127,6 +131,10 @@ pub struct ExpenseIn {
     pub category: Option<String>,
     #[schema(schema_with = crate::http::schema::optional_text_2000)]
     pub note: Option<String>,
+    /// A trip of the expense's owner (`null` on an edit: none).
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub trip_id: Option<Option<i64>>,
     /// Create it for this member, under an active `submit` delegation from them.
     pub on_behalf_of: Option<i64>,
 }
@@ -140,6 +148,7 @@ impl ExpenseIn {
             spent_on: self.spent_on,
             category: self.category,
             note: self.note,
+            trip_id: self.trip_id,
         }
     }
 }
@@ -180,6 +189,7 @@ pub struct OverrideRequest {
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
     utoipa_axum::router::OpenApiRouter::new()
         .routes(utoipa_axum::routes!(list::list, create::create))
+        .routes(utoipa_axum::routes!(mileage::mileage))
         .routes(utoipa_axum::routes!(get::get, edit::edit, delete::delete))
         .routes(utoipa_axum::routes!(submit::submit))
         .routes(utoipa_axum::routes!(approve::approve))

@@ -249,16 +249,9 @@ pub struct GrantsRequest {
 #[serde(deny_unknown_fields)]
 pub struct ManagerRequest {
     /// The new manager, or null for none. Required: leaving it out is an error, not a reset.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<i64>, required = true)]
     pub manager_id: Option<Option<i64>>,
-}
-
-/// A field that must be given, though it may be null: `Some(None)` is an explicit null.
-fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -270,7 +263,7 @@ pub struct ProfileRequest {
     #[schema(schema_with = crate::http::schema::member_kind_or_null)]
     pub kind: Option<String>,
     /// An identifier from an HR system, unique in the company; null clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(schema_with = crate::http::schema::text_120_or_null)]
     pub external_id: Option<Option<String>>,
 }

@@ -25,7 +25,7 @@ pub struct ListQuery {
 /// scope of their `report.view`.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/reports", tag = "reports",
     params(InOrg, ListQuery),
-    responses((status = 200, body = ReportPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = crate::http::page::Page<ReportOut>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(app): State<App>,
