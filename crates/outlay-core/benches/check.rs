@@ -327,6 +327,54 @@ fn bench(c: &mut Criterion) {
     c.bench_function("list_scope", |b| {
         b.iter(|| black_box(mark).list_scope(black_box(NOW), black_box(Action::ExpenseView)))
     });
+
+    // Routing a report against a 50-rule policy, worst case: only the last rule matches, so
+    // every rule's amount, category, team and role conditions are read; then its three steps
+    // are resolved for the submitter's line.
+    use outlay_core::policy::{Approvers, Match, Policy, RoutedStep, Rule, StepSpec, Submission};
+    let step = |approvers| StepSpec { approvers, limit_minor: Some(50_000) };
+    let mut rules: Vec<Rule> = (0..49)
+        .map(|i| Rule {
+            name: format!("rule {i}"),
+            when: Match {
+                above_minor: Some(1_000 * i),
+                categories: vec![format!("category {i}"), format!("other {i}")],
+                teams: vec![100 + i, 200 + i],
+                roles: vec![format!("role {i}")],
+                ..Match::default()
+            },
+            steps: vec![step(Approvers::Manager { levels: 1 })],
+        })
+        .collect();
+    rules.push(Rule {
+        name: "everything else".into(),
+        when: Match::default(),
+        steps: vec![
+            step(Approvers::Manager { levels: 1 }),
+            step(Approvers::Role { roles: vec!["finance".into()] }),
+            step(Approvers::Members { member_ids: vec![1, 2, 3], needed: 2 }),
+        ],
+    });
+    let policy = Policy { rules, ..Policy::default() };
+    let categories: Vec<String> = ["travel", "meals", "hotel", "taxi", "fuel"].map(String::from).into();
+    let roles: Vec<String> = ["employee", "approver"].map(String::from).into();
+    let teams = [TeamId(7), TeamId(9)];
+    let line = [MemberId(40), MemberId(12), MemberId(1)];
+    let submission = Submission {
+        total_minor: Some(200_000),
+        categories: &categories,
+        teams: &teams,
+        roles: &roles,
+    };
+    assert_eq!(policy.route(&submission).map(|r| r.0), Some(49));
+    c.bench_function("route_50_rules", |b| {
+        b.iter(|| {
+            let (_, rule) = black_box(&policy).route(black_box(&submission)).unwrap();
+            let steps: Vec<RoutedStep> =
+                rule.steps.iter().map(|s| RoutedStep::resolve(s, &line)).collect();
+            black_box(steps)
+        })
+    });
 }
 
 criterion_group!(benches, bench);
