@@ -332,7 +332,10 @@ fn bench(c: &mut Criterion) {
     // every rule's amount, category, team and role conditions are read; then its three steps
     // are resolved for the submitter's line.
     use outlay_core::policy::{Approvers, Match, Policy, RoutedStep, Rule, StepSpec, Submission};
-    let step = |approvers| StepSpec { approvers, limit_minor: Some(50_000) };
+    let step = |approvers| StepSpec {
+        approvers,
+        limit_minor: Some(50_000),
+    };
     let mut rules: Vec<Rule> = (0..49)
         .map(|i| Rule {
             name: format!("rule {i}"),
@@ -351,12 +354,22 @@ fn bench(c: &mut Criterion) {
         when: Match::default(),
         steps: vec![
             step(Approvers::Manager { levels: 1 }),
-            step(Approvers::Role { roles: vec!["finance".into()] }),
-            step(Approvers::Members { member_ids: vec![1, 2, 3], needed: 2 }),
+            step(Approvers::Role {
+                roles: vec!["finance".into()],
+            }),
+            step(Approvers::Members {
+                member_ids: vec![1, 2, 3],
+                needed: 2,
+            }),
         ],
     });
-    let policy = Policy { rules, ..Policy::default() };
-    let categories: Vec<String> = ["travel", "meals", "hotel", "taxi", "fuel"].map(String::from).into();
+    let policy = Policy {
+        rules,
+        ..Policy::default()
+    };
+    let categories: Vec<String> = ["travel", "meals", "hotel", "taxi", "fuel"]
+        .map(String::from)
+        .into();
     let roles: Vec<String> = ["employee", "approver"].map(String::from).into();
     let teams = [TeamId(7), TeamId(9)];
     let line = [MemberId(40), MemberId(12), MemberId(1)];
@@ -370,8 +383,11 @@ fn bench(c: &mut Criterion) {
     c.bench_function("route_50_rules", |b| {
         b.iter(|| {
             let (_, rule) = black_box(&policy).route(black_box(&submission)).unwrap();
-            let steps: Vec<RoutedStep> =
-                rule.steps.iter().map(|s| RoutedStep::resolve(s, &line)).collect();
+            let steps: Vec<RoutedStep> = rule
+                .steps
+                .iter()
+                .map(|s| RoutedStep::resolve(s, &line))
+                .collect();
             black_box(steps)
         })
     });

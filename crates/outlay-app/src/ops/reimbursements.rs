@@ -124,6 +124,9 @@ impl Change for PaySepa {
             Ok::<_, Error>(Written { message_id, xml })
         };
         let batch = files::record(w, org, &batch, permits, write).await??;
+        for id in &self.reports {
+            crate::jobs::tell(w, org, *id, crate::jobs::Told::Paid).await?;
+        }
         let detail = json!({"batch_id": batch.id, "message_id": batch.message_id,
             "report_ids": self.reports, "control_sum_minor": batch.control_sum_minor,
             "execution_date": batch.execution_date, "debtor_iban": self.debtor.masked_iban()});

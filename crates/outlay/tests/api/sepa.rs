@@ -285,6 +285,15 @@ async fn fiona_pays_three_approved_reports_with_one_sepa_file_that_validates() {
         assert_eq!(r["paid_reference"], json!(message_id), "{r}");
         assert_eq!(r["paid_by"], server.member("fiona"), "{r}");
     }
+    // Alice is told her report was paid.
+    let (_, told) = alice.get(&format!("/api/v1/orgs/{org}/notices")).await;
+    let paid_notices = told
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "report_paid")
+        .count();
+    assert_eq!(paid_notices, 1, "{told}");
 
     // The same bytes again for finance; to Alice and Mark the file is not there.
     let again = raw(&fiona, reqwest::Method::GET, &location, None).await;
