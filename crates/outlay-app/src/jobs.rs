@@ -31,9 +31,22 @@ impl App {
                 break;
             };
             w.lock(OrgId(job.org_id)).await?;
-            run(&mut w, &job).await?;
-            w.commit().await?;
             ran += 1;
+            let done = match run(&mut w, &job).await {
+                Ok(()) => w.commit().await.map_err(Error::from),
+                Err(e) => {
+                    drop(w);
+                    Err(e)
+                }
+            };
+            if let Err(e) = done {
+                // Rolled back: put it off an hour so one failing job never holds up the rest.
+                tracing::warn!(job = job.id, error = %e, "a job failed; trying it again in an hour");
+                let mut w = self.store.write(now).await?;
+                let until = outlay_core::Timestamp(now.0 + 3600);
+                jobs::postpone(&mut w, job.id, until, &format!("failed: {e}")).await?;
+                w.commit().await?;
+            }
         }
         Ok(ran)
     }
@@ -73,6 +86,15 @@ async fn run(w: &mut Write, job: &JobRow) -> Result<(), Error> {
 
 type Done = (String, Option<(&'static str, serde_json::Value)>);
 
+/// How a notice names report `id` to those a step waits on: by its title when the step names
+/// them, but only by its number to the holders of a role, some of whom may not see it.
+fn named(step: &RoutedStep, id: i64, title: &str) -> String {
+    match step.approvers {
+        Approvers::Role { .. } => format!("report {id}"),
+        _ => format!("report \"{title}\""),
+    }
+}
+
 /// Who a step waits on and has not approved it yet: its members, or the holders of its roles.
 async fn approvers(
     w: &mut Write,
@@ -96,11 +118,10 @@ async fn remind(w: &mut Write, org: OrgId, job: &JobRow, r: &Waiting) -> Result<
         return Ok(("nothing to remind: no step".into(), None));
     };
     let who = approvers(w, org, r, step).await?;
-    let subject = format!("Reminder: report \"{}\" waits for your approval", r.title);
+    let name = named(step, job.report_id, &r.title);
+    let subject = format!("Reminder: {name} waits for your approval");
     let body = format!(
-        "Report {} (\"{}\") has waited on step {} ({}) since it was submitted to that step.",
-        job.report_id,
-        r.title,
+        "{name} has waited on step {} ({}) since it came to that step.",
         job.step_idx + 1,
         step.describe()
     );
@@ -188,7 +209,7 @@ pub(crate) async fn tell(w: &mut Write, org: OrgId, id: i64, what: Told) -> Resu
                 return Ok(());
             };
             let who = approvers(w, org, &r, &step).await?;
-            let subject = format!("Report \"{}\" waits for your approval", r.title);
+            let subject = format!("A {} waits for your approval", named(&step, id, &r.title));
             ("approval_requested", who, subject)
         }
         other => {

@@ -63,40 +63,53 @@ impl Mailer {
 }
 
 impl App {
-    /// Sends up to `limit` unsent notices: how many went out. Without a mailer, none.
+    /// Sends up to `limit` unsent notices: how many went out. Without a mailer, none. The
+    /// notices are leased in one short transaction and marked in another after each send:
+    /// no database lock is held while the relay answers.
     pub async fn send_notices(&self, limit: i64) -> Result<usize, Error> {
         let Some(mailer) = &self.limits.mail else {
             return Ok(0);
         };
-        let now = self.now();
-        let mut w = self.store.write(now).await?;
-        let due = outlay_store::jobs::claim_unsent(&mut w, limit).await?;
-        let mut sent = Vec::with_capacity(due.len());
-        for n in &due {
-            let to: Mailbox = match format!("{} <{}>", n.name, n.email).parse() {
-                Ok(to) => to,
-                Err(e) => {
-                    tracing::warn!(notice = n.id, error = %e, "a notice's address does not parse");
-                    continue;
-                }
-            };
-            let message = Message::builder()
-                .from(mailer.from.clone())
-                .to(to)
-                .subject(n.subject.clone())
-                .body(n.body.clone());
-            let Ok(message) = message else { continue };
-            match mailer.transport.send(message).await {
-                Ok(_) => sent.push(n.id),
-                Err(e) => {
-                    // The relay is away: try the rest at the next pass.
-                    tracing::warn!(notice = n.id, error = %e, "sending a notice failed");
-                    break;
-                }
-            }
-        }
-        outlay_store::jobs::mark_sent(&mut w, &sent).await?;
+        let mut w = self.store.write(self.now()).await?;
+        let due = outlay_store::jobs::lease_unsent(&mut w, limit, LEASE_SECONDS).await?;
         w.commit().await?;
-        Ok(sent.len())
+        let mut sent = 0;
+        for n in &due {
+            let address = n.email.parse::<lettre::Address>();
+            let message = address.map_err(|e| e.to_string()).and_then(|a| {
+                Message::builder()
+                    .from(mailer.from.clone())
+                    .to(Mailbox::new(Some(n.name.clone()), a))
+                    .subject(n.subject.clone())
+                    .body(n.body.clone())
+                    .map_err(|e| e.to_string())
+            });
+            let outcome = match message {
+                Err(why) => Err(why),
+                Ok(message) => match mailer.transport.send(message).await {
+                    Ok(_) => Ok(()),
+                    // Refused for good (an address the relay rejects): never tried again.
+                    Err(e) if e.is_permanent() => Err(e.to_string()),
+                    Err(e) => {
+                        // The relay is away: the lease runs out and the next pass tries again.
+                        tracing::warn!(notice = n.id, error = %e, "sending a notice failed");
+                        break;
+                    }
+                },
+            };
+            let mut w = self.store.write(self.now()).await?;
+            match outcome {
+                Ok(()) => {
+                    outlay_store::jobs::mark_sent(&mut w, &[n.id]).await?;
+                    sent += 1;
+                }
+                Err(why) => outlay_store::jobs::mark_failed(&mut w, n.id, &why).await?,
+            }
+            w.commit().await?;
+        }
+        Ok(sent)
     }
 }
+
+/// How long a server keeps notices it is sending before another may try them.
+const LEASE_SECONDS: i64 = 300;

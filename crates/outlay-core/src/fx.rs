@@ -42,7 +42,10 @@ pub fn convert(amount_minor: i64, from: &str, to: &str, rate: Decimal) -> Option
         major.checked_div(shift)?
     };
     let rounded = minor.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    i64::try_from(rounded).ok()
+    // No more than an amount may be: sums of them must stay within 64 bits.
+    i64::try_from(rounded)
+        .ok()
+        .filter(|a| *a <= crate::money::MAX_AMOUNT_MINOR)
 }
 
 /// An expense's amount in the company currency, with the rate and its date used.

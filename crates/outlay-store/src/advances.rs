@@ -160,8 +160,8 @@ pub async fn step(
     Ok(())
 }
 
-/// What of report `report` advances do not cover yet, if it is an approved or paid report of
-/// `owner` with a known total.
+/// What of report `report` advances do not cover yet, if it is an approved (not yet paid)
+/// report of `owner` with a known total.
 pub async fn report_open(
     conn: &mut Conn,
     org: OrgId,
@@ -171,10 +171,9 @@ pub async fn report_open(
     let Some(row) = crate::reports::get(conn, org, owner, report).await? else {
         return Ok(None);
     };
-    let settled = matches!(
-        row.status(),
-        outlay_core::report::ReportStatus::Approved | outlay_core::report::ReportStatus::Paid
-    );
+    // Approved and not yet paid: a paid report's money went out already, and settling an
+    // advance against it would cover the same spending twice.
+    let settled = row.status() == outlay_core::report::ReportStatus::Approved;
     let (Some(total), true, true) = (row.total_minor, settled, row.who.owner_id == owner.0) else {
         return Ok(None);
     };

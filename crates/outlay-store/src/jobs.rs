@@ -181,27 +181,72 @@ pub struct Unsent {
     pub email: String,
 }
 
-/// Claims up to `limit` unsent notices, oldest first, for this transaction (others skip them
-/// on PostgreSQL; SQLite's write lock is held).
-pub async fn claim_unsent(w: &mut Write, limit: i64) -> Result<Vec<Unsent>> {
+/// Leases up to `limit` unsent notices, oldest first, to this server for `lease` seconds (a
+/// short transaction of its own): others skip them until the lease ends. Sending happens with
+/// no transaction open.
+pub async fn lease_unsent(w: &mut Write, limit: i64, lease: i64) -> Result<Vec<Unsent>> {
+    let now = w.now();
     let lock = match w.conn().backend() {
-        Backend::Postgres => " FOR UPDATE OF n SKIP LOCKED",
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
     let sql = format!(
-        "SELECT n.id, n.subject, n.body, m.name, p.email FROM notices n \
-         JOIN members m ON m.org_id = n.org_id AND m.id = n.member_id \
-         JOIN persons p ON p.id = m.person_id \
-         WHERE n.sent_at IS NULL ORDER BY n.id LIMIT $1{lock}"
+        "UPDATE notices SET lease_until = $1 + $3 WHERE id IN (SELECT id FROM notices \
+         WHERE sent_at IS NULL AND failed_at IS NULL AND (lease_until IS NULL OR lease_until < $1) \
+         ORDER BY id LIMIT $2{lock}) RETURNING id"
     );
-    Ok(sqlx::query_as(&sql).bind(limit).fetch_all(w.conn()).await?)
+    let ids: Vec<i64> = sqlx::query_scalar(&sql)
+        .bind(now.0)
+        .bind(limit)
+        .bind(lease)
+        .fetch_all(w.conn())
+        .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row: Option<Unsent> = sqlx::query_as(
+            "SELECT n.id, n.subject, n.body, m.name, p.email FROM notices n \
+             JOIN members m ON m.org_id = n.org_id AND m.id = n.member_id \
+             JOIN persons p ON p.id = m.person_id WHERE n.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(w.conn())
+        .await?;
+        out.extend(row);
+    }
+    out.sort_by_key(|u| u.id);
+    Ok(out)
+}
+
+/// Marks a notice failed for good (an address the relay refuses), with why.
+pub async fn mark_failed(w: &mut Write, id: i64, why: &str) -> Result<()> {
+    let now = w.now();
+    sqlx::query(
+        "UPDATE notices SET failed_at = $2, failure = $3 WHERE id = $1 AND sent_at IS NULL",
+    )
+    .bind(id)
+    .bind(now.0)
+    .bind(why)
+    .execute(w.conn())
+    .await?;
+    Ok(())
+}
+
+/// Puts a job whose run failed off until `until`, so the next ones run meanwhile.
+pub async fn postpone(w: &mut Write, id: i64, until: Timestamp, why: &str) -> Result<()> {
+    sqlx::query("UPDATE jobs SET due_at = $2, outcome = $3 WHERE id = $1 AND done_at IS NULL")
+        .bind(id)
+        .bind(until.0)
+        .bind(why)
+        .execute(w.conn())
+        .await?;
+    Ok(())
 }
 
 /// Marks notices sent.
 pub async fn mark_sent(w: &mut Write, ids: &[i64]) -> Result<()> {
     let now = w.now();
     for id in ids {
-        sqlx::query("UPDATE notices SET sent_at = $2 WHERE id = $1")
+        sqlx::query("UPDATE notices SET sent_at = $2 WHERE id = $1 AND sent_at IS NULL")
             .bind(id)
             .bind(now.0)
             .execute(w.conn())

@@ -76,7 +76,7 @@ pub enum Step {
     Reject(String),
     /// The payment's reference.
     Disburse(String),
-    /// Cover `amount_minor` of report `report` (the owner's, approved or paid).
+    /// Cover `amount_minor` of report `report` (the owner's, approved, not yet paid).
     Settle {
         report: i64,
         amount_minor: i64,
@@ -151,7 +151,7 @@ impl Change for Act {
                 let owner = MemberId(row.who.owner_id);
                 let open = advances::report_open(w, org, owner, report).await?;
                 let Some(open) = open else {
-                    let why = "is not an approved or paid report of the advance's owner with a total in the company currency";
+                    let why = "is not an approved, not yet paid report of the advance's owner with a total in the company currency";
                     return Err(ValidationError::new("report_id", why).into());
                 };
                 advance::settlement(amount_minor, unclaimed, open)?;

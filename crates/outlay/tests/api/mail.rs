@@ -154,7 +154,7 @@ async fn every_notice_of_a_report_reaches_the_smtp_server_once() {
     assert_eq!(status, StatusCode::OK);
 
     let mails = smtp.wait_for(7).await;
-    let requested = "Report \"Rail to Hamburg\" waits for your approval";
+    let requested = "A report \"Rail to Hamburg\" waits for your approval";
     assert_eq!(has(&mails, "mark@acme.example", requested), 2, "{mails:?}");
     assert_eq!(
         has(&mails, "alice@acme.example", "needs changes"),

@@ -86,7 +86,7 @@ pub async fn disburse(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettleIn {
-    /// An approved or paid report of the advance's owner.
+    /// An approved, not yet paid report of the advance's owner.
     pub report_id: i64,
     /// What of it the advance covers: at most what the advance has unclaimed and what of the
     /// report no advance covers yet.
