@@ -153,8 +153,16 @@ async fn escalate(w: &mut Write, org: OrgId, job: &JobRow, r: &Waiting) -> Resul
         Some(m) => report_steps::manager_of(w, org, m).await?,
         None => None,
     };
-    // Never to the report's own owner: four-eyes would leave the step with nobody.
-    let above = above.filter(|m| m.0 != r.owner_id);
+    // Never to the report's owner, nor to someone who approved a step of it already: the
+    // step would wait on someone who may not take it.
+    let acted: Vec<i64> = report_steps::steps(w, org, job.report_id)
+        .await?
+        .iter()
+        .flat_map(|s| s.approvals.iter())
+        .flat_map(|a| [Some(a.member_id), a.on_behalf_of])
+        .flatten()
+        .collect();
+    let above = above.filter(|m| m.0 != r.owner_id && !acted.contains(&m.0));
     let Some(up) = step.escalated(above) else {
         return Ok((
             "not escalated: not a manager step with a manager above".into(),

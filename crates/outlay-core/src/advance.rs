@@ -151,7 +151,7 @@ pub fn settlement(
 /// What an advance is for.
 pub fn purpose(raw: Option<&str>) -> Result<String, ValidationError> {
     let raw = raw.ok_or_else(|| ValidationError::new("purpose", "is required"))?;
-    crate::validate::text("purpose", raw, 500)
+    crate::validate::text("purpose", raw, 200)
 }
 
 #[cfg(test)]

@@ -134,7 +134,7 @@ impl TripInput {
             None | Some("") => None,
             Some(c) => Some(country("country", c)?),
         };
-        let purpose = validate::text("purpose", required("purpose", raw.purpose)?, 500)?;
+        let purpose = validate::text("purpose", required("purpose", raw.purpose)?, 200)?;
         let starts_on = validate::date("starts_on", required("starts_on", raw.starts_on)?)?;
         let ends_on = validate::date("ends_on", required("ends_on", raw.ends_on)?)?;
         let n = days(&starts_on, &ends_on);

@@ -152,3 +152,54 @@ async fn a_waiting_step_is_reminded_then_moved_up_once_with_two_servers() {
         "{v}"
     );
 }
+
+#[tokio::test]
+async fn a_step_never_moves_up_to_someone_who_approved_the_report_already() {
+    let limits = outlay::Limits {
+        jobs_every: Duration::from_millis(50),
+        ..outlay::Limits::default()
+    };
+    let (server, clock) = TestServer::start_with_clock_and_limits(limits).await;
+    let org = server.acme();
+    let (alice, adam) = (server.login("alice").await, server.login("adam").await);
+    let olivia = server.login("olivia").await;
+    // Olivia (two levels up) first, then Mark; escalation after an hour.
+    let policy = json!({"escalation_hours": 1, "rules": [{"name": "top then direct", "steps": [
+        {"kind": "manager", "levels": 2}, {"kind": "manager", "levels": 1}]}]});
+    let (status, body) = adam
+        .put(&format!("/api/v1/orgs/{org}/approval-policy"), policy)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = json!({"amount_minor": 5_000, "currency": "EUR", "merchant": "Taxi", "spent_on": "2026-11-20"});
+    let (_, e) = alice
+        .post(&format!("/api/v1/orgs/{org}/expenses"), body)
+        .await;
+    let (_, r) = alice
+        .post(
+            &format!("/api/v1/orgs/{org}/reports"),
+            json!({"title": "Taxi"}),
+        )
+        .await;
+    let report = format!("/api/v1/orgs/{org}/reports/{}", r["id"]);
+    alice.patch(&report, json!({"add": [e["id"]]})).await;
+    alice.post(&format!("{report}/submit"), json!({})).await;
+    let (status, r) = olivia.post(&format!("{report}/approve"), json!({})).await;
+    assert_eq!(
+        (status, r["current_step"].as_i64()),
+        (StatusCode::OK, Some(1)),
+        "{r}"
+    );
+
+    // Mark's step waits past the hour: the next manager up is Olivia, who approved already.
+    clock.fetch_add(2 * HOUR, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (_, r) = alice.get(&report).await;
+    assert_eq!(r["waiting_on"], "the submitter's manager", "{r}");
+    let mark = server.login("mark").await;
+    let (status, r) = mark.post(&format!("{report}/approve"), json!({})).await;
+    assert_eq!(
+        (status, r["status"].as_str()),
+        (StatusCode::OK, Some("approved")),
+        "{r}"
+    );
+}

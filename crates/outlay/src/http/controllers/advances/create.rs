@@ -10,7 +10,7 @@ pub struct NewAdvanceIn {
     pub amount_minor: i64,
     /// The company currency (ISO 4217).
     pub currency: String,
-    /// What it is for: 1 to 500 characters.
+    /// What it is for: 1 to 200 characters.
     #[schema(schema_with = crate::http::schema::text_200_or_null, required = true)]
     pub purpose: Option<String>,
     /// `YYYY-MM-DD`, optional.

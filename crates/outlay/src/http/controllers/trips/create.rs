@@ -14,7 +14,7 @@ pub struct NewTripIn {
     /// destination itself.
     #[schema(schema_with = crate::http::schema::country_or_null)]
     pub country: Option<String>,
-    /// What it is for: 1 to 500 characters.
+    /// What it is for: 1 to 200 characters.
     #[schema(schema_with = crate::http::schema::text_200_or_null, required = true)]
     pub purpose: Option<String>,
     /// `YYYY-MM-DD`.
