@@ -139,28 +139,23 @@ pub(super) async fn route(conn: &mut Conn, actor: &Actor, row: &ReportRow) -> Re
     };
     let resolve = |s: &StepSpec| RoutedStep::resolve(s, &f.line);
     let hours = |h: Option<u32>| h.map(|h| i64::from(h) * 3600);
-    let (remind_after, escalate_after) = (
-        hours(force.policy.reminder_hours),
-        hours(force.policy.escalation_hours),
-    );
-    Ok(match force.policy.route(&submission) {
-        Some((_, rule)) => Route {
-            version: force.version,
-            rule: rule.name.clone(),
-            steps: rule.steps.iter().map(resolve).collect(),
-            remind_after,
-            escalate_after,
-        },
-        None => Route {
-            version: force.version,
-            rule: "no rule matched: anyone who may approve the submitter's reports".into(),
-            steps: vec![resolve(&StepSpec {
-                approvers: Approvers::Anyone,
-                limit_minor: None,
-            })],
-            remind_after,
-            escalate_after,
-        },
+    let anyone = StepSpec {
+        approvers: Approvers::Anyone,
+        limit_minor: None,
+    };
+    let (rule, steps) = match force.policy.route(&submission) {
+        Some((_, rule)) => (rule.name.clone(), rule.steps.iter().map(resolve).collect()),
+        None => (
+            "no rule matched: anyone who may approve the submitter's reports".into(),
+            vec![resolve(&anyone)],
+        ),
+    };
+    Ok(Route {
+        version: force.version,
+        rule,
+        steps,
+        remind_after: hours(force.policy.reminder_hours),
+        escalate_after: hours(force.policy.escalation_hours),
     })
 }
 
@@ -255,24 +250,4 @@ impl Change for Reroute {
         };
         Ok(Done::new(view, detail))
     }
-}
-
-/// Records an approval of report `row`'s current step; the report's detail for the audit.
-pub(super) async fn approve(
-    w: &mut Write,
-    actor: &Actor,
-    row: &ReportRow,
-    seen: report_steps::Seen,
-    note: Option<&str>,
-    permit: outlay_core::permit::Permit<outlay_core::permit::Transition<ReportStatus>>,
-) -> Result<serde_json::Value> {
-    let progress = outlay_store::reports::approve(w, actor.org, row.id, seen, note, permit).await?;
-    let progress = match progress {
-        report_steps::Progress::Waiting { given, needed } => {
-            json!({"step": seen.idx, "approvals": given, "needed": needed})
-        }
-        report_steps::Progress::Next { idx } => json!({"step": seen.idx, "next_step": idx}),
-        report_steps::Progress::Approved => json!({"step": seen.idx, "approved": true}),
-    };
-    Ok(progress)
 }

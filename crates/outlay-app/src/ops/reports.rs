@@ -11,6 +11,7 @@ use outlay_core::lifecycle::Lifecycle;
 use outlay_core::report::{ReportStatus, ReportStep, COMMENTERS};
 use outlay_core::{Action, Reason};
 use outlay_store::owned::Owned;
+use outlay_store::report_steps::Progress;
 use outlay_store::reports::{self, CommentRow, ReportRow};
 use outlay_store::scope::TargetFacts;
 use outlay_store::{Conn, Write};
@@ -163,21 +164,30 @@ impl Change for Act {
             }
             Step::Approve(note) => {
                 let mut detail = json!({"note": note, "total_minor": row.total_minor});
-                match row.at_step() {
+                let progress = match row.at_step() {
                     // On a route: this approval takes its current step.
                     Some(seen) => {
-                        let note = note.as_deref();
-                        detail["route"] =
-                            super::policies::approve(w, actor, &row, seen, note, permit).await?;
+                        let p = reports::approve(w, org, id, seen, note.as_deref(), permit).await?;
+                        detail["route"] = match p {
+                            Progress::Waiting { given, needed } => {
+                                json!({"step": seen.idx, "approvals": given, "needed": needed})
+                            }
+                            Progress::Next { idx } => json!({"step": seen.idx, "next_step": idx}),
+                            Progress::Approved => json!({"step": seen.idx, "approved": true}),
+                        };
+                        p
                     }
                     // Submitted before routes existed: one decision approves it.
-                    None => reports::decide(w, org, id, note.as_deref(), permit).await?,
-                }
-                let told = match detail["route"]["next_step"].is_null() {
-                    // Approved, or still waiting on more of the same step (N of M).
-                    true if detail["route"]["approvals"].is_null() => Some(Told::Approved),
-                    true => None,
-                    false => Some(Told::ApprovalRequested),
+                    None => {
+                        reports::decide(w, org, id, note.as_deref(), permit).await?;
+                        Progress::Approved
+                    }
+                };
+                let told = match progress {
+                    // Still waiting on more of the same step (N of M): nobody new to tell.
+                    Progress::Waiting { .. } => None,
+                    Progress::Next { .. } => Some(Told::ApprovalRequested),
+                    Progress::Approved => Some(Told::Approved),
                 };
                 if let Some(told) = told {
                     crate::jobs::tell(w, org, id, told).await?;
