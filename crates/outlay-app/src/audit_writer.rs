@@ -548,7 +548,8 @@ mod tests {
     async fn entries_are_written_in_order_chained_and_drained_on_close() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("w.db").display());
-        let store = Store::open(&url).await.unwrap();
+        let key = outlay_store::audit_chain::AuditKey::new(&"k".repeat(32)).unwrap();
+        let store = Store::open(&url).await.unwrap().with_audit_key(key);
         store.migrate().await.unwrap();
         let mut w = store.write(Timestamp(1_000)).await.unwrap();
         #[allow(clippy::disallowed_methods)]
@@ -593,8 +594,13 @@ mod tests {
             ]
         );
         assert_eq!(
-            outlay_store::audit::verify(&mut conn, org).await.unwrap(),
-            Ok(rows.len())
+            outlay_store::audit::verify(&mut conn, org, store.audit_key(), None)
+                .await
+                .unwrap(),
+            outlay_store::audit_chain::Verdict::Intact {
+                entries: rows.len() as u64,
+                unsealed: 0
+            }
         );
     }
 }

@@ -1,9 +1,11 @@
-//! The audit log: every change and every refused attempt, append-only, hash-chained per
-//! company so that editing or deleting a past row breaks the chain where it happened.
+//! The audit log: every change and every refused attempt, append-only, chained per company
+//! and sealed with the server's audit key ([`crate::audit_chain`]), so that editing or
+//! forging a past row breaks the chain where it happened, and removing the newest rows shows
+//! against an exported head.
 
+use crate::audit_chain::{self, AuditKey, Entry, Head, Sealed, Verdict, Verifier, GENESIS};
 use crate::{Conn, Result};
 use outlay_core::{MemberId, OrgId, Timestamp};
-use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 use std::collections::HashMap;
 
@@ -50,44 +52,25 @@ pub struct EventRow {
     pub hash: String,
 }
 
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Hash of one event over its fields and its predecessor's hash, each length-prefixed.
-fn chain_hash(
-    prev: &str,
-    org: i64,
-    at: i64,
-    member: Option<i64>,
-    person: Option<i64>,
-    fields: [&str; 5],
-) -> String {
-    let mut h = Sha256::new();
-    let mut put = |s: &str| {
-        h.update((s.len() as u64).to_be_bytes());
-        h.update(s.as_bytes());
-    };
-    put(prev);
-    put(&org.to_string());
-    put(&at.to_string());
-    put(&member.map(|m| m.to_string()).unwrap_or_default());
-    put(&person.map(|p| p.to_string()).unwrap_or_default());
-    for f in fields {
-        put(f);
-    }
-    hex::encode(h.finalize())
-}
-
 /// Appends an event. Call inside the write transaction of the change it records.
-pub(crate) async fn record(conn: &mut Conn, ev: NewEvent<'_>) -> Result<i64> {
+pub(crate) async fn record(
+    conn: &mut Conn,
+    key: Option<&AuditKey>,
+    ev: NewEvent<'_>,
+) -> Result<i64> {
     let prev = last_hash(conn, ev.org).await?;
-    let (id, _) = insert_after(conn, &prev, &ev).await?;
+    let (id, _) = insert_after(conn, key, &prev, &ev).await?;
     Ok(id)
 }
 
 /// Appends events in the order given, inside the caller's write transaction: each one's hash
 /// covers the one before it in its company's chain, including earlier events of the same
 /// batch. For the audit writer, which records refusals in batches.
-pub(crate) async fn append(conn: &mut Conn, events: &[NewEvent<'_>]) -> Result<Vec<i64>> {
+pub(crate) async fn append(
+    conn: &mut Conn,
+    key: Option<&AuditKey>,
+    events: &[NewEvent<'_>],
+) -> Result<Vec<i64>> {
     // The newest hash per company seen so far in this batch: one lookup per company, not per
     // event, and the batch's own inserts are the chain's newest rows anyway.
     let mut heads: HashMap<i64, String> = HashMap::new();
@@ -97,7 +80,7 @@ pub(crate) async fn append(conn: &mut Conn, events: &[NewEvent<'_>]) -> Result<V
             Some(h) => h,
             None => last_hash(conn, ev.org).await?,
         };
-        let (id, hash) = insert_after(conn, &prev, ev).await?;
+        let (id, hash) = insert_after(conn, key, &prev, ev).await?;
         heads.insert(ev.org.0, hash);
         ids.push(id);
     }
@@ -116,23 +99,28 @@ async fn last_hash(conn: &mut Conn, org: OrgId) -> Result<String> {
 }
 
 /// Inserts `ev` as the successor of `prev`; returns its id and hash.
-async fn insert_after(conn: &mut Conn, prev: &str, ev: &NewEvent<'_>) -> Result<(i64, String)> {
+async fn insert_after(
+    conn: &mut Conn,
+    key: Option<&AuditKey>,
+    prev: &str,
+    ev: &NewEvent<'_>,
+) -> Result<(i64, String)> {
     let detail = ev.detail.to_string();
     let member = ev.actor_member.map(|m| m.0);
-    let hash = chain_hash(
-        prev,
-        ev.org.0,
-        ev.at.0,
+    let sealed = Sealed {
+        org: ev.org.0,
+        at: ev.at.0,
         member,
-        ev.actor_person,
-        [
+        person: ev.actor_person,
+        fields: [
             ev.action,
             ev.target,
             ev.outcome.as_str(),
             ev.reason,
             &detail,
         ],
-    );
+    };
+    let hash = audit_chain::seal(key, prev, &sealed);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO audit_events (org_id, at, actor_member_id, actor_person_id, action, target, outcome, reason, detail, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -171,43 +159,87 @@ pub async fn list(
     .await?)
 }
 
-/// Walks the company's chain from the start: `Ok(n)` when all `n` events hold, or
-/// `Err(id)` of the first event whose hash or link does not match.
-pub async fn verify(conn: &mut Conn, org: OrgId) -> Result<std::result::Result<usize, i64>> {
-    // Streams the chain a page at a time (keyset on id): memory stays constant however long
-    // the log grows.
-    const PAGE: i64 = 1000;
-    let mut prev = GENESIS.to_string();
+/// Walks the company's chain from the start, in pages (constant memory however long the log
+/// grows), with `key` for sealed entries and, when given, against the exported `head`.
+pub async fn verify(
+    conn: &mut Conn,
+    org: OrgId,
+    key: Option<&AuditKey>,
+    head: Option<Head>,
+) -> Result<Verdict> {
+    let mut v = Verifier::new(org.0, key, head);
     let mut after = 0i64;
-    let mut checked = 0usize;
     loop {
-        let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT id, org_id, at, actor_member_id, actor_person_id, action, target, outcome, reason, detail, prev_hash, hash \
-             FROM audit_events WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-        )
-        .bind(org.0)
-        .bind(after)
-        .bind(PAGE)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows = entries_after(conn, org, after, PAGE).await?;
         for r in &rows {
-            let expect = chain_hash(
-                &prev,
-                r.org_id,
-                r.at,
-                r.actor_member_id,
-                r.actor_person_id,
-                [&r.action, &r.target, &r.outcome, &r.reason, &r.detail],
-            );
-            if r.prev_hash != prev || r.hash != expect {
-                return Ok(Err(r.id));
+            if !v.push(r) {
+                return Ok(v.finish());
             }
-            prev = expect;
-            checked += 1;
         }
         match rows.last() {
             Some(last) if rows.len() as i64 == PAGE => after = last.id,
-            _ => return Ok(Ok(checked)),
+            _ => return Ok(v.finish()),
+        }
+    }
+}
+
+/// Rows per page when walking a chain.
+pub const PAGE: i64 = 1000;
+
+/// The company's entries after id `after`, oldest first (for verifying and exporting).
+pub async fn entries_after(
+    conn: &mut Conn,
+    org: OrgId,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Entry>> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT id, org_id, at, actor_member_id, actor_person_id, action, target, outcome, reason, detail, prev_hash, hash \
+         FROM audit_events WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    )
+    .bind(org.0)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(EventRow::into_entry).collect())
+}
+
+/// The company's head now: how many entries its chain has and the newest one's seal.
+pub async fn head(conn: &mut Conn, org: OrgId) -> Result<Head> {
+    let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE org_id = $1")
+        .bind(org.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    let last: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, hash FROM audit_events WHERE org_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(org.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(Head {
+        org: org.0,
+        entries: entries.max(0) as u64,
+        last_id: last.as_ref().map(|l| l.0),
+        last_mac: last.map(|l| l.1).unwrap_or_else(|| GENESIS.to_string()),
+    })
+}
+
+impl EventRow {
+    fn into_entry(self) -> Entry {
+        Entry {
+            id: self.id,
+            org_id: self.org_id,
+            at: self.at,
+            actor_member_id: self.actor_member_id,
+            actor_person_id: self.actor_person_id,
+            action: self.action,
+            target: self.target,
+            outcome: self.outcome,
+            reason: self.reason,
+            detail: self.detail,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
         }
     }
 }

@@ -944,6 +944,7 @@ pub async fn load(
     report("grants", grants.inserted, grants.inserted);
     crate::audit::record(
         &mut tx,
+        store.audit_key(),
         crate::audit::NewEvent {
             org,
             at: outlay_core::Timestamp(founded),

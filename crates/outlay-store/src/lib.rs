@@ -9,6 +9,7 @@
 pub mod advances;
 pub mod allowances;
 pub mod audit;
+pub mod audit_chain;
 pub mod auth;
 pub mod bank_accounts;
 pub mod bench_data;
@@ -163,6 +164,9 @@ pub struct Store {
     in_place: Option<std::sync::Arc<in_place::Pool>>,
     /// Statements sent through this store's connections ([`Store::statements`]).
     sent: conn::Sent,
+    /// Seals the audit entries this store writes; without one they carry a plain hash
+    /// (libraries and tests that set none; servers always set one).
+    audit_key: Option<audit_chain::AuditKey>,
 }
 
 impl Store {
@@ -182,7 +186,20 @@ impl Store {
     /// The same database through a pool of its own of `connections`: for a writer that
     /// must never wait for the requests' connections (the audit writer).
     pub async fn dedicated(&self, connections: u32) -> Result<Store> {
-        Store::open_with(&self.url, connections, self.lock_wait).await
+        let mut store = Store::open_with(&self.url, connections, self.lock_wait).await?;
+        store.audit_key = self.audit_key.clone();
+        Ok(store)
+    }
+
+    /// This store, sealing the audit entries it writes with `key`.
+    pub fn with_audit_key(mut self, key: audit_chain::AuditKey) -> Store {
+        self.audit_key = Some(key);
+        self
+    }
+
+    /// The key this store seals audit entries with, if any.
+    pub fn audit_key(&self) -> Option<&audit_chain::AuditKey> {
+        self.audit_key.as_ref()
     }
 
     /// Opens no connection yet: the first use does (at start, `migrate`), so a store holds
@@ -248,6 +265,7 @@ impl Store {
             lock_wait,
             in_place,
             sent: conn::Sent::default(),
+            audit_key: None,
         })
     }
 
@@ -290,7 +308,11 @@ impl Store {
     /// ([`Write::lock`]): for changes of people and sessions, founding a company, and
     /// accepting an invitation (which learns its company from the token).
     pub async fn write(&self, now: Timestamp) -> Result<Write> {
-        Ok(Write::new(self.transaction().await?, now))
+        Ok(Write::new(
+            self.transaction().await?,
+            now,
+            self.audit_key.clone(),
+        ))
     }
 
     /// A transaction; on SQLite it holds the write lock from the start.

@@ -7,6 +7,7 @@
 //! for another company, action or subject is refused before any SQL runs.
 
 use crate::audit::{self, NewEvent};
+use crate::audit_chain::AuditKey;
 use crate::{Backend, Conn, Result, StoreError};
 use outlay_core::permit::{Payload, Permit, SelfService, Subject};
 use outlay_core::{Action, MemberId, OrgId, Timestamp};
@@ -54,6 +55,8 @@ pub struct Write {
     /// Always a transaction ([`crate::Store::write`]).
     tx: Conn,
     now: Timestamp,
+    /// Seals the audit entries this transaction writes.
+    audit_key: Option<AuditKey>,
     /// Companies whose write lock this transaction holds.
     locked: Vec<OrgId>,
     /// A permitted change was made ...
@@ -65,10 +68,11 @@ pub struct Write {
 }
 
 impl Write {
-    pub(crate) fn new(tx: Conn, now: Timestamp) -> Write {
+    pub(crate) fn new(tx: Conn, now: Timestamp, audit_key: Option<AuditKey>) -> Write {
         Write {
             tx,
             now,
+            audit_key,
             locked: Vec::new(),
             changed: false,
             audited: false,
@@ -194,7 +198,7 @@ impl Write {
     pub async fn audit(&mut self, mut ev: NewEvent<'_>) -> Result<i64> {
         self.holds(ev.org)?;
         ev.at = self.now;
-        let id = audit::record(&mut self.tx, ev).await?;
+        let id = audit::record(&mut self.tx, self.audit_key.as_ref(), ev).await?;
         self.audited = true;
         Ok(id)
     }
@@ -205,7 +209,7 @@ impl Write {
         for ev in events {
             self.holds(ev.org)?;
         }
-        let ids = audit::append(&mut self.tx, events).await?;
+        let ids = audit::append(&mut self.tx, self.audit_key.as_ref(), events).await?;
         self.audited = true;
         Ok(ids)
     }

@@ -391,9 +391,12 @@ async fn every_shape_lists_what_the_core_reaches() {
     // The load recorded the company in its audit chain.
     let mut conn = store.read().await.unwrap();
     assert_eq!(
-        outlay_store::audit::verify(&mut conn, loaded.org)
+        outlay_store::audit::verify(&mut conn, loaded.org, None, None)
             .await
             .unwrap(),
-        Ok(1)
+        outlay_store::audit_chain::Verdict::Intact {
+            entries: 1,
+            unsealed: 1
+        }
     );
 }

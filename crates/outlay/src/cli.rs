@@ -1,5 +1,6 @@
 //! The command line: `serve`, `migrate`, `demo`, `org create` and `bench-data`.
 
+use crate::audit_cli::AuditKeyArgs;
 use crate::limit_args::LimitArgs;
 use clap::{Parser, Subcommand};
 use outlay_store::Store;
@@ -34,6 +35,8 @@ enum Command {
         database_url: String,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        audit_key: AuditKeyArgs,
     },
     /// Apply pending database migrations and exit.
     Migrate {
@@ -47,7 +50,7 @@ enum Command {
     /// The audit log.
     Audit {
         #[command(subcommand)]
-        command: AuditCommand,
+        command: crate::audit_cli::AuditCommand,
     },
     /// Companies: create one for a person who sets their password through a one-time link.
     Org {
@@ -64,6 +67,8 @@ enum Command {
         database: PathBuf,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        audit_key: AuditKeyArgs,
     },
     /// Load a deterministic benchmark company (reporting tree 6-8 deep, spans 5-15, teams,
     /// grants, three years of expenses in every status) into a fresh company of the
@@ -81,23 +86,6 @@ enum Command {
         /// The company's name.
         #[arg(long, default_value = "Bench Corp")]
         name: String,
-        #[arg(
-            long,
-            env = "OUTLAY_DATABASE_URL",
-            default_value = "sqlite://outlay.db"
-        )]
-        database_url: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum AuditCommand {
-    /// Check every company's hash chain (or one's), streaming; names the first broken entry
-    /// and exits with status 1 if any chain is broken.
-    Verify {
-        /// Only this company.
-        #[arg(long)]
-        org: Option<i64>,
         #[arg(
             long,
             env = "OUTLAY_DATABASE_URL",
@@ -192,6 +180,14 @@ async fn open_waiting(url: &str, lock_wait: std::time::Duration) -> Result<Store
     Ok(store)
 }
 
+/// The store sealing its audit entries with `key` (a server always has one).
+fn keyed(store: Store, key: Option<outlay_store::audit_chain::AuditKey>) -> Store {
+    match key {
+        Some(k) => store.with_audit_key(k),
+        None => store,
+    }
+}
+
 async fn serve(store: Store, bind: SocketAddr, limits: LimitArgs) -> Result<(), BoxError> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -232,8 +228,11 @@ async fn run(command: Command) -> Result<(), BoxError> {
             bind,
             database_url,
             limits,
+            audit_key,
         } => {
+            let key = audit_key.load(&database_url, true)?;
             let store = open_waiting(&database_url, limits.limits().lock_wait).await?;
+            let store = keyed(store, key);
             serve(store, bind, limits).await
         }
         Command::Org {
@@ -273,30 +272,7 @@ async fn run(command: Command) -> Result<(), BoxError> {
             );
             Ok(())
         }
-        Command::Audit {
-            command: AuditCommand::Verify { org, database_url },
-        } => {
-            let store = outlay_store::Store::open(&database_url).await?;
-            let mut conn = store.read().await?;
-            let orgs = match org {
-                Some(o) => vec![outlay_core::OrgId(o)],
-                None => outlay_store::orgs::ids(&mut conn).await?,
-            };
-            let mut broken = 0;
-            for org in orgs {
-                match outlay_store::audit::verify(&mut conn, org).await? {
-                    Ok(n) => println!("org {}: intact ({n} entries)", org.0),
-                    Err(id) => {
-                        broken += 1;
-                        println!("org {}: BROKEN at entry {id}", org.0);
-                    }
-                }
-            }
-            if broken > 0 {
-                return Err(format!("{broken} audit chain(s) broken").into());
-            }
-            Ok(())
-        }
+        Command::Audit { command } => crate::audit_cli::run(command).await,
         Command::Migrate { database_url } => {
             let store = Store::open(&database_url).await?;
             let applied = store.migrate().await?;
@@ -314,6 +290,7 @@ async fn run(command: Command) -> Result<(), BoxError> {
             bind,
             database,
             limits,
+            audit_key,
         } => {
             for suffix in ["", "-wal", "-shm"] {
                 let mut p = database.clone().into_os_string();
@@ -331,7 +308,8 @@ async fn run(command: Command) -> Result<(), BoxError> {
                 }
             }
             let url = format!("sqlite://{}", database.display());
-            let store = open_waiting(&url, limits.limits().lock_wait).await?;
+            let key = audit_key.load(&url, true)?;
+            let store = keyed(open_waiting(&url, limits.limits().lock_wait).await?, key);
             let seeded =
                 crate::demo::seed(&store, crate::clock::system()(), |m| eprintln!("{m}..."))
                     .await?;

@@ -1,5 +1,6 @@
 //! Outlay: the HTTP API, the CLI and the demo, on top of the pure core and the store.
 
+pub mod audit_cli;
 pub mod cli;
 pub mod demo;
 pub mod http;

@@ -3,6 +3,7 @@
 use super::{Actor, Page, Paging, Question, Result};
 use outlay_core::{authorize, Action};
 use outlay_store::audit::EventRow;
+use outlay_store::audit_chain::{AuditKey, Head, Verdict};
 use outlay_store::Conn;
 
 /// May the actor read the log? Asked first, so that only those who may read make the audit
@@ -55,11 +56,14 @@ impl Question for List {
     }
 }
 
-/// Recompute the chain: the number of events when intact, else the first broken one.
-pub struct Verify;
+/// Recompute the chain with the server's key, against an exported head when one is given.
+pub struct Verify {
+    pub key: Option<AuditKey>,
+    pub head: Option<Head>,
+}
 
 impl Question for Verify {
-    type Output = std::result::Result<usize, i64>;
+    type Output = Verdict;
 
     fn action(&self) -> &'static str {
         "audit.view"
@@ -69,8 +73,28 @@ impl Question for Verify {
         "audit".into()
     }
 
-    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<std::result::Result<usize, i64>> {
+    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Verdict> {
         authorize::company(&actor.principal, actor.ctx(), Action::AuditView).into_result()?;
-        Ok(outlay_store::audit::verify(conn, actor.org).await?)
+        Ok(outlay_store::audit::verify(conn, actor.org, self.key.as_ref(), self.head).await?)
+    }
+}
+
+/// The chain's head now (entry count and newest seal), for the operator to keep.
+pub struct CurrentHead;
+
+impl Question for CurrentHead {
+    type Output = Head;
+
+    fn action(&self) -> &'static str {
+        "audit.view"
+    }
+
+    fn target(&self) -> String {
+        "audit".into()
+    }
+
+    async fn ask(self, conn: &mut Conn, actor: &Actor) -> Result<Head> {
+        authorize::company(&actor.principal, actor.ctx(), Action::AuditView).into_result()?;
+        Ok(outlay_store::audit::head(conn, actor.org).await?)
     }
 }

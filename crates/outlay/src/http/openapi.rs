@@ -265,10 +265,47 @@ pub fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(audit::routes())
         .routes(utoipa_axum::routes!(serve))
         .split_for_parts();
-    for modifier in [&BearerAuth as &dyn Modify, &EdgeResponses, &SharedResponses] {
+    for modifier in [
+        &BearerAuth as &dyn Modify,
+        &EdgeResponses,
+        &SharedResponses,
+        &TaggedOperationIds,
+    ] {
         modifier.modify(&mut doc);
     }
     (router, doc)
+}
+
+/// Operation ids are the handler's name, which repeats across resources (`create`, `list`):
+/// each becomes `{tag}_{name}` (`expenses_create`), so that generated clients get one
+/// distinct method per operation. `tests/api/openapi.rs` checks they are unique.
+struct TaggedOperationIds;
+
+impl Modify for TaggedOperationIds {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        for item in api.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                let tag = op.tags.as_ref().and_then(|t| t.first());
+                if let (Some(id), Some(tag)) = (op.operation_id.as_ref(), tag) {
+                    let tag: String = tag
+                        .chars()
+                        .map(|c| match c.is_ascii_alphanumeric() {
+                            true => c.to_ascii_lowercase(),
+                            false => '_',
+                        })
+                        .collect();
+                    op.operation_id = Some(format!("{tag}_{id}"));
+                }
+            }
+        }
+    }
 }
 
 /// The OpenAPI document of the API, built once.

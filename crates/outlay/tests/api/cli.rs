@@ -132,6 +132,10 @@ async fn outlay_audit_verify_checks_every_chain_and_names_the_first_broken_entry
     let run = |args: Vec<String>| {
         std::process::Command::new(env!("CARGO_BIN_EXE_outlay"))
             .args(args)
+            .env(
+                "OUTLAY_AUDIT_KEY",
+                "test audit key: thirty-two bytes or more",
+            )
             .output()
             .unwrap()
     };
@@ -183,7 +187,7 @@ async fn outlay_audit_verify_checks_every_chain_and_names_the_first_broken_entry
     assert!(!one.status.success());
     let text = String::from_utf8_lossy(&one.stdout).to_string();
     assert!(
-        text.contains(&format!("org {acme}: BROKEN at entry {first}")),
+        text.contains(&format!("org {acme}: BROKEN at entry {first}:")),
         "{text}"
     );
 }

@@ -869,7 +869,10 @@ async fn shutdown_drains_the_audit_queue() {
     bounded(async {
         let dir = tempfile::tempdir().unwrap();
         let url = crate::harness::fresh_database(&dir).await;
-        let store = outlay_store::Store::open(&url).await.unwrap();
+        let store = outlay_store::Store::open(&url)
+            .await
+            .unwrap()
+            .with_audit_key(crate::harness::audit_key());
         store.migrate().await.unwrap();
         let clock = outlay::clock::system();
         let seeded = outlay::demo::seed(&store, clock(), |_| {}).await.unwrap();
@@ -929,10 +932,13 @@ async fn shutdown_drains_the_audit_queue() {
             .sum();
         assert_eq!(logged, 10);
         assert_eq!(
-            outlay_store::audit::verify(&mut conn, acme.org)
+            outlay_store::audit::verify(&mut conn, acme.org, store.audit_key(), None)
                 .await
                 .unwrap(),
-            Ok(rows.len())
+            outlay_store::audit_chain::Verdict::Intact {
+                entries: rows.len() as u64,
+                unsealed: 0
+            }
         );
     })
     .await;

@@ -52,7 +52,10 @@ impl TestServer {
 
     /// A second server on the same database, reading the time from `cell`, with `limits`.
     pub async fn twin_on_clock(&self, cell: &Arc<AtomicI64>, limits: outlay::Limits) -> Twin {
-        let store = outlay_store::Store::open(&self.database_url).await.unwrap();
+        let store = outlay_store::Store::open(&self.database_url)
+            .await
+            .unwrap()
+            .with_audit_key(audit_key());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let read = Arc::clone(cell);
@@ -75,7 +78,10 @@ impl TestServer {
     ) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let database_url = fresh_database(&dir).await;
-        let store = outlay_store::Store::open(&database_url).await.unwrap();
+        let store = outlay_store::Store::open(&database_url)
+            .await
+            .unwrap()
+            .with_audit_key(audit_key());
         store.migrate().await.unwrap();
         let seeded = if seed {
             outlay::demo::seed(&store, clock(), |_| {}).await.unwrap()
@@ -348,7 +354,10 @@ impl TestServer {
 
     /// [`Self::twin`] with the given limits.
     pub async fn twin_with_limits(&self, limits: outlay::Limits) -> Twin {
-        let store = outlay_store::Store::open(&self.database_url).await.unwrap();
+        let store = outlay_store::Store::open(&self.database_url)
+            .await
+            .unwrap()
+            .with_audit_key(audit_key());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = outlay::App::with_limits(store, outlay::clock::system(), limits);
@@ -376,7 +385,10 @@ impl TestServer {
     pub async fn start_with_limits(limits: outlay::Limits) -> (TestServer, outlay_store::Store) {
         let dir = tempfile::tempdir().unwrap();
         let database_url = fresh_database(&dir).await;
-        let store = outlay_store::Store::open(&database_url).await.unwrap();
+        let store = outlay_store::Store::open(&database_url)
+            .await
+            .unwrap()
+            .with_audit_key(audit_key());
         store.migrate().await.unwrap();
         let clock = outlay::clock::system();
         let seeded = outlay::demo::seed(&store, clock(), |_| {}).await.unwrap();
@@ -422,7 +434,10 @@ impl TestServer {
         let database_url = fresh_database(&dir).await;
         let clock = outlay::clock::system();
         let (seeded, token) = {
-            let store = outlay_store::Store::open(&database_url).await.unwrap();
+            let store = outlay_store::Store::open(&database_url)
+                .await
+                .unwrap()
+                .with_audit_key(audit_key());
             store.migrate().await.unwrap();
             let seeded = outlay::demo::seed(&store, clock(), |_| {}).await.unwrap();
             let person = {
@@ -463,7 +478,8 @@ impl TestServer {
         };
         let store = outlay_store::Store::open_waiting(&database_url, limits.lock_wait)
             .await
-            .unwrap();
+            .unwrap()
+            .with_audit_key(audit_key());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = outlay::App::with_limits(store, clock, limits);
@@ -481,4 +497,9 @@ impl TestServer {
         let session = server.anonymous().with_token(&token);
         (server, session)
     }
+}
+
+/// The key every test server seals its audit log with, as a real server does.
+pub fn audit_key() -> outlay_store::audit_chain::AuditKey {
+    outlay_store::audit_chain::AuditKey::new("test audit key: thirty-two bytes or more").unwrap()
 }

@@ -7,6 +7,7 @@
 mod advances;
 mod approval_property;
 mod approvals;
+mod audit_seal;
 mod cli;
 mod corrupt;
 mod crash;

@@ -52,6 +52,19 @@ async fn the_served_document_is_openapi_3_1_and_lists_every_route() {
     ] {
         assert!(paths.contains_key(p), "missing {p}");
     }
+    // Every operation has its own id: a generated client gets one method per operation.
+    let mut ids = std::collections::BTreeMap::new();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op.get("operationId").and_then(|i| i.as_str()) {
+                if let Some(other) = ids.insert(id.to_string(), format!("{method} {path}")) {
+                    panic!("operationId {id} is used by {other} and {method} {path}");
+                }
+            }
+        }
+    }
+    assert!(ids.len() > 90, "{} operation ids", ids.len());
+    assert!(ids.contains_key("expenses_create"), "{ids:?}");
 }
 
 /// Found by schemathesis: JSON Schema (and JSON) count `2.0` as the integer 2, so a body

@@ -170,6 +170,24 @@ async fn sigterm_lets_the_request_under_way_finish_and_records_it() {
             .any(|e| e.action == "expense.create" && e.outcome == "allowed"),
         "the drained create is audited"
     );
-    let verified = outlay_store::audit::verify(&mut conn, org).await.unwrap();
-    assert!(verified.is_ok(), "the chain breaks at {verified:?}");
+    // The demo made its audit key beside its database, and sealed the log with it.
+    let key = std::fs::read_to_string(dir.path().join("demo.db.audit-key")).unwrap();
+    let key = outlay_store::audit_chain::AuditKey::new(&key).unwrap();
+    let verified = outlay_store::audit::verify(&mut conn, org, Some(&key), None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            verified,
+            outlay_store::audit_chain::Verdict::Intact { unsealed: 0, .. }
+        ),
+        "the chain breaks: {verified:?}"
+    );
+    let unkeyed = outlay_store::audit::verify(&mut conn, org, None, None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(unkeyed, outlay_store::audit_chain::Verdict::Broken { .. }),
+        "without the key the sealed log cannot be verified: {unkeyed:?}"
+    );
 }

@@ -1,5 +1,6 @@
 //! Reading the audit log and checking its hash chain. Needs `audit.view`.
 
+mod head;
 mod list;
 mod verify;
 
@@ -11,6 +12,7 @@ use crate::http::App;
 use axum::extract::State;
 use axum::Json;
 use outlay_core::Timestamp;
+use outlay_store::audit_chain::Verdict;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -57,11 +59,62 @@ async fn may_read(app: &App, auth: &Auth, org: i64) -> Result<(), WebError> {
 
 #[derive(Serialize, ToSchema)]
 pub struct AuditVerification {
-    /// Whether every event's hash and link to its predecessor hold.
+    /// Whether every event's seal and link to its predecessor hold, and the chain is at
+    /// least as long as the head given.
     pub intact: bool,
-    pub events: usize,
-    /// The first event that does not match, when broken.
+    /// Events checked.
+    pub events: u64,
+    /// Of them, events written before the chain was sealed with a key.
+    pub unsealed: u64,
+    /// The first event that does not hold, when broken.
     pub first_broken_id: Option<i64>,
+    /// Why the chain does not hold, when it does not.
+    pub problem: Option<String>,
+}
+
+impl From<Verdict> for AuditVerification {
+    fn from(v: Verdict) -> AuditVerification {
+        match v {
+            Verdict::Intact { entries, unsealed } => AuditVerification {
+                intact: true,
+                events: entries,
+                unsealed,
+                first_broken_id: None,
+                problem: None,
+            },
+            Verdict::Broken { id, why } => AuditVerification {
+                intact: false,
+                events: 0,
+                unsealed: 0,
+                first_broken_id: Some(id),
+                problem: Some(format!("entry {id}: {why}")),
+            },
+            Verdict::Truncated {
+                entries,
+                head_entries,
+            } => AuditVerification {
+                intact: false,
+                events: entries,
+                unsealed: 0,
+                first_broken_id: None,
+                problem: Some(format!(
+                    "the chain has {entries} entries; the head given says {head_entries}: newest entries were removed"
+                )),
+            },
+        }
+    }
+}
+
+/// What the operator keeps to catch removed entries: `GET .../audit/head` answers it and
+/// `GET .../audit/verify` takes it back.
+#[derive(Serialize, ToSchema)]
+pub struct AuditHead {
+    /// Entries in the company's chain when the head was taken.
+    pub head_entries: u64,
+    /// The newest entry's id then.
+    pub head_last_id: Option<i64>,
+    /// The newest entry's seal then.
+    pub head_last_mac: String,
 }
 
 /// This resource's routes, each registered once: with axum and in the OpenAPI document.
@@ -69,4 +122,5 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
     utoipa_axum::router::OpenApiRouter::new()
         .routes(utoipa_axum::routes!(list::list))
         .routes(utoipa_axum::routes!(verify::verify))
+        .routes(utoipa_axum::routes!(head::head))
 }

@@ -5,7 +5,7 @@ use crate::ops::bank_accounts::Get;
 
 /// A member's payout account: for the member themself and whoever holds `expense.reimburse`
 /// reaching them; a 404 for anyone else, and when none is set.
-#[utoipa::path(get, path = "/api/v1/orgs/{org}/members/{id}/bank-account", tag = "reimbursements",
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/members/{id}/bank-account", tag = "reimbursements", operation_id = "get_bank_account",
     params(MemberPath),
     responses((status = 200, body = BankAccountOut), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -22,7 +22,7 @@ pub struct BankAccountIn {
 /// Set one's own payout account, where finance pays one's approved reports. Only the
 /// member themself (`report.submit`, held at `own` scope only); an invalid IBAN is a 400
 /// naming `iban`.
-#[utoipa::path(put, path = "/api/v1/orgs/{org}/members/{id}/bank-account", tag = "reimbursements",
+#[utoipa::path(put, path = "/api/v1/orgs/{org}/members/{id}/bank-account", tag = "reimbursements", operation_id = "set_bank_account",
     request_body = BankAccountIn, params(MemberPath),
     responses((status = 200, body = BankAccountOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]

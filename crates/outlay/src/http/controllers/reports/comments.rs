@@ -34,7 +34,7 @@ pub struct CommentIn {
 }
 
 /// A report's comments, oldest first, if the caller may see the report.
-#[utoipa::path(get, path = "/api/v1/orgs/{org}/reports/{id}/comments", tag = "reports",
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/reports/{id}/comments", tag = "reports", operation_id = "list_comments",
     params(ReportPath),
     responses((status = 200, body = Vec<CommentOut>), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -49,7 +49,7 @@ pub async fn list(
 
 /// Comment on a report: its owner, whoever may decide it, or finance paying it. Read-only
 /// roles read comments and write none (403).
-#[utoipa::path(post, path = "/api/v1/orgs/{org}/reports/{id}/comments", tag = "reports", request_body = CommentIn,
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/reports/{id}/comments", tag = "reports", operation_id = "create_comment", request_body = CommentIn,
     params(ReportPath),
     responses((status = 201, body = CommentOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]

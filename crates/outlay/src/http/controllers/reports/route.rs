@@ -87,7 +87,7 @@ fn route_out(v: RouteView) -> RouteOut {
 
 /// A report's approval route: the rule it met, each step with whom it waits on and who
 /// approved it. For whoever may see the report.
-#[utoipa::path(get, path = "/api/v1/orgs/{org}/reports/{id}/route", tag = "reports",
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/reports/{id}/route", tag = "reports", operation_id = "get_route",
     params(ReportPath),
     responses((status = 200, body = RouteOut), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
