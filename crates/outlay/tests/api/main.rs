@@ -7,7 +7,9 @@
 mod advances;
 mod approval_property;
 mod approvals;
+mod categories;
 mod cli;
+mod corrections;
 mod corrupt;
 mod crash;
 mod delegation;
