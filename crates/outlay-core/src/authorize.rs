@@ -177,6 +177,8 @@ fn is_decision(action: Action) -> bool {
         action,
         ExpenseApprove
             | ExpenseOverride
+            // A correction changes an approved amount: never one's own, like the approval.
+            | ExpenseCorrect
             | ReportApprove
             | AdvanceApprove
             | TripApprove

@@ -67,6 +67,7 @@ pub enum Resource {
     Sso,
     Sandbox,
     Policy,
+    Category,
     Accounting,
     Export,
     Analytics,
@@ -114,7 +115,9 @@ impl Resource {
             | Resource::TimeOff
             | Resource::Export
             | Resource::Analytics
-            | Resource::Audit => false,
+            | Resource::Audit
+            // The company's list of categories: read by no access decision.
+            | Resource::Category => false,
         }
     }
 }
@@ -177,7 +180,7 @@ actions! {
     ExpenseSubmit => "expense.submit", Expense, OWN | DIRECT, true, M, "submit expenses for approval: one's own, or (at `direct`) a direct report's, as an assistant preparing them";
     ExpenseApprove => "expense.approve", Expense, LINE | ALL, true, M, "approve or reject submitted expenses of others";
     ExpenseOverride => "expense.override", Expense, UNSCOPED, true, M, "override an earlier decision: approve a rejected expense or reject an approved one, with a reason";
-    ExpenseCorrect => "expense.correct", Expense, LINE | ALL, true, M, "correct the accounting of approved expenses (category, G/L account, VAT), never amount or owner";
+    ExpenseCorrect => "expense.correct", Expense, LINE | ALL, true, M, "correct the category, amount or VAT of approved expenses not yet paid, with a reason; never the owner";
     ExpenseReimburse => "expense.reimburse", Expense, UNSCOPED, true, M, "process reimbursements of approved out-of-pocket expenses";
     ReportCreate => "report.create", Report, UNSCOPED, true, M, "create expense reports grouping one's expenses";
     ReportView => "report.view", Report, OWN | LINE | ALL, false, M, "view expense reports";
@@ -230,6 +233,7 @@ actions! {
     SandboxManage => "sandbox.manage", Sandbox, UNSCOPED, true, C, "create and manage sandboxes";
     PolicyView => "policy.view", Policy, UNSCOPED, false, C, "view expense policies and approval workflows";
     PolicyManage => "policy.manage", Policy, UNSCOPED, true, C, "create and edit expense policies and approval workflows";
+    CategoryManage => "category.manage", Category, UNSCOPED, true, C, "create, edit and archive the company's expense categories, their limits and receipt rules";
     AccountingView => "accounting.view", Accounting, UNSCOPED, false, C, "view accounting settings (accounts, VAT rates, cost centers)";
     AccountingManage => "accounting.manage", Accounting, UNSCOPED, true, C, "change accounting settings (G/L accounts, VAT rates, suppliers, cost centers)";
     ExportCreate => "export.create", Export, UNSCOPED, false, C, "export accounting entries and data the member may view";

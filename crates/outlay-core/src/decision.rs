@@ -163,6 +163,8 @@ pub enum Reason {
     ExternalIdTaken,
     /// Team names are unique in a company.
     TeamExists { name: String },
+    /// Category names are unique within a company.
+    CategoryExists { name: String },
     /// Role keys are unique in a company.
     RoleExists { key: String },
     /// An invitation is accepted once.
@@ -215,6 +217,7 @@ impl Reason {
             Reason::AlreadyMember { .. } => "already_member",
             Reason::ExternalIdTaken => "external_id_taken",
             Reason::TeamExists { .. } => "team_exists",
+            Reason::CategoryExists { .. } => "category_exists",
             Reason::RoleExists { .. } => "role_exists",
             Reason::InvitationUsed => "invitation_used",
             Reason::InvitationExpired => "invitation_expired",
@@ -243,6 +246,7 @@ impl Reason {
             | Reason::AlreadyMember { .. }
             | Reason::ExternalIdTaken
             | Reason::TeamExists { .. }
+            | Reason::CategoryExists { .. }
             | Reason::RoleExists { .. }
             | Reason::InvitationUsed
             | Reason::InvitationExpired
@@ -356,6 +360,7 @@ impl fmt::Display for Reason {
                 f.write_str("another member of this company has that external identifier")
             }
             Reason::TeamExists { name } => write!(f, "a team named `{name}` exists"),
+            Reason::CategoryExists { name } => write!(f, "a category named `{name}` exists"),
             Reason::RoleExists { key } => write!(f, "a role `{key}` already exists"),
             Reason::InvitationUsed => f.write_str("this invitation was already accepted"),
             Reason::InvitationExpired => {

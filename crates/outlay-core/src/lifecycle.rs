@@ -6,7 +6,8 @@
 //!
 //! The expense lifecycle is the first: a draft is submitted; a submitted expense is approved
 //! or rejected; an override turns an approved expense into a rejected one or back; edits and
-//! deletes happen only in the editable states (draft, rejected).
+//! deletes happen only in the editable states (draft, rejected); finance's corrections only
+//! to approved ones, which stay approved.
 
 use crate::authorize::ExpenseAction;
 use crate::catalog::{Action, Resource};
@@ -192,6 +193,7 @@ impl Lifecycle for ExpenseStatus {
         (S::Reject, Submitted, After::Status(Rejected)),
         (S::Override, Rejected, After::Status(Approved)),
         (S::Override, Approved, After::Status(Rejected)),
+        (S::Correct, Approved, After::Status(Approved)),
     ];
 
     fn name(self) -> &'static str {
@@ -219,11 +221,6 @@ impl Lifecycle for ExpenseStatus {
             Action::ExpenseEdit | Action::ExpenseDelete if state == Approved => {
                 Some(Reason::ApprovedImmutable)
             }
-            // A correction moves nothing (it writes an adjustment beside the expense) and
-            // applies to approved expenses only.
-            Action::ExpenseCorrect if state != Approved => {
-                Some(wrong_status(state, Self::verb(action)))
-            }
             _ => None,
         }
     }
@@ -248,10 +245,11 @@ mod tests {
         assert!(ExpenseStatus::TABLE
             .iter()
             .all(|(_, from, to)| *to != After::Status(Draft) || *from == Draft));
-        // Viewing and correcting move nothing.
+        // Viewing moves nothing; a correction leaves an approved expense approved.
         for status in [Draft, Submitted, Approved, Rejected] {
             assert_eq!(after(S::View, status), None);
-            assert_eq!(after(S::Correct, status), None);
+            let corrected = (status == Approved).then_some(After::Status(Approved));
+            assert_eq!(after(S::Correct, status), corrected);
         }
     }
 
@@ -267,9 +265,6 @@ mod tests {
                 let refused = refusal(action, state);
                 match action {
                     Action::ExpenseView => assert_eq!(refused, None),
-                    Action::ExpenseCorrect => {
-                        assert_eq!(refused.is_none(), state == Approved)
-                    }
                     _ => assert_eq!(refused.is_none(), moves, "{action:?} from {state:?}"),
                 }
             }

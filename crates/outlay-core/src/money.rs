@@ -176,6 +176,21 @@ pub fn minor_digits(code: &str) -> Option<u8> {
     CURRENCIES.iter().find(|(c, _)| *c == code).map(|(_, d)| *d)
 }
 
+/// `12345` in EUR as `123.45 EUR`.
+pub fn shown(minor: i64, currency: &str) -> String {
+    let digits = u32::from(minor_digits(currency).unwrap_or(2));
+    let unit = 10_i64.pow(digits);
+    match digits {
+        0 => format!("{minor} {currency}"),
+        _ => format!(
+            "{}.{:0width$} {currency}",
+            minor / unit,
+            (minor % unit).abs(),
+            width = digits as usize
+        ),
+    }
+}
+
 impl Money {
     pub fn new(amount_minor: i64, currency: &str) -> Result<Money, ValidationError> {
         if amount_minor <= 0 {
@@ -207,6 +222,14 @@ impl Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_shown_in_their_currency_s_digits() {
+        assert_eq!(shown(12_345, "EUR"), "123.45 EUR");
+        assert_eq!(shown(5, "EUR"), "0.05 EUR");
+        assert_eq!(shown(1_234, "JPY"), "1234 JPY");
+        assert_eq!(shown(1_005, "BHD"), "1.005 BHD");
+    }
 
     #[test]
     fn money_is_positive_minor_units_in_a_known_currency() {

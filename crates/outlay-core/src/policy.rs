@@ -71,8 +71,10 @@ pub struct Rule {
     pub steps: Vec<StepSpec>,
 }
 
-/// A company's approval policy: its rules, first match wins; and how long a step may wait
-/// before its approvers are reminded, and before it moves to the next manager up.
+/// A company's approval policy: its rules, first match wins; how long a step may wait
+/// before its approvers are reminded, and before it moves to the next manager up; and what
+/// each check of a report's expenses at submit does ([`crate::checks`]; a policy saved
+/// before checks existed reads with their defaults).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     pub rules: Vec<Rule>,
@@ -80,6 +82,8 @@ pub struct Policy {
     pub reminder_hours: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation_hours: Option<u32>,
+    #[serde(default)]
+    pub checks: crate::checks::Checks,
 }
 
 /// The longest wait a policy may set before a reminder or an escalation: 90 days.
@@ -247,6 +251,17 @@ impl Policy {
         })
     }
 
+    /// Every category the policy names, with where, for the company to check they exist.
+    pub fn categories(&self) -> impl Iterator<Item = (String, &str)> + '_ {
+        let at = |i: usize| format!("rules[{i}].when.categories");
+        self.rules.iter().enumerate().flat_map(move |(i, rule)| {
+            rule.when
+                .categories
+                .iter()
+                .map(move |c| (at(i), c.as_str()))
+        })
+    }
+
     /// Every team the policy names, with where.
     pub fn teams(&self) -> impl Iterator<Item = (String, i64)> + '_ {
         let at = |i: usize| format!("rules[{i}].when.teams");
@@ -278,6 +293,7 @@ pub fn preset_default(preset: &str) -> Policy {
         }],
         reminder_hours: Some(48),
         escalation_hours: Some(120),
+        checks: crate::checks::Checks::default(),
     };
     match preset {
         "outlay" => rule(

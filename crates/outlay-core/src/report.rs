@@ -126,11 +126,13 @@ impl<'a> ReportFacts<'a> {
 /// The forbid an expense's report puts on `action` on the expense: while the report is a
 /// draft or changes are asked for, its owner edits and deletes its expenses as before; the
 /// report submits and decides them, never one on its own; once it is submitted nothing but
-/// viewing (and finance's corrections of approved expenses) touches them.
+/// viewing (and finance's corrections of approved expenses until the report is paid)
+/// touches them.
 pub fn contained(action: Action, report: i64, status: ReportStatus) -> Option<Reason> {
     let editable = matches!(status, Draft | ChangesRequested);
     let refused = match action {
-        Action::ExpenseView | Action::ExpenseCorrect => false,
+        Action::ExpenseView => false,
+        Action::ExpenseCorrect => status == Paid,
         Action::ExpenseEdit | Action::ExpenseDelete => !editable,
         _ => true,
     };
@@ -212,6 +214,8 @@ mod tests {
             assert!(contained(Action::ExpenseSubmit, 7, status).is_some());
             assert!(contained(Action::ExpenseApprove, 7, status).is_some());
             assert!(contained(Action::ExpenseView, 7, status).is_none());
+            let paid = contained(Action::ExpenseCorrect, 7, status);
+            assert_eq!(paid.is_some(), status == Paid, "{status:?}");
         }
     }
 

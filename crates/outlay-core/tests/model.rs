@@ -151,6 +151,7 @@ fn is(a: usize, keys: &[&str]) -> bool {
 const DECISIONS: &[&str] = &[
     "expense.approve",
     "expense.override",
+    "expense.correct",
     "report.approve",
     "advance.approve",
     "trip.approve",

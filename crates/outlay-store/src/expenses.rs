@@ -54,6 +54,12 @@ pub struct ExpenseRow {
     report_status: Option<crate::stored::Known<outlay_core::report::ReportStatus>>,
     /// The trip of its owner it belongs to, if any.
     pub trip_id: Option<i64>,
+    /// Its receipt's reference (nothing writes one yet), and the VAT its amount includes.
+    pub receipt: Option<String>,
+    pub vat_minor: Option<i64>,
+    /// What the checks found at its last submit in a report.
+    #[sqlx(try_from = "Option<String>")]
+    pub flags: crate::checks::Flags,
 }
 
 impl ExpenseRow {
@@ -111,7 +117,7 @@ impl ExpenseRow {
 const COLUMNS: &str = "e.id, e.org_id, e.amount_minor, e.currency, e.merchant, e.spent_on, e.category, e.note, \
      e.status, e.created_at, e.updated_at, e.submitted_at, e.decided_by, e.decided_at, e.reject_reason, \
      e.decided_on_behalf_of, e.override_reason, e.base_amount_minor, e.fx_rate, e.fx_rate_on, \
-     re.report_id, r.status AS report_status, xt.trip_id";
+     re.report_id, r.status AS report_status, xt.trip_id, e.receipt, e.vat_minor, e.flags";
 
 impl Owned for ExpenseRow {
     type Status = ExpenseStatus;
@@ -191,7 +197,7 @@ pub(crate) async fn insert(
     now: Timestamp,
 ) -> Result<i64> {
     let submitted_at = (status != ExpenseStatus::Draft).then_some(now.0);
-    Ok(sqlx::query_scalar(
+    let id = sqlx::query_scalar(
         "INSERT INTO expenses (org_id, owner_id, amount_minor, currency, merchant, spent_on, category, note, status, \
          created_at, updated_at, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
     )
@@ -207,7 +213,9 @@ pub(crate) async fn insert(
     .bind(now.0)
     .bind(submitted_at)
     .fetch_one(&mut *conn)
-    .await?)
+    .await?;
+    crate::categories::link(conn, org, id, &input.category).await?;
+    Ok(id)
 }
 
 /// Edits a draft or rejected expense; the editor's hand is recorded.
@@ -235,6 +243,7 @@ pub async fn update(
     let by = owned::step::<ExpenseRow>(w, org, id, permit, (ExpenseAction::Edit, None), &sets);
     let by = by.await?;
     link_trip(w.conn(), org, id, input.trip_id).await?;
+    crate::categories::link(w.conn(), org, id, &input.category).await?;
     owned::hand::<ExpenseRow>(w, org, id, by.actor, "edit").await
 }
 

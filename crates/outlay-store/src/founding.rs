@@ -1,5 +1,6 @@
-//! Founding a company: the company itself (`orgs.rs`), its founder's membership and grant of
-//! the preset's top role (`members.rs`), and, for a founder who accepts later, their
+//! Founding a company: the company itself (`orgs.rs`) with its default expense categories
+//! (`categories.rs`), its founder's membership and grant of the preset's top role
+//! (`members.rs`), and, for a founder who accepts later, their
 //! invitation (`auth.rs`). It sits above those modules and none of them reads it, so the
 //! store's dependencies go one way: founding -> members -> roles -> orgs.
 
@@ -32,6 +33,7 @@ pub async fn found(
     let now = w.now();
     let org = crate::orgs::create(w.conn(), f.name, f.preset.key, f.base_currency, now).await?;
     w.lock(org).await?;
+    crate::categories::seed_defaults(w.conn(), org, now).await?;
     let member = crate::members::create(
         w.conn(),
         org,

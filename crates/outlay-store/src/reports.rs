@@ -267,12 +267,16 @@ pub(crate) async fn move_expenses(
     Ok(())
 }
 
-/// Submits report `id` with its expenses on `route`, clearing an earlier decision.
+/// Submits report `id` with its expenses on `route`, clearing an earlier decision; each
+/// expense keeps the flags its checks found.
 pub async fn submit(
     w: &mut Write,
     org: OrgId,
     id: i64,
-    route: &crate::report_steps::Route,
+    (route, flags): (
+        &crate::report_steps::Route,
+        &[(i64, Vec<outlay_core::checks::Flag>)],
+    ),
     permit: Permit<Transition<ReportStatus>>,
 ) -> Result<()> {
     let step = (ReportStep::Submit, Some(ReportStatus::Submitted));
@@ -287,6 +291,7 @@ pub async fn submit(
     let editable = [ExpenseStatus::Draft, ExpenseStatus::Rejected];
     move_expenses(w, org, id, &editable, ExpenseStatus::Submitted).await?;
     crate::report_steps::write_route(w, org, id, route).await?;
+    crate::checks::record(w, org, id, flags).await?;
     owned::hand::<ReportRow>(w, org, id, by.actor, "submit").await
 }
 

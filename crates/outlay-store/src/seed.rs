@@ -8,7 +8,7 @@ use crate::{Result, Write};
 use outlay_core::expense::{ExpenseInput, ExpenseStatus};
 use outlay_core::{GrantSpec, MemberId, OrgId, TeamId};
 
-/// A new company with no members yet.
+/// A new company with no members yet, and the default expense categories.
 pub async fn company(
     w: &mut Write,
     name: &str,
@@ -19,6 +19,7 @@ pub async fn company(
     let org = crate::orgs::create(w.conn(), name, preset, base_currency, now).await?;
     w.lock(org).await?;
     w.seeded();
+    crate::categories::seed_defaults(w.conn(), org, now).await?;
     Ok(org)
 }
 

@@ -134,17 +134,18 @@ fn expressions_are_compared_as_both_backends_print_them() {
     );
 }
 
-/// Every reference to a member, a team, an expense or a report carries the company:
+/// Every reference to a member, a team, an expense, a report or a category carries the company:
 /// (org_id, x) -> (org_id, id).
 fn assert_tenancy(keys: &BTreeSet<ForeignKey>) {
-    let company_owned =
-        |k: &&ForeignKey| ["members", "teams", "expenses", "reports"].contains(&k.parent.as_str());
+    let company_owned = |k: &&ForeignKey| {
+        ["members", "teams", "expenses", "reports", "categories"].contains(&k.parent.as_str())
+    };
     for key in keys.iter().filter(company_owned) {
         assert_eq!(key.columns.len(), 2, "{key:?}");
         assert_eq!(key.columns[0], "org_id", "{key:?}");
         assert_eq!(key.parent_columns, ["org_id", "id"], "{key:?}");
     }
-    assert_eq!(keys.iter().filter(company_owned).count(), 50, "{keys:?}");
+    assert_eq!(keys.iter().filter(company_owned).count(), 52, "{keys:?}");
 }
 
 #[tokio::test]

@@ -82,6 +82,7 @@ impl Change for Create {
         let on_behalf_of = permit.on_behalf_of();
         let owner = on_behalf_of.unwrap_or(actor.id());
         super::trips::check_link(w, actor, owner, self.input.trip_id).await?;
+        super::categories::check(w, actor, &self.input.category).await?;
         let base = super::rates::convert(w, actor, &self.input).await?;
         let id = expenses::create(w, actor.org, &self.input, base.as_ref(), permit).await?;
         let row = expenses::get(w, actor.org, actor.id(), id)
@@ -121,6 +122,9 @@ impl Change for Act {
         let mut detail = match self.step {
             Step::Edit(patch) => {
                 let input = row.input().patched(&patch.raw())?;
+                if input.category != row.category {
+                    super::categories::check(w, actor, &input.category).await?;
+                }
                 if input.trip_id != row.trip_id {
                     let owner = MemberId(row.who.owner_id);
                     super::trips::check_link(w, actor, owner, input.trip_id).await?;

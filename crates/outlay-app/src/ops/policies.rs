@@ -25,7 +25,7 @@ pub struct InForce {
     pub saved: Option<(i64, i64)>,
 }
 
-async fn in_force(conn: &mut Conn, actor: &Actor) -> Result<InForce> {
+pub(super) async fn in_force(conn: &mut Conn, actor: &Actor) -> Result<InForce> {
     Ok(
         match outlay_store::policies::current(conn, actor.org).await? {
             Some(s) => InForce {
@@ -96,7 +96,8 @@ impl Change for Save {
     }
 }
 
-/// Every role, member and team the policy names exists in the company (members: active).
+/// Every role, member, category and team the policy names exists in the company (members:
+/// active).
 async fn check_names(conn: &mut Conn, actor: &Actor, policy: &Policy) -> Result<()> {
     let book = outlay_store::roles::book(conn, actor.org).await?;
     for (field, role) in policy.roles() {
@@ -109,6 +110,15 @@ async fn check_names(conn: &mut Conn, actor: &Actor, policy: &Policy) -> Result<
         let member = outlay_store::members::get(conn, actor.org, MemberId(id)).await?;
         if member.is_none_or(|m| m.archived_at.is_some()) {
             let why = format!("names member {id}, who is not an active member of this company");
+            return Err(ValidationError::new(field, why).into());
+        }
+    }
+    for (field, name) in policy.categories() {
+        if outlay_store::categories::by_name(conn, actor.org, name)
+            .await?
+            .is_none()
+        {
+            let why = format!("names category `{name}`, which this company does not have");
             return Err(ValidationError::new(field, why).into());
         }
     }

@@ -157,9 +157,15 @@ impl Change for Act {
                     ));
                 }
                 let route = super::policies::route(w, actor, &row).await?;
-                reports::submit(w, org, id, &route, permit).await?;
+                let flags = super::checks::run(w, actor, &row).await?;
+                reports::submit(w, org, id, (&route, &flags), permit).await?;
                 crate::jobs::tell(w, org, id, crate::jobs::Told::ApprovalRequested).await?;
-                json!({"expense_ids": row.expense_ids.0, "total_minor": row.total_minor,
+                let flagged: Vec<i64> = flags
+                    .iter()
+                    .filter(|f| !f.1.is_empty())
+                    .map(|f| f.0)
+                    .collect();
+                json!({"expense_ids": row.expense_ids.0, "total_minor": row.total_minor, "flagged": flagged,
                     "policy_version": route.version, "rule": route.rule, "steps": route.steps.len()})
             }
             Step::Approve(note) => {

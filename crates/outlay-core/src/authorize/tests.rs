@@ -2154,11 +2154,13 @@ fn nobody_decides_their_own_submission() {
             .code(),
         "four_eyes"
     );
-    // Viewing, editing or correcting one's own is no decision.
+    // Viewing or editing one's own is no decision; correcting its amount after approval is.
     assert!(w.on("olivia", Action::MemberView, "olivia").is_allowed());
-    assert!(w
-        .exp("olivia", Action::ExpenseCorrect, "olivia", Approved)
-        .is_allowed());
+    assert_eq!(
+        w.exp("olivia", Action::ExpenseCorrect, "olivia", Approved)
+            .code(),
+        "four_eyes"
+    );
 }
 
 #[test]
@@ -2265,7 +2267,7 @@ fn the_buttons_an_expense_shows_follow_the_same_rules() {
     );
     assert_eq!(
         expense_actions(w.p("fiona"), ctx, &facts("fiona", Approved)),
-        ["override"]
+        ["override", "correct"]
     );
     assert_eq!(
         expense_actions(w.p("bea"), ctx, &facts("bea", Approved)),

@@ -220,6 +220,7 @@ impl Modify for SharedResponses {
         (name = "members", description = "members, grants, reporting lines"),
         (name = "teams", description = "teams"),
         (name = "expenses", description = "expenses and their approval"),
+        (name = "categories", description = "the company's expense categories: limits per expense and receipt rules, kept by finance"),
         (name = "approval policy", description = "who approves a submitted report, in which steps: rules by amount, category, team and role; versioned"),
         (name = "advances", description = "cash advances: requested, decided, paid out, settled against reports, the rest returned"),
         (name = "notices", description = "what the servers told the caller: approval reminders and escalations"),
@@ -251,6 +252,8 @@ pub fn api() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(members::routes())
         .merge(teams::routes())
         .merge(expenses::routes())
+        .merge(categories::routes())
+        .merge(corrections::routes())
         .merge(reports::routes())
         .merge(bank_accounts::routes())
         .merge(reimbursements::routes())

@@ -57,6 +57,15 @@ path_params!(
     }
 );
 path_params!(
+    /// `/orgs/{org}/categories/{id}`.
+    CategoryPath {
+        /// company id
+        org,
+        /// category id
+        id,
+    }
+);
+path_params!(
     /// `/orgs/{org}/reports/{id}`.
     ReportPath {
         /// company id

@@ -78,6 +78,10 @@ pub fn text_200_or_null() -> Object {
     text(200, true)
 }
 
+pub fn text_64() -> Object {
+    text(64, false)
+}
+
 pub fn text_64_or_null() -> Object {
     text(64, true)
 }

@@ -301,7 +301,8 @@ async fn an_approved_expense_is_final_for_everyone() {
     let alice_id = server.member("alice");
     // alice owns it and olivia holds every right: both meet the rule itself (409). fiona and
     // mark lack the right to edit others' expenses at all (403). Nobody changes it.
-    // Only an override (finance, owners) or an accounting correction (owners) remains.
+    // Only an override (finance, owners) or a correction with a reason (finance, owners)
+    // remains.
     for (who, refusal, actions) in [
         ("alice", StatusCode::CONFLICT, json!([])),
         (
@@ -309,7 +310,11 @@ async fn an_approved_expense_is_final_for_everyone() {
             StatusCode::CONFLICT,
             json!(["override", "correct"]),
         ),
-        ("fiona", StatusCode::FORBIDDEN, json!(["override"])),
+        (
+            "fiona",
+            StatusCode::FORBIDDEN,
+            json!(["override", "correct"]),
+        ),
         ("mark", StatusCode::FORBIDDEN, json!([])),
     ] {
         let session = server.login(who).await;

@@ -13,6 +13,8 @@ pub mod auth;
 pub mod authz;
 pub mod bank_accounts;
 pub mod catalog;
+pub mod categories;
+pub mod corrections;
 pub mod delegations;
 pub mod expenses;
 pub mod health;

@@ -1,6 +1,7 @@
 //! The company's approval policy: an ordered list of rules, first match wins, each yielding
 //! the steps a submitted report goes through. Versioned: each save is a new version; reports
-//! submitted before keep their route until re-routed.
+//! submitted before keep their route until re-routed. Its `checks` say what each check of a
+//! report's expenses at submit does.
 
 mod get;
 mod put;
@@ -13,6 +14,7 @@ use crate::http::App;
 use crate::ops::policies::InForce;
 use axum::extract::State;
 use axum::Json;
+use outlay_core::checks::{Checks, Mode};
 use outlay_core::policy::{Approvers, Match, Policy, Rule, StepSpec};
 use outlay_core::validate::ValidationError;
 use outlay_core::Timestamp;
@@ -98,6 +100,85 @@ pub struct RuleIo {
     pub steps: Vec<StepIo>,
 }
 
+/// What a check does when an expense fails it: nothing, flag it for the approvers, or refuse
+/// the report's submit (400 naming the expense and the check).
+#[derive(Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckMode {
+    Off,
+    Flag,
+    Block,
+}
+
+impl From<Mode> for CheckMode {
+    fn from(m: Mode) -> CheckMode {
+        match m {
+            Mode::Off => CheckMode::Off,
+            Mode::Flag => CheckMode::Flag,
+            Mode::Block => CheckMode::Block,
+        }
+    }
+}
+
+impl From<CheckMode> for Mode {
+    fn from(m: CheckMode) -> Mode {
+        match m {
+            CheckMode::Off => Mode::Off,
+            CheckMode::Flag => Mode::Flag,
+            CheckMode::Block => Mode::Block,
+        }
+    }
+}
+
+/// What each check of a report's expenses at its submit does; left out: `flag`, except
+/// `weekend` (`off`).
+#[derive(Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksIo {
+    /// Above its category's limit per expense.
+    #[serde(default = "flag")]
+    pub over_limit: CheckMode,
+    /// Above its category's receipt threshold with no receipt.
+    #[serde(default = "flag")]
+    pub missing_receipt: CheckMode,
+    /// The same merchant, day and amount as another expense of the same member.
+    #[serde(default = "flag")]
+    pub duplicate: CheckMode,
+    /// Spent on a Saturday or a Sunday.
+    #[serde(default = "off")]
+    pub weekend: CheckMode,
+}
+
+fn flag() -> CheckMode {
+    CheckMode::Flag
+}
+
+fn off() -> CheckMode {
+    CheckMode::Off
+}
+
+impl From<Checks> for ChecksIo {
+    fn from(c: Checks) -> ChecksIo {
+        ChecksIo {
+            over_limit: c.over_limit.into(),
+            missing_receipt: c.missing_receipt.into(),
+            duplicate: c.duplicate.into(),
+            weekend: c.weekend.into(),
+        }
+    }
+}
+
+impl From<ChecksIo> for Checks {
+    fn from(c: ChecksIo) -> Checks {
+        Checks {
+            over_limit: c.over_limit.into(),
+            missing_receipt: c.missing_receipt.into(),
+            duplicate: c.duplicate.into(),
+            weekend: c.weekend.into(),
+        }
+    }
+}
+
 /// A policy to save: up to 200 rules, the first a report meets routes it.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -110,6 +191,8 @@ pub struct PolicyIn {
     /// 1 to 2160; none: never).
     #[schema(minimum = 1, maximum = 2160)]
     pub escalation_hours: Option<u32>,
+    /// Left out: every check at its default.
+    pub checks: Option<ChecksIo>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -121,6 +204,7 @@ pub struct PolicyOut {
     pub rules: Vec<RuleIo>,
     pub reminder_hours: Option<u32>,
     pub escalation_hours: Option<u32>,
+    pub checks: ChecksIo,
     pub created_by: Option<i64>,
     pub created_at: Option<String>,
 }
@@ -174,6 +258,7 @@ pub(crate) fn out(f: InForce) -> PolicyOut {
         rules: rules.collect(),
         reminder_hours: f.policy.reminder_hours,
         escalation_hours: f.policy.escalation_hours,
+        checks: f.policy.checks.into(),
         created_by: f.saved.map(|s| s.0),
         created_at: f.saved.map(|s| rfc3339(Timestamp(s.1))),
     }
@@ -259,6 +344,7 @@ pub(crate) fn policy(mut p: PolicyIn) -> Result<Policy, ValidationError> {
         rules,
         reminder_hours: p.reminder_hours,
         escalation_hours: p.escalation_hours,
+        checks: p.checks.map(Checks::from).unwrap_or_default(),
     };
     policy.validate()?;
     Ok(policy)

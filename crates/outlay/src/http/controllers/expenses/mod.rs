@@ -61,8 +61,21 @@ pub struct ExpenseOut {
     pub reject_reason: Option<String>,
     /// When the last decision overrode an earlier one: why.
     pub override_reason: Option<String>,
+    /// Its receipt's reference (none until receipts are kept), and the VAT it includes in
+    /// minor units of `currency`.
+    pub receipt: Option<String>,
+    pub vat_minor: Option<i64>,
+    /// What the checks found at its last submit in a report, for approvers and auditors.
+    pub flags: Vec<FlagOut>,
     /// What the caller may do with it now, e.g. `["edit","submit","delete"]`.
     pub allowed_actions: Vec<String>,
+}
+
+/// A check the expense failed: `over_limit`, `missing_receipt`, `duplicate` or `weekend`.
+#[derive(Serialize, ToSchema)]
+pub struct FlagOut {
+    pub code: String,
+    pub message: String,
 }
 
 pub type ExpensePage = crate::http::page::Page<ExpenseOut>;
@@ -94,6 +107,14 @@ pub(crate) fn out(v: ExpenseView) -> ExpenseOut {
         decided_at: row.decided_at.map(t),
         reject_reason: row.reject_reason,
         override_reason: row.override_reason,
+        receipt: row.receipt,
+        vat_minor: row.vat_minor,
+        flags: (row.flags.0.into_iter())
+            .map(|f| FlagOut {
+                code: f.code.code().into(),
+                message: f.message,
+            })
+            .collect(),
         allowed_actions: v.allowed_actions.into_iter().map(str::to_string).collect(),
     }
 }
@@ -126,7 +147,7 @@ pub struct ExpenseIn {
     /// `YYYY-MM-DD`.
     #[schema(schema_with = crate::http::schema::date_or_null)]
     pub spent_on: Option<String>,
-    /// Defaults to `general`.
+    /// One of the company's categories, not archived; defaults to `general`.
     #[schema(schema_with = crate::http::schema::text_64_or_null)]
     pub category: Option<String>,
     #[schema(schema_with = crate::http::schema::optional_text_2000)]
