@@ -313,8 +313,10 @@ async fn run(command: Command) -> Result<(), BoxError> {
         Command::Demo {
             bind,
             database,
-            limits,
+            mut limits,
         } => {
+            // No mail server in a tour: invitation tokens are shown to the inviter.
+            limits.show_tokens();
             for suffix in ["", "-wal", "-shm"] {
                 let mut p = database.clone().into_os_string();
                 p.push(suffix);
