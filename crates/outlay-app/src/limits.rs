@@ -14,6 +14,9 @@ pub struct AppLimits {
     pub audit: AuditLimits,
     /// Where notices are e-mailed; none: they are only kept for members to read.
     pub mail: Option<crate::mail::Mailer>,
+    /// The server's address as people reach it, without a trailing slash: e-mailed links
+    /// (invitations, password resets) start with it.
+    pub public_url: String,
 }
 
 impl Default for AppLimits {
@@ -23,9 +26,13 @@ impl Default for AppLimits {
             login: LoginLimits::default(),
             audit: AuditLimits::default(),
             mail: None,
+            public_url: DEFAULT_PUBLIC_URL.to_string(),
         }
     }
 }
+
+/// Where e-mailed links point unless `--public-url` says otherwise.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 #[derive(Clone, Debug)]
 pub struct LoginLimits {

@@ -1,5 +1,6 @@
-//! E-mail: notices go out through an SMTP relay when one is configured (`OUTLAY_SMTP_URL`,
-//! off by default). The `notices` table is the outbox: a notice is written with what it tells,
+//! E-mail: notices, and mails to people (invitation and password reset links, the `mails`
+//! outbox), go out through an SMTP relay when one is configured (`OUTLAY_SMTP_URL`, off by
+//! default). The `notices` table is the outbox: a notice is written with what it tells,
 //! in that transaction, and sent afterwards by the servers' job pass, each claimed by one
 //! server (SKIP LOCKED on PostgreSQL) and marked sent. A relay that is down leaves notices
 //! unsent, to be tried at the next pass.
@@ -75,15 +76,7 @@ impl App {
         w.commit().await?;
         let mut sent = 0;
         for n in &due {
-            let address = n.email.parse::<lettre::Address>();
-            let message = address.map_err(|e| e.to_string()).and_then(|a| {
-                Message::builder()
-                    .from(mailer.from.clone())
-                    .to(Mailbox::new(Some(n.name.clone()), a))
-                    .subject(n.subject.clone())
-                    .body(n.body.clone())
-                    .map_err(|e| e.to_string())
-            });
+            let message = message(mailer, &n.email, &n.name, &n.subject, n.body.clone());
             let outcome = match message {
                 Err(why) => Err(why),
                 Ok(message) => match mailer.transport.send(message).await {
@@ -109,6 +102,74 @@ impl App {
         }
         Ok(sent)
     }
+}
+
+impl App {
+    /// Sends up to `limit` unsent mails to people (invitation and reset links), like
+    /// `send_notices`: how many went out. The link is joined to the public URL here and
+    /// forgotten by the outbox once the mail is sent or refused.
+    pub async fn send_mails(&self, limit: i64) -> Result<usize, Error> {
+        let Some(mailer) = &self.limits.mail else {
+            return Ok(0);
+        };
+        let mut w = self.store.write(self.now()).await?;
+        let due = outlay_store::mails::lease_unsent(&mut w, limit, LEASE_SECONDS).await?;
+        w.commit().await?;
+        let base = self.limits.public_url.trim_end_matches('/');
+        let mut sent = 0;
+        for m in &due {
+            let body = match &m.link {
+                Some(link) => format!(
+                    "{}
+
+{base}{link}
+",
+                    m.body
+                ),
+                None => m.body.clone(),
+            };
+            let outcome = match message(mailer, &m.email, &m.name, &m.subject, body) {
+                Err(why) => Err(why),
+                Ok(message) => match mailer.transport.send(message).await {
+                    Ok(_) => Ok(()),
+                    Err(e) if e.is_permanent() => Err(e.to_string()),
+                    Err(e) => {
+                        tracing::warn!(mail = m.id, error = %e, "sending a mail failed");
+                        break;
+                    }
+                },
+            };
+            let mut w = self.store.write(self.now()).await?;
+            match outcome {
+                Ok(()) => {
+                    outlay_store::mails::mark_sent(&mut w, m.id).await?;
+                    sent += 1;
+                }
+                Err(why) => outlay_store::mails::mark_failed(&mut w, m.id, &why).await?,
+            }
+            w.commit().await?;
+        }
+        Ok(sent)
+    }
+}
+
+/// A message from the mailer's sender to `email`, or why it cannot be one.
+fn message(
+    mailer: &Mailer,
+    email: &str,
+    name: &str,
+    subject: &str,
+    body: String,
+) -> Result<Message, String> {
+    let to = email
+        .parse::<lettre::Address>()
+        .map_err(|e| e.to_string())?;
+    Message::builder()
+        .from(mailer.from.clone())
+        .to(Mailbox::new(Some(name.to_string()), to))
+        .subject(subject)
+        .body(body)
+        .map_err(|e| e.to_string())
 }
 
 /// How long a server keeps notices it is sending before another may try them.

@@ -171,8 +171,17 @@ pub enum Reason {
     InvitationUsed,
     /// The invitation's time ran out.
     InvitationExpired,
-    /// The invited member was archived, which withdraws the invitation.
+    /// The invitation was revoked, or the invited member archived: it is withdrawn.
     InvitationWithdrawn,
+    /// The person is an archived member of the company: unarchive them rather than invite
+    /// them again, so their history and grants stay theirs.
+    MemberArchived { email: String, member: i64 },
+    /// Only an archived member is unarchived.
+    NotArchived,
+    /// A password reset link sets a password once.
+    ResetUsed,
+    /// The password reset link's time ran out.
+    ResetExpired,
     /// The delegation ended already.
     DelegationEnded,
     /// The role request was approved or declined already.
@@ -222,6 +231,10 @@ impl Reason {
             Reason::InvitationUsed => "invitation_used",
             Reason::InvitationExpired => "invitation_expired",
             Reason::InvitationWithdrawn => "invitation_withdrawn",
+            Reason::MemberArchived { .. } => "member_archived",
+            Reason::NotArchived => "not_archived",
+            Reason::ResetUsed => "reset_used",
+            Reason::ResetExpired => "reset_expired",
             Reason::DelegationEnded => "delegation_ended",
             Reason::RequestDecided { .. } => "request_decided",
             Reason::ChangedMeanwhile => "changed_meanwhile",
@@ -251,6 +264,10 @@ impl Reason {
             | Reason::InvitationUsed
             | Reason::InvitationExpired
             | Reason::InvitationWithdrawn
+            | Reason::MemberArchived { .. }
+            | Reason::NotArchived
+            | Reason::ResetUsed
+            | Reason::ResetExpired
             | Reason::DelegationEnded
             | Reason::RequestDecided { .. }
             | Reason::ChangedMeanwhile => DenialKind::Conflict,
@@ -366,8 +383,17 @@ impl fmt::Display for Reason {
             Reason::InvitationExpired => {
                 f.write_str("this invitation has expired; ask for a new one")
             }
-            Reason::InvitationWithdrawn => {
-                f.write_str("this invitation was withdrawn: the member is archived")
+            Reason::InvitationWithdrawn => f.write_str(
+                "this invitation was withdrawn: it was revoked, or the member is archived",
+            ),
+            Reason::MemberArchived { email, member } => write!(
+                f,
+                "`{email}` is an archived member of this company (member {member}): unarchive them instead"
+            ),
+            Reason::NotArchived => f.write_str("the member is not archived"),
+            Reason::ResetUsed => f.write_str("this password reset link was used already"),
+            Reason::ResetExpired => {
+                f.write_str("this password reset link has expired; ask for a new one")
             }
             Reason::DelegationEnded => f.write_str("this delegation has already ended"),
             Reason::RequestDecided { status } => write!(f, "this request is already {status}"),

@@ -339,6 +339,36 @@ pub fn archive_member(
     ))
 }
 
+/// Checks unarchiving `target`, permissioned like archiving (`member.archive`, reaching them;
+/// top-controlled roles only by the top role): their access comes back with the grants they
+/// held, so only an archived member is unarchived.
+pub fn unarchive_member(
+    actor: &Principal,
+    ctx: Context<'_>,
+    target: Target<'_>,
+    target_principal: &Principal,
+) -> Result<Permit, Reason> {
+    authorize::on_member(actor, ctx, Action::MemberArchive, target).into_result()?;
+    if let Some(g) = target_principal
+        .stored_grants()
+        .find(|g| g.role.top_controlled)
+    {
+        if !actor.is_top(ctx.now) {
+            return Err(Reason::OwnerOnly {
+                role: g.role.key.to_string(),
+            });
+        }
+    }
+    if !target_principal.archived() {
+        return Err(Reason::NotArchived);
+    }
+    Ok(Permit::new(
+        actor,
+        Action::MemberArchive,
+        Subject::Member(target.member),
+    ))
+}
+
 /// Checks a change of a member's profile (name, kind, external identifier).
 pub fn manage_member(
     actor: &Principal,

@@ -25,6 +25,7 @@ pub mod permit;
 pub mod policy;
 pub mod preset;
 pub mod principal;
+pub mod recovery;
 pub mod reimbursement;
 pub mod report;
 pub mod role;

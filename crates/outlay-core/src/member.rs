@@ -82,6 +82,8 @@ pub struct Invitation {
     pub expires_at: Timestamp,
     /// The member it invites is still invited (archiving them withdraws it).
     pub member_invited: bool,
+    /// Revoked by someone who may invite.
+    pub revoked: bool,
     pub company_closed: bool,
 }
 
@@ -90,6 +92,9 @@ pub struct Invitation {
 pub fn accept_invitation(inv: Invitation, now: Timestamp) -> Result<(), Reason> {
     if inv.accepted {
         return Err(Reason::InvitationUsed);
+    }
+    if inv.revoked {
+        return Err(Reason::InvitationWithdrawn);
     }
     if inv.expires_at <= now {
         return Err(Reason::InvitationExpired);
@@ -118,6 +123,51 @@ pub fn acceptance(
         member,
         person,
     }))
+}
+
+/// What a resend or a revoke of a member's invitation changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reissue {
+    /// A fresh token replaces the old one (which then names nothing), with a fresh expiry.
+    Resend,
+    /// The invitation stops working; a resend may issue it again.
+    Revoke,
+}
+
+/// Checks resending or revoking the invitation of `target`, permissioned like inviting:
+/// `member.invite`, and only holders of the top role touch an invitation to a role the top
+/// role controls. Only an invitation nobody accepted, of a member still invited, changes; a
+/// revoked one is not revoked again.
+pub fn reissue_invitation(
+    actor: &Principal,
+    ctx: Context<'_>,
+    target: Target<'_>,
+    target_principal: &Principal,
+    inv: Invitation,
+    what: Reissue,
+) -> Result<Permit, Reason> {
+    authorize::on_member(actor, ctx, Action::MemberInvite, target).into_result()?;
+    if let Some(g) = target_principal
+        .stored_grants()
+        .find(|g| g.role.top_controlled)
+    {
+        if !actor.is_top(ctx.now) {
+            return Err(Reason::OwnerOnly {
+                role: g.role.key.to_string(),
+            });
+        }
+    }
+    if inv.accepted {
+        return Err(Reason::InvitationUsed);
+    }
+    if !inv.member_invited || (inv.revoked && what == Reissue::Revoke) {
+        return Err(Reason::InvitationWithdrawn);
+    }
+    Ok(Permit::new(
+        actor,
+        Action::MemberInvite,
+        permit::Subject::Member(target.member),
+    ))
 }
 
 /// A would-be manager, as found in the company: `None` when there is no such member, else
@@ -299,6 +349,7 @@ mod tests {
             accepted: false,
             expires_at: Timestamp(100),
             member_invited: true,
+            revoked: false,
             company_closed: false,
         }
     }
@@ -328,6 +379,14 @@ mod tests {
         };
         assert_eq!(
             accept_invitation(withdrawn, Timestamp(1)),
+            Err(Reason::InvitationWithdrawn)
+        );
+        let revoked = Invitation {
+            revoked: true,
+            ..invitation()
+        };
+        assert_eq!(
+            accept_invitation(revoked, Timestamp(1)),
             Err(Reason::InvitationWithdrawn)
         );
         let closed = Invitation {

@@ -407,6 +407,20 @@ pub struct SessionStart {
     pub person: i64,
 }
 
+/// A person who proved who they are sets a new password: `reason` says by what proof
+/// (`reset`: a link e-mailed to them; `change`: their current password).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PasswordSet {
+    pub person: i64,
+    pub reason: &'static str,
+}
+
+/// A password reset link is issued for a person who has a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResetIssue {
+    pub person: i64,
+}
+
 /// Founding a company needs no right beyond being a person (logged in, or named by the
 /// server's operator).
 pub fn found_company(founder_person: i64) -> SelfService<Founding> {

@@ -24,6 +24,7 @@ pub mod founding;
 pub mod fx;
 mod in_place;
 pub mod jobs;
+pub mod mails;
 pub mod members;
 pub mod migration_source;
 pub mod orgs;

@@ -554,6 +554,31 @@ pub async fn archive(w: &mut Write, org: OrgId, member: MemberId, permit: Permit
     Ok(())
 }
 
+/// Unarchives a member: they come back as they were before, active, or invited when they
+/// never accepted their invitation. Stale when someone unarchived them meanwhile.
+pub async fn unarchive(w: &mut Write, org: OrgId, member: MemberId, permit: Permit) -> Result<()> {
+    w.consume(
+        permit,
+        org,
+        &[Action::MemberArchive],
+        Subject::Member(member),
+    )?;
+    let done = sqlx::query(
+        "UPDATE members SET archived_at = NULL, status = CASE WHEN EXISTS (SELECT 1 FROM \
+         invitations i WHERE i.org_id = members.org_id AND i.member_id = members.id \
+         AND i.accepted_at IS NULL) THEN 'invited' ELSE 'active' END \
+         WHERE org_id = $1 AND id = $2 AND status = 'archived'",
+    )
+    .bind(org.0)
+    .bind(member.0)
+    .execute(w.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(crate::StoreError::Stale);
+    }
+    Ok(())
+}
+
 /// Active members other than `except` who hold a grant of the top role `top` that is live
 /// now and never ends.
 pub async fn other_permanent_tops(

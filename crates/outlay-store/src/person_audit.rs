@@ -1,4 +1,5 @@
-//! The person-level trail: logins, failed and throttled login attempts, and logouts. These
+//! The person-level trail: logins, failed and throttled attempts at any password or token
+//! check, logouts, passwords set and reset requests. These
 //! belong to a person (or to an email nobody holds), not to a company, so they are kept apart
 //! from the company audit log. Repeated identical attempts arrive already coalesced: one row
 //! stands for `count` attempts between `at` and `last_at`.
@@ -13,6 +14,10 @@ pub enum PersonEventKind {
     LoginFailed,
     LoginThrottled,
     Logout,
+    /// A password was set: by an invitation, a reset link or a change (`reason`).
+    PasswordSet,
+    /// A reset link was asked for (and e-mailed when the account has a password).
+    ResetRequested,
 }
 
 impl PersonEventKind {
@@ -22,6 +27,8 @@ impl PersonEventKind {
             PersonEventKind::LoginFailed => "login_failed",
             PersonEventKind::LoginThrottled => "login_throttled",
             PersonEventKind::Logout => "logout",
+            PersonEventKind::PasswordSet => "password_set",
+            PersonEventKind::ResetRequested => "reset_requested",
         }
     }
 }

@@ -293,9 +293,11 @@ async fn run(command: Command) -> Result<(), BoxError> {
         Command::Demo {
             bind,
             database,
-            limits,
+            mut limits,
             audit_key,
         } => {
+            // No mail server in a tour: invitation tokens are shown to the inviter.
+            limits.show_tokens();
             for suffix in ["", "-wal", "-shm"] {
                 let mut p = database.clone().into_os_string();
                 p.push(suffix);

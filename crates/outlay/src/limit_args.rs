@@ -68,12 +68,25 @@ pub struct LimitArgs {
     /// The sender of notices [default: `Outlay <outlay@localhost>`].
     #[arg(long, env = "OUTLAY_MAIL_FROM")]
     mail_from: Option<String>,
+    /// The server's address as people reach it: e-mailed invitation and password reset links
+    /// start with it [default: http://127.0.0.1:8080].
+    #[arg(long, env = "OUTLAY_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Development only: also show invitation tokens to the inviter in the API's answers, for
+    /// trying Outlay without a mail server (`outlay demo` sets it) [default: off].
+    #[arg(long, env = "OUTLAY_DEV_SHOW_TOKENS")]
+    dev_show_tokens: bool,
     /// Distinct audit entries waiting to be written [default: 4096].
     #[arg(long, env = "OUTLAY_AUDIT_QUEUE")]
     audit_queue: Option<usize>,
 }
 
 impl LimitArgs {
+    /// Turns on showing invitation tokens to inviters (`outlay demo`).
+    pub fn show_tokens(&mut self) {
+        self.dev_show_tokens = true;
+    }
+
     /// The mailer `--smtp-url` and `--mail-from` describe, if a relay is given.
     pub fn mailer(&self) -> Result<Option<outlay_app::mail::Mailer>, String> {
         let Some(url) = &self.smtp_url else {
@@ -111,6 +124,10 @@ impl LimitArgs {
             .unwrap_or(l.login.free_per_address);
         l.login.hashes = self.password_hashes.unwrap_or(l.login.hashes).max(1);
         l.audit.queue = self.audit_queue.unwrap_or(l.audit.queue).max(1);
+        if let Some(url) = &self.public_url {
+            l.public_url = url.trim_end_matches('/').to_string();
+        }
+        l.dev_show_tokens = self.dev_show_tokens;
         if let Some(t) = &self.trusted_proxies {
             l.trusted_proxies = t.clone();
         }

@@ -1,6 +1,7 @@
 //! Members: invite, change grants (and preview the change), set a manager, edit the profile,
-//! archive; read one, the scoped list, and a member's effective permissions. Accepting an
-//! invitation is in `invitations`: the accepting person is not a member yet.
+//! archive and unarchive; read one, the scoped list, and a member's effective permissions.
+//! Accepting, resending and revoking an invitation are in `invitations`. Inviting the e-mail
+//! of an archived member is refused with their id (`member_archived`): they are unarchived.
 
 use super::{Actor, Change, Done, Error, Page, Paging, Question, Result};
 use outlay_core::authorize;
@@ -58,7 +59,7 @@ fn view(
 
 /// A member of the company with their principal, if the actor may see them (`member.view`
 /// reaching them).
-async fn visible(
+pub(crate) async fn visible(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
@@ -197,7 +198,9 @@ pub struct Invite {
 
 pub struct Invited {
     pub member: MemberId,
-    /// Shown once; only its hash is stored.
+    pub expires_at: outlay_core::Timestamp,
+    /// Sent to the invited address; only its hash is stored. A front end never shows it to
+    /// the inviter, but in a development mode.
     pub token: String,
 }
 
@@ -236,16 +239,25 @@ impl Change for Invite {
             preset.top,
             preset.base,
         )?;
-        let person = match outlay_store::auth::person_by_email(w, &self.email).await? {
-            Some(p) => {
-                if members::by_person(w, actor.org, p.id).await?.is_some() {
-                    return Err(Reason::AlreadyMember { email: self.email }.into());
+        // An archived member is unarchived, not invited again: their history, grants and
+        // reporting line stay theirs, and who brings them back is decided like archiving.
+        let (person, has_password) = match outlay_store::auth::person_by_email(w, &self.email)
+            .await?
+        {
+            Some(p) => match members::by_person(w, actor.org, p.id).await? {
+                Some(m) if m.is_archived() => {
+                    let member = m.member_id().0;
+                    let email = self.email;
+                    return Err(Reason::MemberArchived { email, member }.into());
                 }
-                p.id
-            }
+                Some(_) => return Err(Reason::AlreadyMember { email: self.email }.into()),
+                None => (p.id, p.password_hash.is_some()),
+            },
             None => {
-                outlay_store::auth::create_person(w, &self.email, &self.name, None, actor.now)
-                    .await?
+                let id =
+                    outlay_store::auth::create_person(w, &self.email, &self.name, None, actor.now)
+                        .await?;
+                (id, false)
             }
         };
         let roles: Vec<String> = permit
@@ -255,18 +267,26 @@ impl Change for Invite {
             .map(|s| s.role.clone())
             .collect();
         let (token, token_hash) = crate::tokens::issue();
+        let expires_at = actor.now.plus_seconds(INVITATION_SECONDS);
         let invite = members::Invite {
             person,
             name: &self.name,
             external_id: self.external_id.as_deref(),
             token_hash: &token_hash,
-            expires_at: actor.now.plus_seconds(INVITATION_SECONDS),
+            expires_at,
         };
         let id = members::invite(w, actor.org, &invite, permit)
             .await
             .map_err(external_id_taken)?;
+        let company = &actor.company.name;
+        super::invitations::mail(w, company, &self.email, &self.name, has_password, &token).await?;
         let detail = json!({"member_id": id.0, "email": self.email, "roles": roles});
-        Ok(Done::new(Invited { member: id, token }, detail))
+        let invited = Invited {
+            member: id,
+            expires_at,
+            token,
+        };
+        Ok(Done::new(invited, detail))
     }
 }
 
@@ -408,6 +428,34 @@ impl Change for Archive {
             reread(w, actor, row.member_id()).await?,
             json!({}),
         ))
+    }
+}
+
+/// Unarchive a member: their access comes back with the grants they held (active again, or
+/// invited when they never accepted).
+pub struct Unarchive {
+    pub member: i64,
+}
+
+impl Change for Unarchive {
+    type Output = MemberView;
+
+    fn action(&self) -> &'static str {
+        "member.unarchive"
+    }
+
+    fn target(&self, _: &Actor) -> String {
+        format!("member:{}", self.member)
+    }
+
+    async fn apply(self, w: &mut Write, actor: &Actor) -> Result<Done<MemberView>> {
+        let (row, target, facts) = visible(w, actor, self.member).await?;
+        let permit =
+            invariants::unarchive_member(&actor.principal, actor.ctx(), facts.target(), &target)?;
+        members::unarchive(w, actor.org, row.member_id(), permit).await?;
+        let view = reread(w, actor, row.member_id()).await?;
+        let detail = json!({"status": view.row.status});
+        Ok(Done::new(view, detail))
     }
 }
 

@@ -38,6 +38,12 @@ pub struct Limits {
     pub jobs_every: Duration,
     /// Where notices are e-mailed (`--smtp-url`); none by default.
     pub mail: Option<outlay_app::mail::Mailer>,
+    /// The server's address as people reach it (`--public-url`): e-mailed links start with it.
+    pub public_url: String,
+    /// Development only (`--dev-show-tokens`, which `outlay demo` sets): invitation tokens
+    /// are also shown to the inviter, so a tour or a test without a mail server can accept.
+    /// Off: a token travels only in the e-mail to the invited address.
+    pub dev_show_tokens: bool,
 }
 
 impl Limits {
@@ -48,6 +54,7 @@ impl Limits {
             login: self.login.clone(),
             audit: self.audit.clone(),
             mail: self.mail.clone(),
+            public_url: self.public_url.trim_end_matches('/').to_string(),
         }
     }
 }
@@ -69,6 +76,8 @@ impl Default for Limits {
             audit: AuditLimits::default(),
             jobs_every: Duration::from_secs(30),
             mail: None,
+            public_url: outlay_app::limits::DEFAULT_PUBLIC_URL.to_string(),
+            dev_show_tokens: false,
         }
     }
 }

@@ -126,6 +126,9 @@ async fn run_jobs(app: App) {
         if let Err(e) = app.send_notices(100).await {
             tracing::warn!(error = %e, "sending notices failed");
         }
+        if let Err(e) = app.send_mails(100).await {
+            tracing::warn!(error = %e, "sending mails failed");
+        }
     }
 }
 

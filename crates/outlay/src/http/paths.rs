@@ -146,7 +146,7 @@ path_params!(
 #[derive(Clone, Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct TokenPath {
-    /// invitation token
+    /// the one-time token of an e-mailed link (an invitation or a password reset)
     pub token: String,
 }
 

@@ -67,8 +67,14 @@ impl TestServer {
         Twin { base, _task: task }
     }
 
+    /// Servers for stories run in development mode: inviters see invitation tokens, so a
+    /// story needs no mail server (`identity.rs` reads them from real e-mail instead).
     async fn boot(clock: outlay::clock::Clock, seed: bool) -> TestServer {
-        TestServer::boot_with(clock, seed, outlay::Limits::default()).await
+        let limits = outlay::Limits {
+            dev_show_tokens: true,
+            ..outlay::Limits::default()
+        };
+        TestServer::boot_with(clock, seed, limits).await
     }
 
     async fn boot_with(

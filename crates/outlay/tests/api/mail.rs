@@ -11,14 +11,14 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// aiosmtpd on a free loopback port, writing each message into `dir/new`.
-struct Smtp {
-    port: u16,
+pub(crate) struct Smtp {
+    pub(crate) port: u16,
     dir: tempfile::TempDir,
     child: std::process::Child,
 }
 
 impl Smtp {
-    async fn start() -> Smtp {
+    pub(crate) async fn start() -> Smtp {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -55,8 +55,25 @@ impl Smtp {
         panic!("aiosmtpd did not listen on {port} within ten seconds ({python} -m aiosmtpd)");
     }
 
+    /// The whole text of every message received, soft line breaks of quoted-printable
+    /// bodies joined.
+    pub(crate) fn texts(&self) -> Vec<String> {
+        let new = self.dir.path().join("box").join("new");
+        let Ok(entries) = std::fs::read_dir(new) else {
+            return Vec::new();
+        };
+        entries
+            .map(|e| {
+                std::fs::read_to_string(e.unwrap().path())
+                    .unwrap()
+                    .replace("=\r\n", "")
+                    .replace("=\n", "")
+            })
+            .collect()
+    }
+
     /// (to, subject) of every message received.
-    fn received(&self) -> Vec<(String, String)> {
+    pub(crate) fn received(&self) -> Vec<(String, String)> {
         let new = self.dir.path().join("box").join("new");
         let Ok(entries) = std::fs::read_dir(new) else {
             return Vec::new();
@@ -77,7 +94,7 @@ impl Smtp {
         out
     }
 
-    async fn wait_for(&self, count: usize) -> Vec<(String, String)> {
+    pub(crate) async fn wait_for(&self, count: usize) -> Vec<(String, String)> {
         for _ in 0..100 {
             let got = self.received();
             if got.len() >= count {

@@ -20,6 +20,7 @@ mod escalation;
 mod grant_explain;
 mod guards;
 mod harness;
+mod identity;
 mod lifecycle;
 mod mail;
 mod migrations;

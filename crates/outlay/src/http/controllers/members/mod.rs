@@ -1,5 +1,6 @@
-//! Members: listing (scoped), inviting, grants, reporting lines, archiving, effective
-//! permissions, and accepting an invitation.
+//! Members: listing (scoped), inviting (and resending or revoking an invitation), grants,
+//! reporting lines, archiving and unarchiving, effective permissions, and accepting an
+//! invitation.
 
 mod accept_invitation;
 mod archive;
@@ -9,7 +10,10 @@ mod list;
 mod permissions;
 mod preview_grants;
 mod replace_grants;
+mod resend_invitation;
+mod revoke_invitation;
 mod set_manager;
+mod unarchive;
 mod update_profile;
 
 use crate::clock::{parse_rfc3339, rfc3339};
@@ -223,14 +227,44 @@ pub struct InviteRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct InviteResponse {
+    /// The invited member's id, which also names their invitation.
     pub id: i64,
-    /// Shown once: the invitee accepts with it at `/api/v1/invitations/{token}/accept`.
-    pub invitation_token: String,
+    pub invitation: InvitationOut,
+    /// Only when the server runs with `--dev-show-tokens` (`outlay demo`): the token the
+    /// e-mail carries. Otherwise it travels only in the e-mail to the invited address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation_token: Option<String>,
+}
+
+/// A member's invitation, named by the member it invites (a membership has one).
+#[derive(Serialize, ToSchema)]
+pub struct InvitationOut {
+    pub member_id: i64,
+    /// `pending`, `accepted`, `revoked` or `expired`.
+    pub state: String,
+    pub expires_at: String,
+    /// As in `InviteResponse`: only with `--dev-show-tokens`, when a token was just issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation_token: Option<String>,
+}
+
+impl InvitationOut {
+    /// The invitation as its inviter may see it: its token only in development mode.
+    fn of(v: crate::ops::invitations::InvitationView, show_tokens: bool) -> InvitationOut {
+        InvitationOut {
+            member_id: v.member.0,
+            state: v.state.as_str().to_string(),
+            expires_at: rfc3339(v.expires_at),
+            invitation_token: v.token.filter(|_| show_tokens),
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct AcceptRequest {
-    /// Sets the password of a new person; a person who already has one confirms it.
+    /// Sets the password of a new person; a person who already has one gives it (signs in)
+    /// and it stays as it is.
+    #[schema(min_length = 1)]
     pub password: String,
 }
 
@@ -305,5 +339,8 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<crate::http::App> {
         .routes(utoipa_axum::routes!(replace_grants::replace_grants))
         .routes(utoipa_axum::routes!(set_manager::set_manager))
         .routes(utoipa_axum::routes!(archive::archive))
+        .routes(utoipa_axum::routes!(unarchive::unarchive))
+        .routes(utoipa_axum::routes!(revoke_invitation::revoke_invitation))
+        .routes(utoipa_axum::routes!(resend_invitation::resend_invitation))
         .routes(utoipa_axum::routes!(preview_grants::preview_grants))
 }
