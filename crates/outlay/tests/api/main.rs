@@ -23,6 +23,7 @@ mod mail;
 mod migrations;
 mod openapi;
 mod ops;
+mod outage;
 mod policies;
 mod presets;
 mod preview;
