@@ -160,6 +160,8 @@ enum OrgCommand {
             default_value = "http://127.0.0.1:8080"
         )]
         public_url: String,
+        #[command(flatten)]
+        audit_key: AuditKeyArgs,
     },
 }
 
@@ -277,9 +279,11 @@ async fn run(command: Command) -> Result<(), BoxError> {
                     currency,
                     database_url,
                     public_url,
+                    audit_key,
                 },
         } => {
-            let store = open(&database_url).await?;
+            let key = audit_key.load(&database_url, true)?;
+            let store = keyed(open(&database_url).await?, key);
             let created = crate::org::create(
                 &store,
                 crate::org::NewCompany {

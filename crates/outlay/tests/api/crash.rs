@@ -38,6 +38,11 @@ async fn serve(url: &str, port: u16) -> Server {
                 url,
             ])
             .env_remove("OUTLAY_BIND")
+            // PostgreSQL needs the key given; SQLite would make one beside its file.
+            .env(
+                "OUTLAY_AUDIT_KEY",
+                "test audit key: thirty-two bytes or more",
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -154,6 +159,10 @@ async fn a_killed_server_keeps_every_acknowledged_write() {
     drop(child);
     let verify = Command::new(env!("CARGO_BIN_EXE_outlay"))
         .args(["audit", "verify", "--database-url", &url])
+        .env(
+            "OUTLAY_AUDIT_KEY",
+            "test audit key: thirty-two bytes or more",
+        )
         .output()
         .unwrap();
     assert!(

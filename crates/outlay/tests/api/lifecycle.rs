@@ -456,6 +456,10 @@ async fn an_operator_creates_a_plane_company_and_its_admin_joins_by_the_link() {
         ])
         .env_remove("OUTLAY_DATABASE_URL")
         .env_remove("OUTLAY_PUBLIC_URL")
+        .env(
+            "OUTLAY_AUDIT_KEY",
+            "test audit key: thirty-two bytes or more",
+        )
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
