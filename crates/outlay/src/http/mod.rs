@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod owned;
 pub mod page;
 pub mod paths;
+mod per_address;
 pub mod proxy;
 pub mod schema;
 mod strict_json;

@@ -11,6 +11,7 @@ mod audit_seal;
 mod cli;
 mod corrupt;
 mod crash;
+mod crowding;
 mod delegation;
 mod differential;
 mod edge;
