@@ -553,6 +553,23 @@ struct People {
     names: Vec<String>,
 }
 
+/// How many companies of the database bench-data did not make (its own carry an
+/// `org.create` audit entry with reason `bench-data`). A database not migrated yet has none.
+pub async fn companies_not_loaded(conn: &mut Conn) -> Result<i64> {
+    let orgs: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orgs o WHERE NOT EXISTS (SELECT 1 FROM audit_events a \
+         WHERE a.org_id = o.id AND a.action = 'org.create' AND a.reason = 'bench-data')",
+    )
+    .fetch_one(&mut *conn)
+    .await;
+    match orgs {
+        Ok(n) => Ok(n),
+        // No `orgs` table: an empty database, not one that serves anyone.
+        Err(sqlx::Error::Database(e)) if e.message().contains("orgs") => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Loads a benchmark company into `store` (migrated already), reporting progress.
 pub async fn load(
     store: &Store,

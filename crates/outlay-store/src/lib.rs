@@ -11,6 +11,7 @@ pub mod allowances;
 pub mod audit;
 pub mod audit_chain;
 pub mod auth;
+pub mod backup;
 pub mod bank_accounts;
 pub mod bench_data;
 mod busy;
@@ -70,6 +71,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// Backing up or restoring a database file failed (`backup.rs`).
+    #[error("{0}")]
+    Backup(String),
     /// A row holds a value the code does not know (`corrupt_row`): never read as a default.
     #[error("corrupt row: {table}.{column} holds `{value}`, which Outlay does not know")]
     CorruptRow {

@@ -86,12 +86,44 @@ enum Command {
         /// The company's name.
         #[arg(long, default_value = "Bench Corp")]
         name: String,
+        /// A database of its own by default: benchmark people all share the published demo
+        /// password, so they never go into a database that serves people.
+        #[arg(
+            long,
+            env = "OUTLAY_BENCH_DATABASE_URL",
+            default_value = "sqlite://outlay-bench.db"
+        )]
+        database_url: String,
+        /// Load even into a database that holds companies bench-data did not make.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Copy a SQLite database to PATH while it serves (a consistent snapshot, WAL included).
+    /// PostgreSQL: use `pg_dump` (README, "Backups").
+    Backup {
+        /// The backup file to write; must not exist yet.
+        path: PathBuf,
         #[arg(
             long,
             env = "OUTLAY_DATABASE_URL",
             default_value = "sqlite://outlay.db"
         )]
         database_url: String,
+    },
+    /// Put a backup made by `outlay backup` in place of the SQLite database. Stop the server
+    /// first; an existing database is replaced only with `--force`.
+    Restore {
+        /// The backup file.
+        path: PathBuf,
+        #[arg(
+            long,
+            env = "OUTLAY_DATABASE_URL",
+            default_value = "sqlite://outlay.db"
+        )]
+        database_url: String,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -289,7 +321,19 @@ async fn run(command: Command) -> Result<(), BoxError> {
             seed,
             name,
             database_url,
-        } => bench_data(&database_url, members, expenses, seed, &name).await,
+            force,
+        } => {
+            if !force {
+                crate::backup::refuse_serving(&database_url).await?;
+            }
+            bench_data(&database_url, members, expenses, seed, &name).await
+        }
+        Command::Backup { path, database_url } => crate::backup::backup(&database_url, &path).await,
+        Command::Restore {
+            path,
+            database_url,
+            force,
+        } => crate::backup::restore(&path, &database_url, force).await,
         Command::Demo {
             bind,
             database,

@@ -1,6 +1,7 @@
 //! Outlay: the HTTP API, the CLI and the demo, on top of the pure core and the store.
 
 pub mod audit_cli;
+pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod http;

@@ -24,6 +24,10 @@ pub struct LimitArgs {
     /// Open connections at once; one more is answered 503 and closed [default: 1024].
     #[arg(long, env = "OUTLAY_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
+    /// Open connections from one client address at once (trusted proxies excepted); one more
+    /// is answered 503 and closed [default: a quarter of --max-connections].
+    #[arg(long, env = "OUTLAY_MAX_CONNECTIONS_PER_ADDRESS")]
+    max_connections_per_address: Option<usize>,
     /// The largest request body in bytes; beyond it 413 [default: 1048576].
     #[arg(long, env = "OUTLAY_MAX_BODY_BYTES")]
     max_body_bytes: Option<usize>,
@@ -117,6 +121,10 @@ impl LimitArgs {
         set(&mut l.shutdown_grace, self.shutdown_grace);
         set(&mut l.jobs_every, self.jobs_every);
         l.max_connections = self.max_connections.unwrap_or(l.max_connections).max(1);
+        l.max_connections_per_address = self
+            .max_connections_per_address
+            .unwrap_or(l.max_connections / 4)
+            .clamp(1, l.max_connections);
         l.max_body_bytes = self.max_body_bytes.unwrap_or(l.max_body_bytes);
         l.login.free_per_account = self.login_free_attempts.unwrap_or(l.login.free_per_account);
         l.login.free_per_address = self

@@ -1,6 +1,7 @@
 //! Connections: the accept loop and what one connection may take. At most `max_connections`
-//! are open at once; one more is answered 503 and closed, so no client can exhaust the file
-//! descriptors. Each connection is timed by phase: idle between requests (`idle_timeout`),
+//! are open at once, and at most `max_connections_per_address` from one address
+//! (`per_address`); one more is answered 503 and closed, so no client can exhaust the file
+//! descriptors or keep others out. Each connection is timed by phase: idle between requests (`idle_timeout`),
 //! receiving a request's headers from its first byte (`header_timeout`), and a response the
 //! client does not read (`idle_timeout` again); bodies and handling are timed inside the
 //! request (`edge`, `extract::Body`). On shutdown it stops accepting, lets the requests under
@@ -38,6 +39,7 @@ pub async fn serve(
     let limits = Arc::clone(&app.limits);
     let router = super::router(app.clone());
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let per_address = super::per_address::PerAddress::new(limits.max_connections_per_address);
     let refusing = Arc::new(Semaphore::new(REFUSING_AT_ONCE));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -56,6 +58,17 @@ pub async fn serve(
                     // the server. Pause so a persistent error does not spin.
                     tracing::warn!(error = %e, "accept failed");
                     tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        // A trusted proxy speaks for many clients: only the server-wide cap applies to it.
+        let address_slot = match limits.trusted_proxies.contains(peer.ip()) {
+            true => None,
+            false => match per_address.take(peer.ip()) {
+                Some(s) => Some(s),
+                None => {
+                    refuse(stream, &refusing);
                     continue;
                 }
             },
@@ -83,6 +96,7 @@ pub async fn serve(
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
             }
             drop(slot);
+            drop(address_slot);
         });
     }
     drop(listener);

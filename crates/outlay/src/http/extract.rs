@@ -25,8 +25,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         let bytes = read_body(req).await?;
         let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { &bytes };
         let de = &mut serde_json::Deserializer::from_slice(bytes);
-        let mut json: serde_json::Value = serde::Deserialize::deserialize(&mut *de)
-            .map_err(|e| WebError::invalid("body", before_position(&e.to_string())))?;
+        let super::strict_json::Strict(mut json) =
+            serde::Deserialize::deserialize(&mut *de).map_err(|e| malformed(&e.to_string()))?;
         // Trailing bytes after the JSON value make the whole body malformed.
         de.end()
             .map_err(|e| WebError::invalid("body", before_position(&e.to_string())))?;
@@ -44,6 +44,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         })?;
         Ok(Body(value))
     }
+}
+
+/// A body that is not one JSON value with distinct keys: a duplicate key is named as the
+/// field, anything else is the body's fault.
+fn malformed(text: &str) -> WebError {
+    let reason = before_position(text);
+    if let Some((key, _)) = reason
+        .strip_prefix('`')
+        .and_then(|r| r.split_once(&format!("` {}", super::strict_json::DUPLICATE)))
+    {
+        return WebError::invalid(key, super::strict_json::DUPLICATE);
+    }
+    WebError::invalid("body", reason)
 }
 
 /// An error's text without serde_json's "at line L column C", which means nothing to a caller

@@ -20,6 +20,9 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// Open connections at once; beyond it a new connection is answered 503 and closed.
     pub max_connections: usize,
+    /// Open connections from one client address at once (a trusted proxy's excepted);
+    /// beyond it a new connection from that address is answered 503 and closed.
+    pub max_connections_per_address: usize,
     /// The largest request body; beyond it, 413.
     pub max_body_bytes: usize,
     /// How long a request waits for a database connection before it is answered 503.
@@ -67,6 +70,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(15),
             idle_timeout: Duration::from_secs(30),
             max_connections: 1024,
+            max_connections_per_address: 256,
             max_body_bytes: 1024 * 1024,
             pool_wait: Duration::from_secs(2),
             lock_wait: outlay_store::LOCK_WAIT,

@@ -2,19 +2,23 @@
 //! respond. Company-scoped routes carry the company id; a person acts there through their
 //! membership, and what they may not see is a 404, whoever's it is.
 
+mod access_log;
 pub mod conn;
 pub mod controllers;
 pub mod edge;
 pub mod error;
 pub mod extract;
+mod known_params;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod owned;
 pub mod page;
 pub mod paths;
+mod per_address;
 pub mod proxy;
 pub mod schema;
+mod strict_json;
 
 /// The application layer's parts that handlers name.
 pub use outlay_app::{actor, audit_writer, throttle};
@@ -90,6 +94,7 @@ pub fn router(app: App) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::serve))
         .merge(api)
+        .route_layer(axum::middleware::from_fn(known_params::refuse_unknown))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             metrics::track,
@@ -97,6 +102,7 @@ pub fn router(app: App) -> Router {
         .fallback(|| async { WebError::NotFound })
         .method_not_allowed_fallback(|| async { WebError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(limits, edge::edge))
+        .layer(axum::middleware::from_fn(access_log::log))
         .with_state(app)
 }
 

@@ -245,3 +245,144 @@ async fn outlay_bench_data_loads_a_company_whose_viewers_log_in_and_list() {
         assert_eq!(status, StatusCode::OK, "{label}: {page}");
     }
 }
+
+/// The operator backs up a database while it serves, and restores it into a stopped one.
+#[tokio::test]
+async fn outlay_backup_snapshots_a_serving_database_and_restore_puts_it_back() {
+    let server = crate::harness::TestServer::start().await;
+    if !server.database_url.starts_with("sqlite://") {
+        // PostgreSQL is backed up with pg_dump; the command says so (checked below).
+        let out = Command::new(env!("CARGO_BIN_EXE_outlay"))
+            .args([
+                "backup",
+                "/tmp/never.db",
+                "--database-url",
+                &server.database_url,
+            ])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let alice = server.login("alice").await;
+    let new_expense = |amount: i64| {
+        let alice = alice.clone();
+        let path = format!("/api/v1/orgs/{}/expenses", server.acme());
+        async move {
+            let (status, body) = alice
+                .post(
+                    &path,
+                    serde_json::json!({"amount_minor": amount, "currency": "EUR", "merchant": "Cafe", "spent_on": "2026-11-01"}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+    };
+    new_expense(4242).await;
+    let backup = dir.path().join("acme.backup.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_outlay"))
+        .args([
+            "backup",
+            backup.to_str().unwrap(),
+            "--database-url",
+            &server.database_url,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Written after the backup: not in it.
+    new_expense(5353).await;
+
+    // A second backup to the same file is refused rather than overwriting it.
+    let again = Command::new(env!("CARGO_BIN_EXE_outlay"))
+        .args([
+            "backup",
+            backup.to_str().unwrap(),
+            "--database-url",
+            &server.database_url,
+        ])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+
+    let restored = dir.path().join("restored.db");
+    let url = format!("sqlite://{}", restored.display());
+    let restore = |force: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_outlay"));
+        c.args(["restore", backup.to_str().unwrap(), "--database-url", &url]);
+        if force {
+            c.arg("--force");
+        }
+        c.output().unwrap()
+    };
+    let out = restore(false);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = outlay_store::Store::open(&url).await.unwrap();
+    let mut conn = store.read().await.unwrap();
+    let amounts: Vec<i64> = sqlx::query_scalar(
+        "SELECT amount_minor FROM expenses WHERE amount_minor IN (4242, 5353) ORDER BY amount_minor",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(amounts, vec![4242]);
+    drop(conn);
+    store.close().await;
+
+    // Restoring over an existing database needs --force; a file that is not an Outlay
+    // database is refused before anything is replaced.
+    assert!(!restore(false).status.success());
+    assert!(restore(true).status.success());
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_outlay"))
+        .args([
+            "restore",
+            junk.to_str().unwrap(),
+            "--database-url",
+            &url,
+            "--force",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        outlay_store::backup::check(&restored).is_ok(),
+        "the database is untouched"
+    );
+}
+
+/// bench-data's people share the published demo password: it will not load them into a
+/// database that serves people.
+#[tokio::test]
+async fn outlay_bench_data_refuses_a_database_that_serves_people() {
+    let server = crate::harness::TestServer::start().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_outlay"))
+        .args(["bench-data", "--members", "50", "--expenses", "10"])
+        .args(["--database-url", &server.database_url])
+        .env_remove("OUTLAY_BENCH_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bench-data did not make"), "{err}");
+    let store = outlay_store::Store::open(&server.database_url)
+        .await
+        .unwrap();
+    let mut conn = store.read().await.unwrap();
+    let bench: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orgs WHERE name = 'Bench Corp'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(bench, 0, "nothing was loaded");
+}

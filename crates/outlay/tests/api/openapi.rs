@@ -124,3 +124,66 @@ async fn a_path_id_that_is_not_a_positive_number_names_nothing() {
     let (status, _) = olivia.get(&format!("/api/v1/orgs/{acme}/expenses")).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// A body that says two things is refused: `{"amount_minor": 1, "amount_minor": 100000}`
+/// might be read one way by Outlay and another by whatever sits in front of it.
+#[tokio::test]
+async fn a_body_with_a_key_twice_is_refused_naming_the_key() {
+    let server = TestServer::start().await;
+    let alice = server.login("alice").await;
+    let body = r#"{"amount_minor": 1, "currency": "EUR", "merchant": "Cafe", "spent_on": "2026-11-01", "amount_minor": 100000}"#;
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/orgs/{}/expenses",
+            alice.base,
+            server.acme()
+        ))
+        .bearer_auth(alice.token.as_deref().unwrap())
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let refused: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(refused["error"]["field"], "amount_minor", "{refused}");
+    let (_, mine) = alice
+        .get(&format!(
+            "/api/v1/orgs/{}/expenses?limit=500",
+            server.acme()
+        ))
+        .await;
+    assert!(
+        mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["amount_minor"] != 100000 && e["amount_minor"] != 1),
+        "nothing was created"
+    );
+}
+
+/// A misspelt filter lists everything the caller may see, which reads as "the filter
+/// matched all": it is refused, naming the parameter, wherever it is given.
+#[tokio::test]
+async fn an_unknown_query_parameter_is_refused_naming_it() {
+    let server = TestServer::start().await;
+    let mark = server.login("mark").await;
+    let acme = server.acme();
+    let (status, refused) = mark
+        .get(&format!("/api/v1/orgs/{acme}/expenses?stauts=approved"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["error"]["field"], "stauts");
+    // An operation that takes no parameters at all refuses one too.
+    let (status, refused) = mark.get(&format!("/api/v1/orgs/{acme}?verbose=1")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["error"]["field"], "verbose");
+    // Known ones still work.
+    let (status, _) = mark
+        .get(&format!(
+            "/api/v1/orgs/{acme}/expenses?status=submitted&limit=5"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
