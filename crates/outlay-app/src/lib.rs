@@ -14,6 +14,7 @@ pub mod mail;
 pub mod ops;
 pub mod password;
 mod perform;
+pub mod quota;
 pub mod session;
 pub mod throttle;
 pub mod tokens;
@@ -65,6 +66,7 @@ pub struct Services {
     pub limits: AppLimits,
     pub audit: AuditWriter,
     pub throttle: Arc<Throttle>,
+    pub quotas: Arc<quota::Quotas>,
     pub hashes: Arc<HashGate>,
     pub metrics: Arc<dyn Observe>,
     pub actors: Arc<actor::ActorCache>,
@@ -82,6 +84,7 @@ impl App {
         App(Arc::new(Services {
             audit: AuditWriter::start(store.clone(), limits.audit.clone()),
             throttle: Arc::new(Throttle::new(limits.login.clone())),
+            quotas: Arc::new(quota::Quotas::new(limits.quotas.clone())),
             hashes: Arc::new(HashGate::new(limits.login.hashes, limits.login.hash_wait)),
             limits,
             metrics,

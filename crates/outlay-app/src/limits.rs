@@ -17,6 +17,8 @@ pub struct AppLimits {
     /// The server's address as people reach it, without a trailing slash: e-mailed links
     /// (invitations, password resets) start with it.
     pub public_url: String,
+    /// Creations per person and per company per minute (`quota.rs`).
+    pub quotas: crate::quota::QuotaLimits,
 }
 
 impl Default for AppLimits {
@@ -27,6 +29,7 @@ impl Default for AppLimits {
             audit: AuditLimits::default(),
             mail: None,
             public_url: DEFAULT_PUBLIC_URL.to_string(),
+            quotas: crate::quota::QuotaLimits::default(),
         }
     }
 }

@@ -15,8 +15,9 @@ impl App {
         org: i64,
         change: C,
     ) -> Result<C::Output, Error> {
-        let (mut tx, actor) = self.writer(session, org).await?;
         let action = change.action();
+        self.charge(action, session.person.id, Some(org), session.now)?;
+        let (mut tx, actor) = self.writer(session, org).await?;
         let target = change.target(&actor);
         match change.apply(&mut tx, &actor).await {
             Ok(done) => {
@@ -48,6 +49,24 @@ impl App {
                 Err(self.refused(&actor, action, &target, e).await)
             }
         }
+    }
+}
+
+impl App {
+    /// Counts one `action` against the person's and the company's quotas (`quota.rs`).
+    pub fn charge(
+        &self,
+        action: &'static str,
+        person: i64,
+        org: Option<i64>,
+        now: outlay_core::Timestamp,
+    ) -> Result<(), Error> {
+        self.quotas
+            .charge(action, person, org, now)
+            .map_err(|o| Error::OverQuota {
+                action,
+                retry_after: o.retry_after,
+            })
     }
 }
 

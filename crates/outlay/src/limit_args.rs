@@ -28,6 +28,10 @@ pub struct LimitArgs {
     /// is answered 503 and closed [default: a quarter of --max-connections].
     #[arg(long, env = "OUTLAY_MAX_CONNECTIONS_PER_ADDRESS")]
     max_connections_per_address: Option<usize>,
+    /// Multiplies every creation quota per person and per company per minute (README
+    /// lists them; e.g. 100 companies founded per person); 0 turns quotas off [default: 1].
+    #[arg(long, env = "OUTLAY_QUOTA_FACTOR")]
+    quota_factor: Option<u32>,
     /// The largest request body in bytes; beyond it 413 [default: 1048576].
     #[arg(long, env = "OUTLAY_MAX_BODY_BYTES")]
     max_body_bytes: Option<usize>,
@@ -121,6 +125,9 @@ impl LimitArgs {
         set(&mut l.shutdown_grace, self.shutdown_grace);
         set(&mut l.jobs_every, self.jobs_every);
         l.max_connections = self.max_connections.unwrap_or(l.max_connections).max(1);
+        if let Some(f) = self.quota_factor {
+            l.quotas = outlay_app::quota::QuotaLimits::scaled(f);
+        }
         l.max_connections_per_address = self
             .max_connections_per_address
             .unwrap_or(l.max_connections / 4)

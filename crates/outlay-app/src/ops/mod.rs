@@ -74,6 +74,12 @@ pub enum Error {
     /// Too many failed logins: try again after `retry_after` seconds.
     #[error("too many login attempts")]
     Throttled { retry_after: u64 },
+    /// Past a creation quota (`quota.rs`): try again after `retry_after` seconds.
+    #[error("`{action}`: over the quota per minute")]
+    OverQuota {
+        action: &'static str,
+        retry_after: u64,
+    },
     /// No database connection came free within the pool wait, or a database lock within
     /// the lock wait.
     #[error("the server is busy")]

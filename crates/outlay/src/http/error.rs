@@ -36,6 +36,11 @@ pub enum WebError {
     Throttled {
         retry_after: u64,
     },
+    /// Past a creation quota per minute (`action`): try again after `retry_after` seconds.
+    OverQuota {
+        action: &'static str,
+        retry_after: u64,
+    },
     /// Out of a shared resource for now (database connections or locks, password hashes,
     /// time): try again after `retry_after` seconds. Never our fault alone, so never a 500.
     Busy {
@@ -84,7 +89,9 @@ impl WebError {
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
-            WebError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Throttled { .. } | WebError::OverQuota { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::CorruptRow(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -101,9 +108,9 @@ impl WebError {
     /// The seconds a client should wait before trying again, for 429 and 503.
     fn retry_after(&self) -> Option<u64> {
         match self {
-            WebError::Throttled { retry_after } | WebError::Busy { retry_after, .. } => {
-                Some((*retry_after).max(1))
-            }
+            WebError::Throttled { retry_after }
+            | WebError::OverQuota { retry_after, .. }
+            | WebError::Busy { retry_after, .. } => Some((*retry_after).max(1)),
             _ => None,
         }
     }
@@ -142,6 +149,13 @@ impl From<crate::ops::Error> for WebError {
             crate::ops::Error::DeniedAt { field, reason } => WebError::DeniedAt { field, reason },
             crate::ops::Error::Unauthenticated(m) => WebError::Unauthorized(m),
             crate::ops::Error::Throttled { retry_after } => WebError::Throttled { retry_after },
+            crate::ops::Error::OverQuota {
+                action,
+                retry_after,
+            } => WebError::OverQuota {
+                action,
+                retry_after,
+            },
             crate::ops::Error::PoolBusy => WebError::pool_busy(),
             crate::ops::Error::PasswordGate(e) => e.into(),
             crate::ops::Error::Store(e) => e.into(),
@@ -202,6 +216,11 @@ impl WebError {
             WebError::BodyTimeout => (
                 "request_timeout".to_string(),
                 "the body did not arrive in time".to_string(),
+                None,
+            ),
+            WebError::OverQuota { action, .. } => (
+                "quota_exceeded".to_string(),
+                format!("too many `{action}` this minute; wait as `Retry-After` says"),
                 None,
             ),
             WebError::Throttled { .. } => (

@@ -23,6 +23,8 @@ pub struct Limits {
     /// Open connections from one client address at once (a trusted proxy's excepted);
     /// beyond it a new connection from that address is answered 503 and closed.
     pub max_connections_per_address: usize,
+    /// Creations per person and per company per minute; past them, 429.
+    pub quotas: outlay_app::quota::QuotaLimits,
     /// The largest request body; beyond it, 413.
     pub max_body_bytes: usize,
     /// How long a request waits for a database connection before it is answered 503.
@@ -58,6 +60,7 @@ impl Limits {
             audit: self.audit.clone(),
             mail: self.mail.clone(),
             public_url: self.public_url.trim_end_matches('/').to_string(),
+            quotas: self.quotas.clone(),
         }
     }
 }
@@ -71,6 +74,7 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(30),
             max_connections: 1024,
             max_connections_per_address: 256,
+            quotas: outlay_app::quota::QuotaLimits::default(),
             max_body_bytes: 1024 * 1024,
             pool_wait: Duration::from_secs(2),
             lock_wait: outlay_store::LOCK_WAIT,

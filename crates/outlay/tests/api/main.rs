@@ -31,6 +31,7 @@ mod outage;
 mod policies;
 mod presets;
 mod preview;
+mod quotas;
 mod rates;
 mod reports;
 mod sepa;

@@ -31,6 +31,7 @@ pub async fn create(
         preset,
         base_currency: currency.to_string(),
     };
+    app.charge("org.create", auth.person.id, None, auth.now)?;
     let (row, member) = ops::orgs::found(&app.store, &auth.person, auth.now, found).await?;
     Ok((
         StatusCode::CREATED,
