@@ -33,7 +33,7 @@ trap cleanup EXIT
 # A free loopback port: bind port 0, read what the kernel chose, let it go.
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 BASE="http://127.0.0.1:$PORT"
-"$OUTLAY_BIN" demo --bind "127.0.0.1:$PORT" --database "$dir/demo.db" >"$dir/server.log" 2>&1 &
+"$OUTLAY_BIN" demo --bind "127.0.0.1:$PORT" --database "$dir/demo.db" --quota-factor 0 >"$dir/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do
     curl -s -o /dev/null "$BASE/healthz" && break
